@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Stops the processes this clone started (by pid); data stays in .infra/.
+source "$(dirname "$0")/lib.sh"
+source "$INFRA_DIR/postgres.sh"
+source "$INFRA_DIR/kafka.sh"
+source "$INFRA_DIR/cassandra.sh"
+
+kafka_stop
+cassandra_stop
+postgres_stop
+log "stopped"

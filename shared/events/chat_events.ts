@@ -1,0 +1,45 @@
+/** `chat.messages.{0..15}` (DESIGN §5), keyed by channel_id. */
+import { z } from "zod";
+
+const timestamp = z.iso.datetime({ offset: true });
+
+export const MessageSent = z.object({
+  event_type: z.literal("message_sent"),
+  event_id: z.uuid(),
+  message_id: z.uuid(),
+  channel_id: z.uuid(),
+  user_id: z.uuid(),
+  content: z.string(),
+  timestamp,
+  /** The sender's idempotency key, echoed to WebSocket clients. */
+  client_id: z.string().optional(),
+});
+
+export const MessageDeleted = z.object({
+  event_type: z.literal("message_deleted"),
+  event_id: z.uuid(),
+  message_id: z.uuid(),
+  channel_id: z.uuid(),
+  deleted_at: timestamp,
+});
+
+export const ChannelCreated = z.object({
+  event_type: z.literal("channel_created"),
+  event_id: z.uuid(),
+  channel_id: z.uuid(),
+  channel_type: z.enum(["public", "private", "direct"]),
+  name: z.string().optional(),
+  created_by: z.uuid(),
+  created_at: timestamp,
+});
+
+export const ChatEvent = z.discriminatedUnion("event_type", [
+  MessageSent,
+  MessageDeleted,
+  ChannelCreated,
+]);
+
+export type MessageSent = z.infer<typeof MessageSent>;
+export type MessageDeleted = z.infer<typeof MessageDeleted>;
+export type ChannelCreated = z.infer<typeof ChannelCreated>;
+export type ChatEvent = z.infer<typeof ChatEvent>;

@@ -1,0 +1,66 @@
+/**
+ * The one Kafka envelope codec: a record value is one JSON object tagged by
+ * `event_type`. Decoding never throws: an unknown `event_type` or a malformed
+ * record is reported so the consumer can log it and move on.
+ */
+import { z } from "zod";
+import { err, ok, type Result } from "../result.ts";
+import { ChatEvent } from "./chat_events.ts";
+import { UserEvent } from "./user_events.ts";
+
+export const Event = z.union([UserEvent, ChatEvent]);
+export type Event = z.infer<typeof Event>;
+export type EventType = Event["event_type"];
+
+export type DecodeError =
+  | { readonly kind: "not_json"; readonly message: string }
+  | { readonly kind: "unknown_event_type"; readonly eventType: string; readonly message: string }
+  | { readonly kind: "invalid_event"; readonly eventType: string; readonly message: string };
+
+const schemas = new Map<string, z.ZodType<Event>>(
+  [...UserEvent.options, ...ChatEvent.options].map((s) => [s.shape.event_type.value, s]),
+);
+
+export function encodeEvent(event: Event): string {
+  return JSON.stringify(event);
+}
+
+const decoder = new TextDecoder();
+
+export function decodeEvent(
+  value: Uint8Array | string | null | undefined,
+): Result<Event, DecodeError> {
+  if (value === null || value === undefined) {
+    return err({ kind: "not_json", message: "record has no value" });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof value === "string" ? value : decoder.decode(value));
+  } catch (error) {
+    return err({
+      kind: "not_json",
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+  const tag = z.object({ event_type: z.string() }).safeParse(json);
+  if (!tag.success) {
+    return err({ kind: "unknown_event_type", eventType: "", message: "record has no event_type" });
+  }
+  const schema = schemas.get(tag.data.event_type);
+  if (schema === undefined) {
+    return err({
+      kind: "unknown_event_type",
+      eventType: tag.data.event_type,
+      message: `unknown event_type "${tag.data.event_type}"`,
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    return err({
+      kind: "invalid_event",
+      eventType: tag.data.event_type,
+      message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    });
+  }
+  return ok(parsed.data);
+}

@@ -1,0 +1,114 @@
+/**
+ * Access tokens: HS256 JWTs with `sub` (user id), `username`, `iat`, `exp`
+ * and `iss` = "chat-ts". Verification accepts HS256 only, so `alg: none` and
+ * every other algorithm are refused.
+ */
+import { errors, jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import { err, ok, type Result } from "./result.ts";
+
+export const TOKEN_ISSUER = "chat-ts";
+const ALGORITHM = "HS256";
+
+export interface TokenClaims {
+  readonly userId: string;
+  readonly username: string;
+  readonly issuedAt: Date;
+  readonly expiresAt: Date;
+}
+
+export type TokenRejection =
+  | "malformed"
+  | "unsupported_algorithm"
+  | "bad_signature"
+  | "expired"
+  | "invalid_claims";
+
+export interface TokenError {
+  readonly reason: TokenRejection;
+  readonly message: string;
+}
+
+export interface TokenOptions {
+  /** At least 32 bytes, so HS256 keeps its strength. */
+  readonly secret: string;
+  readonly ttlSeconds?: number;
+  readonly now?: () => Date;
+}
+
+export interface TokenCodec {
+  issue(subject: { userId: string; username: string }): Promise<string>;
+  verify(token: string): Promise<Result<TokenClaims, TokenError>>;
+}
+
+const claimsSchema = z.object({
+  sub: z.uuid(),
+  username: z.string().min(1),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  iss: z.literal(TOKEN_ISSUER),
+});
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+
+export function createTokenCodec(options: TokenOptions): TokenCodec {
+  if (new TextEncoder().encode(options.secret).length < 32) {
+    throw new RangeError("JWT secret must be at least 32 bytes");
+  }
+  const key = new TextEncoder().encode(options.secret);
+  const ttl = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  const now = options.now ?? (() => new Date());
+
+  return {
+    issue({ userId, username }) {
+      const iat = Math.floor(now().getTime() / 1000);
+      return new SignJWT({ username })
+        .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
+        .setSubject(userId)
+        .setIssuer(TOKEN_ISSUER)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttl)
+        .sign(key);
+    },
+
+    async verify(token) {
+      let payload: unknown;
+      try {
+        ({ payload } = await jwtVerify(token, key, {
+          algorithms: [ALGORITHM],
+          issuer: TOKEN_ISSUER,
+          currentDate: now(),
+          requiredClaims: ["sub", "iat", "exp"],
+        }));
+      } catch (error) {
+        return err(rejection(error));
+      }
+      const claims = claimsSchema.safeParse(payload);
+      if (!claims.success) {
+        return err({ reason: "invalid_claims", message: "Token claims are invalid" });
+      }
+      return ok({
+        userId: claims.data.sub,
+        username: claims.data.username,
+        issuedAt: new Date(claims.data.iat * 1000),
+        expiresAt: new Date(claims.data.exp * 1000),
+      });
+    },
+  };
+}
+
+function rejection(error: unknown): TokenError {
+  if (error instanceof errors.JWTExpired) {
+    return { reason: "expired", message: "Token has expired" };
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return { reason: "unsupported_algorithm", message: "Token algorithm is not accepted" };
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return { reason: "bad_signature", message: "Token signature is invalid" };
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return { reason: "invalid_claims", message: "Token claims are invalid" };
+  }
+  return { reason: "malformed", message: "Token is malformed" };
+}

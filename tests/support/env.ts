@@ -1,0 +1,17 @@
+/**
+ * Addresses of the local infrastructure for tests, overridable by the same
+ * variables the services read.
+ */
+const get = (name: string, fallback: string) => Deno.env.get(name) || fallback;
+
+export function testDatabaseUrl(database: "users" | "chat"): string {
+  const name = database === "users" ? "USER_DATABASE_URL" : "CHAT_DATABASE_URL";
+  return get(name, `postgres://chat:chat@127.0.0.1:5432/${database}`);
+}
+
+export const testKafkaBrokers = (): string[] => get("KAFKA_BROKERS", "127.0.0.1:9092").split(",");
+
+export const testCassandraContactPoints = (): string[] =>
+  get("CASSANDRA_CONTACT_POINTS", "127.0.0.1:9042").split(",");
+
+export const testCassandraKeyspace = (): string => get("CASSANDRA_KEYSPACE", "chat");
