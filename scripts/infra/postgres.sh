@@ -11,6 +11,8 @@ postgres_install() {
   log "installing postgresql-$POSTGRES_MAJOR from Debian packages"
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$POSTGRES_MAJOR" >/dev/null
+  # Debian creates and may start a "main" cluster on 5432; this clone runs its own.
+  pg_ctlcluster "$POSTGRES_MAJOR" main stop >/dev/null 2>&1 || true
 }
 
 # Runs a command as the postgres user: initdb and postgres refuse to run as root.
