@@ -10,11 +10,12 @@ export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
-export function errorResponse(
+/** Typed as the route's error response, so handlers of typed routes can return it. */
+export function errorResponse<S extends ContentfulStatusCode>(
   c: Context,
-  status: ContentfulStatusCode,
+  status: S,
   code: string,
   message: string,
-): Response {
+) {
   return c.json(errorBody(code, message), status);
 }

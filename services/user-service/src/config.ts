@@ -1,0 +1,19 @@
+/** user-service's environment variables and their defaults (README: Configuration). */
+import { env, loadConfig } from "@chat-ts/shared/config";
+
+export const userServiceConfigShape = {
+  HTTP_HOST: env.string("0.0.0.0"),
+  HTTP_PORT: env.port(3001),
+  GRPC_HOST: env.string("0.0.0.0"),
+  GRPC_PORT: env.port(50051),
+  DATABASE_URL: env.url("postgres://chat:chat@127.0.0.1:5432/users"),
+  DATABASE_POOL_SIZE: env.int(10, 1, 100),
+  KAFKA_BROKERS: env.list("127.0.0.1:9092"),
+  JWT_SECRET: env.secret(32),
+  JWT_TTL_SECONDS: env.int(86_400, 60, 30 * 86_400),
+  LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
+};
+
+export const loadUserServiceConfig = () => loadConfig(userServiceConfigShape);
+export type UserServiceConfig = ReturnType<typeof loadUserServiceConfig> extends
+  { ok: true; value: infer C } | { ok: false } ? C : never;

@@ -1,0 +1,72 @@
+/** The user aggregate: validated values and the user record. */
+import { err, ok, type Result } from "@chat-ts/shared/result";
+import type { ValidationError } from "./errors.ts";
+
+export type UserId = string & { readonly __brand: "UserId" };
+export type Username = string & { readonly __brand: "Username" };
+export type EmailAddress = string & { readonly __brand: "EmailAddress" };
+/** A password as typed, only ever handed to the hasher. */
+export type Password = string & { readonly __brand: "Password" };
+/** An Argon2id PHC string. */
+export type PasswordHash = string & { readonly __brand: "PasswordHash" };
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9_]{3,32}$/;
+export const USERNAME_RULE = "must be 3–32 characters: letters, digits or underscores";
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL_MAX_LENGTH = 254;
+export const EMAIL_RULE = "must be a valid email address";
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+export const PASSWORD_RULE = `must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const invalid = (field: string, rule: string): ValidationError => ({
+  type: "validation",
+  field,
+  message: `${field}: ${rule}`,
+});
+
+export const UserId = {
+  parse(raw: string): Result<UserId, ValidationError> {
+    return UUID_PATTERN.test(raw)
+      ? ok(raw.toLowerCase() as UserId)
+      : err(invalid("user_id", "must be a UUID"));
+  },
+};
+
+export const Username = {
+  parse(raw: string): Result<Username, ValidationError> {
+    return USERNAME_PATTERN.test(raw)
+      ? ok(raw as Username)
+      : err(invalid("username", USERNAME_RULE));
+  },
+};
+
+export const EmailAddress = {
+  /** Stored lower-case, so uniqueness and lookups ignore case. */
+  parse(raw: string): Result<EmailAddress, ValidationError> {
+    const email = raw.trim().toLowerCase();
+    return email.length <= EMAIL_MAX_LENGTH && EMAIL_PATTERN.test(email)
+      ? ok(email as EmailAddress)
+      : err(invalid("email_address", EMAIL_RULE));
+  },
+};
+
+export const Password = {
+  parse(raw: string): Result<Password, ValidationError> {
+    const length = [...raw].length;
+    return length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH
+      ? ok(raw as Password)
+      : err(invalid("password", PASSWORD_RULE));
+  },
+};
+
+export interface User {
+  readonly id: UserId;
+  readonly username: Username;
+  readonly email: EmailAddress;
+  readonly passwordHash: PasswordHash;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}

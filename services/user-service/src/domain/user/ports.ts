@@ -1,0 +1,53 @@
+/** What the user domain needs from the outside world. */
+import type { Result } from "@chat-ts/shared/result";
+import type { UserEvent } from "./events.ts";
+import type { Password, PasswordHash, User, UserId, Username } from "./models.ts";
+
+export type UniquenessConflict = "username_taken" | "email_taken";
+
+/** Reads and writes users. Writes happen inside a `UserStore.transaction`. */
+export interface UserRepository {
+  findById(id: UserId): Promise<User | undefined>;
+  /** Case-insensitive. */
+  findByUsername(username: string): Promise<User | undefined>;
+  insert(user: User): Promise<Result<User, UniquenessConflict>>;
+  update(user: User): Promise<Result<User, UniquenessConflict>>;
+  /** False when there was no such user. */
+  delete(id: UserId): Promise<boolean>;
+}
+
+/** Events recorded in the same transaction as the change they describe. */
+export interface UserEventOutbox {
+  append(event: UserEvent): Promise<void>;
+}
+
+export interface UserTransaction {
+  readonly users: UserRepository;
+  readonly outbox: UserEventOutbox;
+}
+
+/**
+ * A user change and its event commit together or not at all. Returning an
+ * error result from `work` rolls the transaction back.
+ */
+export interface UserStore {
+  readonly users: UserRepository;
+  transaction<T, E>(work: (tx: UserTransaction) => Promise<Result<T, E>>): Promise<Result<T, E>>;
+}
+
+export interface PasswordHasher {
+  hash(password: Password): Promise<PasswordHash>;
+  verify(hash: PasswordHash, password: string): Promise<boolean>;
+}
+
+export interface TokenIssuer {
+  issue(user: { userId: UserId; username: Username }): Promise<string>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  newId(): string;
+}

@@ -1,0 +1,24 @@
+/** The one mapping from user-domain errors to HTTP responses. */
+import { errorResponse } from "@chat-ts/shared/http";
+import type { Context } from "hono";
+import type { UserError } from "../../domain/user/errors.ts";
+
+export function userErrorResponse(c: Context, error: UserError) {
+  switch (error.type) {
+    case "validation":
+      return errorResponse(c, 422, "validation_failed", error.message);
+    case "username_taken":
+    case "email_taken":
+      return errorResponse(c, 409, error.type, error.message);
+    case "user_not_found":
+      return errorResponse(c, 404, "not_found", error.message);
+    case "invalid_credentials":
+      return errorResponse(c, 401, "invalid_credentials", error.message);
+    case "not_self":
+      return errorResponse(c, 403, "forbidden", error.message);
+    default: {
+      const unhandled: never = error;
+      throw new Error(`unmapped user error ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
