@@ -1,0 +1,71 @@
+/** Starting a service as its own process, under the exact permissions of its `deno task`. */
+
+/** A port nothing listens on right now. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+export interface ServiceProcess {
+  readonly output: () => string;
+  /** Sends SIGTERM and resolves the exit code. */
+  stop(): Promise<number>;
+}
+
+/** Runs `deno task <task>` in `cwd` with `env` added, and waits until `readyUrl` answers 200. */
+export async function startTask(options: {
+  cwd: string;
+  task: string;
+  env: Record<string, string>;
+  readyUrl: string;
+  timeoutMs?: number;
+}): Promise<ServiceProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", options.task],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...options.env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const decoder = new TextDecoder();
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) output += decoder.decode(chunk);
+  };
+  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  while (true) {
+    if (exited) throw new Error(`deno task ${options.task} exited during start-up:\n${output}`);
+    try {
+      const res = await fetch(options.readyUrl);
+      await res.body?.cancel();
+      if (res.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await status;
+      throw new Error(`deno task ${options.task} not ready in time:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    output: () => output,
+    async stop() {
+      if (!exited) child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const { code } = await status;
+      clearTimeout(timer);
+      await drained;
+      return code;
+    },
+  };
+}
