@@ -1,0 +1,65 @@
+/** Channels: public, private and direct, and who may see them. */
+import { err, ok, type Result } from "@chat-ts/shared/result";
+import type { ChannelId, InvalidId, UserId } from "../ids.ts";
+
+export type ChannelName = string & { readonly __brand: "ChannelName" };
+
+export const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9-]{3,50}$/;
+export const CHANNEL_NAME_RULE = "must be 3–50 characters: letters, digits or hyphens";
+export const DESCRIPTION_MAX_LENGTH = 500;
+
+export const ChannelName = {
+  parse(raw: string): Result<ChannelName, InvalidId> {
+    return CHANNEL_NAME_PATTERN.test(raw)
+      ? ok(raw as ChannelName)
+      : err({ type: "validation", field: "name", message: `name: ${CHANNEL_NAME_RULE}` });
+  },
+};
+
+interface ChannelBase {
+  readonly id: ChannelId;
+  readonly createdBy: UserId;
+  readonly createdAt: Date;
+}
+
+export interface PublicChannel extends ChannelBase {
+  readonly type: "public";
+  readonly name: ChannelName;
+  readonly description: string | null;
+}
+
+export interface PrivateChannel extends ChannelBase {
+  readonly type: "private";
+  readonly name: ChannelName;
+  readonly description: string | null;
+  readonly members: readonly UserId[];
+}
+
+export interface DirectChannel extends ChannelBase {
+  readonly type: "direct";
+  /** Exactly two distinct users. */
+  readonly members: readonly [UserId, UserId];
+}
+
+export type Channel = PublicChannel | PrivateChannel | DirectChannel;
+export type ChannelType = Channel["type"];
+
+/** DESIGN §3: public channels are open to every user; private and direct ones to members only. */
+export function canAccess(channel: Channel, userId: UserId): boolean {
+  switch (channel.type) {
+    case "public":
+      return true;
+    case "private":
+    case "direct":
+      return channel.members.includes(userId);
+    default: {
+      const unknown: never = channel;
+      return unknown;
+    }
+  }
+}
+
+/** The unordered pair of a direct channel, as a stable key. */
+export function directPair(a: UserId, b: UserId): readonly [UserId, UserId] {
+  return a < b ? [a, b] : [b, a];
+}

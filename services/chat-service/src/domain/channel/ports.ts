@@ -1,0 +1,30 @@
+/** What the channel domain needs from the outside world. */
+import type { Result } from "@chat-ts/shared/result";
+import type { ChannelId, UserId } from "../ids.ts";
+import type { ChannelCreated } from "./events.ts";
+import type { Channel, ChannelName, DirectChannel } from "./models.ts";
+
+export interface ChannelPage {
+  readonly limit: number;
+  /** Channels whose name sorts after this one (case-insensitive). */
+  readonly after?: string;
+}
+
+export interface ChannelRepository {
+  findById(id: ChannelId): Promise<Channel | undefined>;
+  /** Public or private; names are unique ignoring case across both. */
+  createNamed(channel: Channel & { name: ChannelName }): Promise<Result<Channel, "name_taken">>;
+  /** The pair's existing channel when there is one, else `channel` (created now). */
+  createDirect(channel: DirectChannel): Promise<{ channel: DirectChannel; created: boolean }>;
+  listPublic(page: ChannelPage): Promise<Channel[]>;
+  /** Every channel the user belongs to, public ones they joined excluded. */
+  listForMember(userId: UserId, page: ChannelPage): Promise<Channel[]>;
+  /** False when the user already was a member. */
+  addMember(channelId: ChannelId, userId: UserId): Promise<boolean>;
+  /** False when the user was not a member. */
+  removeMember(channelId: ChannelId, userId: UserId): Promise<boolean>;
+}
+
+export interface ChannelEventPublisher {
+  publishChannelCreated(event: ChannelCreated): Promise<void>;
+}

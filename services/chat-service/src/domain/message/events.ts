@@ -1,0 +1,13 @@
+/** What happened to messages; published on the channel's `chat.messages` shard, keyed by channel. */
+import type { ChannelId, MessageId } from "../ids.ts";
+import type { Message } from "./models.ts";
+
+export type MessageEvent =
+  | { readonly type: "message_sent"; readonly eventId: string; readonly message: Message }
+  | {
+    readonly type: "message_deleted";
+    readonly eventId: string;
+    readonly messageId: MessageId;
+    readonly channelId: ChannelId;
+    readonly at: Date;
+  };

@@ -1,0 +1,50 @@
+/** Messages: what was said, by whom, in which channel, when. */
+import { err, ok, type Result } from "@chat-ts/shared/result";
+import type { ChannelId, InvalidId, MessageId, UserId } from "../ids.ts";
+
+export type MessageContent = string & { readonly __brand: "MessageContent" };
+export type ClientId = string & { readonly __brand: "ClientId" };
+
+export const CONTENT_MAX_LENGTH = 4000;
+export const CONTENT_RULE = `must be 1–${CONTENT_MAX_LENGTH} characters after trimming`;
+export const CLIENT_ID_MAX_LENGTH = 100;
+
+export const MessageContent = {
+  parse(raw: string): Result<MessageContent, InvalidId> {
+    const content = raw.trim();
+    const length = [...content].length;
+    return length >= 1 && length <= CONTENT_MAX_LENGTH
+      ? ok(content as MessageContent)
+      : err({ type: "validation", field: "content", message: `content: ${CONTENT_RULE}` });
+  },
+};
+
+export const ClientId = {
+  parse(raw: string): Result<ClientId, InvalidId> {
+    return raw.length >= 1 && raw.length <= CLIENT_ID_MAX_LENGTH ? ok(raw as ClientId) : err({
+      type: "validation",
+      field: "client_id",
+      message: `client_id: must be 1–${CLIENT_ID_MAX_LENGTH} characters`,
+    });
+  },
+};
+
+export interface Message {
+  readonly id: MessageId;
+  readonly channelId: ChannelId;
+  readonly userId: UserId;
+  readonly content: MessageContent;
+  /** Millisecond precision; the time inside `id`. */
+  readonly timestamp: Date;
+  readonly clientId?: ClientId;
+}
+
+/** A message as readers see it: with the sender's current username, or null when unknown. */
+export interface MessageView extends Message {
+  readonly username: string | null;
+}
+
+/** Where a history page starts: after or before a message, or a point in time. */
+export type HistoryCursor =
+  | { readonly kind: "message"; readonly id: MessageId }
+  | { readonly kind: "time"; readonly at: Date };

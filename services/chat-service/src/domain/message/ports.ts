@@ -1,0 +1,36 @@
+/** What the message domain needs from the outside world. */
+import type { ChannelId, MessageId } from "../ids.ts";
+import type { MessageEvent } from "./events.ts";
+import type { HistoryCursor, Message } from "./models.ts";
+
+export interface HistoryQuery {
+  readonly channelId: ChannelId;
+  readonly limit: number;
+  /** The `limit` newest messages older than this. */
+  readonly before?: HistoryCursor;
+  /** The `limit` oldest messages newer than this. */
+  readonly after?: HistoryCursor;
+  /** No message is older than this (the channel's creation), so reading can stop there. */
+  readonly since: Date;
+}
+
+export interface MessageStore {
+  /**
+   * Stores a message once per (channel, sender, client id): a retried send
+   * returns the original message with `created: false`.
+   */
+  save(message: Message): Promise<{ message: Message; created: boolean }>;
+  find(channelId: ChannelId, id: MessageId): Promise<Message | undefined>;
+  /** Newest first, with no gap and no duplicate across pages. */
+  history(query: HistoryQuery): Promise<Message[]>;
+  delete(message: Message): Promise<void>;
+}
+
+export interface MessageEventPublisher {
+  publish(event: MessageEvent): Promise<void>;
+}
+
+/** Time-based message ids (UUID v1) for a given time. */
+export interface MessageIdGenerator {
+  next(at: Date): MessageId;
+}

@@ -1,0 +1,144 @@
+/** Message commands: send, read history and delete, under the channel access rule. */
+import type { Logger } from "@chat-ts/shared/logger";
+import { err, ok, type Result } from "@chat-ts/shared/result";
+import type { ChannelService } from "../channel/service.ts";
+import { MessageId, type UserId } from "../ids.ts";
+import type { UserDirectory } from "../user/ports.ts";
+import { type MessageError, messageNotFound, notAuthor } from "./errors.ts";
+import {
+  ClientId,
+  type HistoryCursor,
+  type Message,
+  MessageContent,
+  type MessageView,
+} from "./models.ts";
+import type { MessageEventPublisher, MessageIdGenerator, MessageStore } from "./ports.ts";
+
+export interface SendMessage {
+  readonly content: string;
+  readonly clientId?: string;
+}
+
+export interface ReadHistory {
+  readonly limit: number;
+  readonly before?: HistoryCursor;
+  readonly after?: HistoryCursor;
+}
+
+export interface MessageServiceDeps {
+  readonly channels: ChannelService;
+  readonly messages: MessageStore;
+  readonly events: MessageEventPublisher;
+  readonly users: UserDirectory;
+  readonly ids: MessageIdGenerator & { newEventId(): string };
+  readonly clock: { now(): Date };
+  readonly logger: Logger;
+}
+
+export class MessageService {
+  constructor(private readonly deps: MessageServiceDeps) {}
+
+  async send(
+    callerId: string,
+    channelId: string,
+    command: SendMessage,
+  ): Promise<Result<MessageView, MessageError>> {
+    const channel = await this.deps.channels.accessible(callerId, channelId);
+    if (!channel.ok) return channel;
+    const content = MessageContent.parse(command.content);
+    if (!content.ok) return content;
+    const clientId = command.clientId === undefined ? undefined : ClientId.parse(command.clientId);
+    if (clientId !== undefined && !clientId.ok) return clientId;
+
+    const now = this.deps.clock.now();
+    const { message, created } = await this.deps.messages.save({
+      id: this.deps.ids.next(now),
+      channelId: channel.value.id,
+      userId: callerId.toLowerCase() as UserId,
+      content: content.value,
+      timestamp: now,
+      ...(clientId === undefined ? {} : { clientId: clientId.value }),
+    });
+    if (created) {
+      // Stored first, so a Kafka outage loses no message: it stays in history
+      // and reconnecting clients fetch it with `after`.
+      try {
+        await this.deps.events.publish({
+          type: "message_sent",
+          eventId: this.deps.ids.newEventId(),
+          message,
+        });
+      } catch (error) {
+        this.deps.logger.error("message stored but not broadcast", {
+          error,
+          message_id: message.id,
+        });
+      }
+    }
+    return ok(await this.withUsername(message));
+  }
+
+  async history(
+    callerId: string,
+    channelId: string,
+    query: ReadHistory,
+  ): Promise<Result<MessageView[], MessageError>> {
+    const channel = await this.deps.channels.accessible(callerId, channelId);
+    if (!channel.ok) return channel;
+    const messages = await this.deps.messages.history({
+      channelId: channel.value.id,
+      limit: query.limit,
+      before: query.before,
+      after: query.after,
+      since: channel.value.createdAt,
+    });
+    return ok(await this.withUsernames(messages));
+  }
+
+  async delete(
+    callerId: string,
+    channelId: string,
+    rawMessageId: string,
+  ): Promise<Result<void, MessageError>> {
+    const channel = await this.deps.channels.accessible(callerId, channelId);
+    if (!channel.ok) return channel;
+    const id = MessageId.parse(rawMessageId);
+    if (!id.ok) return err(messageNotFound);
+    const message = await this.deps.messages.find(channel.value.id, id.value);
+    if (message === undefined) return err(messageNotFound);
+    if (message.userId !== callerId.toLowerCase()) return err(notAuthor);
+    await this.deps.messages.delete(message);
+    try {
+      await this.deps.events.publish({
+        type: "message_deleted",
+        eventId: this.deps.ids.newEventId(),
+        messageId: message.id,
+        channelId: message.channelId,
+        at: this.deps.clock.now(),
+      });
+    } catch (error) {
+      this.deps.logger.error("message deleted but deletion not broadcast", {
+        error,
+        message_id: message.id,
+      });
+    }
+    return ok(undefined);
+  }
+
+  async withUsername(message: Message): Promise<MessageView> {
+    const [view] = await this.withUsernames([message]);
+    return view;
+  }
+
+  /** One lookup per distinct sender. */
+  async withUsernames(messages: readonly Message[]): Promise<MessageView[]> {
+    const senders = [...new Set(messages.map((m) => m.userId))];
+    const names = new Map(
+      await Promise.all(senders.map(async (id) => {
+        const found = await this.deps.users.lookup(id);
+        return [id, found.status === "found" ? found.username : null] as const;
+      })),
+    );
+    return messages.map((m) => ({ ...m, username: names.get(m.userId) ?? null }));
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Message history in Cassandra (DESIGN §6). Partitions are (channel, bucket)
+ * where bucket = floor(time / bucket size); a page walks buckets from its
+ * cursor towards older (or newer) ones until it is full, so pages cross
+ * bucket boundaries with no gap and no duplicate. The bucket size is a
+ * deployment constant: changing it hides messages written with the old one.
+ */
+import cassandra from "cassandra-driver";
+import type { CassandraClient } from "@chat-ts/shared/cassandra";
+import type { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
+import type {
+  ClientId,
+  HistoryCursor,
+  Message,
+  MessageContent,
+} from "../../domain/message/models.ts";
+import type { HistoryQuery, MessageIdGenerator, MessageStore } from "../../domain/message/ports.ts";
+
+const { TimeUuid } = cassandra.types;
+type TimeUuidT = cassandra.types.TimeUuid;
+
+export class CassandraMessageStore implements MessageStore {
+  constructor(
+    private readonly client: CassandraClient,
+    private readonly bucketMs: number,
+  ) {}
+
+  bucketOf(at: Date): number {
+    return Math.floor(at.getTime() / this.bucketMs);
+  }
+
+  async save(message: Message): Promise<{ message: Message; created: boolean }> {
+    if (message.clientId !== undefined) {
+      const claim = await this.client.execute(
+        `INSERT INTO message_client_ids (channel_id, user_id, client_id, message_id)
+         VALUES (?, ?, ?, ?) IF NOT EXISTS`,
+        [message.channelId, message.userId, message.clientId, message.id],
+        { prepare: true, serialConsistency: cassandra.types.consistencies.localSerial },
+      );
+      if (!claim.wasApplied()) {
+        const existingId = String(claim.first().get("message_id")) as MessageId;
+        const existing = await this.find(message.channelId, existingId);
+        if (existing !== undefined) return { message: existing, created: false };
+        // The first attempt claimed the id but never stored the message: finish it now.
+        const resumed = { ...message, id: existingId, timestamp: timeOf(existingId) };
+        await this.#insert(resumed);
+        return { message: resumed, created: true };
+      }
+    }
+    await this.#insert(message);
+    return { message, created: true };
+  }
+
+  async #insert(message: Message): Promise<void> {
+    await this.client.batch([
+      {
+        query: `INSERT INTO messages (channel_id, bucket, message_id, user_id, content, client_id)
+                VALUES (?, ?, ?, ?, ?, ?)`,
+        params: [
+          message.channelId,
+          cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
+          message.id,
+          message.userId,
+          message.content,
+          message.clientId ?? null,
+        ],
+      },
+      {
+        query: "INSERT INTO messages_by_user (user_id, channel_id, message_id) VALUES (?, ?, ?)",
+        params: [message.userId, message.channelId, message.id],
+      },
+    ], { prepare: true, logged: true });
+  }
+
+  async find(channelId: ChannelId, id: MessageId): Promise<Message | undefined> {
+    const result = await this.client.execute(
+      `SELECT channel_id, message_id, user_id, content, client_id FROM messages
+       WHERE channel_id = ? AND bucket = ? AND message_id = ?`,
+      [channelId, cassandra.types.Long.fromNumber(this.bucketOf(timeOf(id))), id],
+      { prepare: true },
+    );
+    const row = result.first();
+    return row === null ? undefined : toMessage(row);
+  }
+
+  async history(query: HistoryQuery): Promise<Message[]> {
+    return query.after === undefined
+      ? await this.#older(query)
+      : await this.#newer(query, query.after);
+  }
+
+  /** The `limit` newest messages before the cursor (or now), newest first. */
+  async #older(query: HistoryQuery): Promise<Message[]> {
+    const bound = query.before === undefined ? undefined : upperBound(query.before);
+    const start = bound === undefined ? this.bucketOf(new Date()) : this.bucketOf(bound.getDate());
+    const stop = this.bucketOf(query.since);
+    const found: Message[] = [];
+    for (let bucket = start; bucket >= stop && found.length < query.limit; bucket--) {
+      const params: unknown[] = [query.channelId, cassandra.types.Long.fromNumber(bucket)];
+      let cql = `SELECT channel_id, message_id, user_id, content, client_id FROM messages
+                 WHERE channel_id = ? AND bucket = ?`;
+      if (bound !== undefined) {
+        cql += " AND message_id < ?";
+        params.push(bound);
+      }
+      params.push(query.limit - found.length);
+      const result = await this.client.execute(`${cql} LIMIT ?`, params, { prepare: true });
+      found.push(...result.rows.map(toMessage));
+    }
+    return found;
+  }
+
+  /** The `limit` oldest messages after the cursor, listed newest first. */
+  async #newer(query: HistoryQuery, after: HistoryCursor): Promise<Message[]> {
+    const bound = lowerBound(after);
+    const start = Math.max(this.bucketOf(bound.getDate()), this.bucketOf(query.since));
+    const stop = this.bucketOf(new Date());
+    const found: Message[] = [];
+    for (let bucket = start; bucket <= stop && found.length < query.limit; bucket++) {
+      const result = await this.client.execute(
+        `SELECT channel_id, message_id, user_id, content, client_id FROM messages
+         WHERE channel_id = ? AND bucket = ? AND message_id > ? ORDER BY message_id ASC LIMIT ?`,
+        [
+          query.channelId,
+          cassandra.types.Long.fromNumber(bucket),
+          bound,
+          query.limit - found.length,
+        ],
+        { prepare: true },
+      );
+      found.push(...result.rows.map(toMessage));
+    }
+    return found.reverse();
+  }
+
+  async delete(message: Message): Promise<void> {
+    await this.client.batch([
+      {
+        query: "DELETE FROM messages WHERE channel_id = ? AND bucket = ? AND message_id = ?",
+        params: [
+          message.channelId,
+          cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
+          message.id,
+        ],
+      },
+      {
+        query:
+          "DELETE FROM messages_by_user WHERE user_id = ? AND channel_id = ? AND message_id = ?",
+        params: [message.userId, message.channelId, message.id],
+      },
+    ], { prepare: true, logged: true });
+  }
+}
+
+/** Time-based ids whose embedded time is the message's millisecond timestamp. */
+export const timeUuidGenerator: MessageIdGenerator = {
+  next: (at) => TimeUuid.fromDate(at).toString() as MessageId,
+};
+
+function timeOf(id: MessageId): Date {
+  return TimeUuid.fromString(id).getDate();
+}
+
+/** Messages strictly older than the cursor have ids below this. */
+function upperBound(cursor: HistoryCursor): TimeUuidT {
+  return cursor.kind === "message" ? TimeUuid.fromString(cursor.id) : TimeUuid.min(cursor.at, 0);
+}
+
+/** Messages strictly newer than the cursor have ids above this. */
+function lowerBound(cursor: HistoryCursor): TimeUuidT {
+  return cursor.kind === "message" ? TimeUuid.fromString(cursor.id) : TimeUuid.max(cursor.at, 9999);
+}
+
+function toMessage(row: cassandra.types.Row): Message {
+  const id = String(row.get("message_id")) as MessageId;
+  const clientId: unknown = row.get("client_id");
+  return {
+    id,
+    channelId: String(row.get("channel_id")) as ChannelId,
+    userId: String(row.get("user_id")) as UserId,
+    content: String(row.get("content")) as MessageContent,
+    timestamp: timeOf(id),
+    ...(typeof clientId === "string" ? { clientId: clientId as ClientId } : {}),
+  };
+}

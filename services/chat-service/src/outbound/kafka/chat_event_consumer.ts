@@ -1,0 +1,74 @@
+/**
+ * Fan-out: every instance reads all sixteen `chat.messages` shards under its
+ * own consumer group, from the latest offset, and hands each event to local
+ * delivery. One partition per shard keeps each channel's Kafka order.
+ */
+import {
+  CHAT_MESSAGE_TOPICS,
+  type ChatEvent,
+  decodeEvent,
+  type Event,
+} from "@chat-ts/shared/events";
+import type { Logger } from "@chat-ts/shared/logger";
+import type { Consumer, Kafka } from "kafkajs";
+
+export class ChatEventConsumer {
+  readonly #consumer: Consumer;
+
+  constructor(
+    kafka: Kafka,
+    readonly groupId: string,
+    private readonly onEvent: (event: ChatEvent) => Promise<void> | void,
+    private readonly logger: Logger,
+  ) {
+    this.#consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  }
+
+  /** Resolves once the group has joined and fetching has started. */
+  async start(): Promise<void> {
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topics: [...CHAT_MESSAGE_TOPICS], fromBeginning: false });
+    const joined = new Promise<void>((resolve) => {
+      const off = this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    await this.#consumer.run({
+      partitionsConsumedConcurrently: 4,
+      eachMessage: async ({ topic, message }) => {
+        const decoded = decodeEvent(message.value);
+        if (!decoded.ok) {
+          this.logger.warn("skipping undecodable chat event", {
+            topic,
+            offset: message.offset,
+            reason: decoded.error.message,
+          });
+          return;
+        }
+        if (isChatEvent(decoded.value)) {
+          try {
+            await this.onEvent(decoded.value);
+          } catch (error) {
+            this.logger.error("delivering a chat event failed", {
+              error,
+              topic,
+              offset: message.offset,
+            });
+          }
+        }
+      },
+    });
+    await joined;
+  }
+
+  /** Leaves the group, committing consumed offsets. */
+  async stop(): Promise<void> {
+    await this.#consumer.disconnect();
+  }
+}
+
+function isChatEvent(event: Event): event is ChatEvent {
+  return event.event_type === "message_sent" || event.event_type === "message_deleted" ||
+    event.event_type === "channel_created";
+}
