@@ -1,0 +1,30 @@
+/** chat-service's environment variables and their defaults (README: Configuration). */
+import { env, loadConfig } from "@chat-ts/shared/config";
+
+export const chatServiceConfigShape = {
+  HTTP_HOST: env.string("0.0.0.0"),
+  HTTP_PORT: env.port(3002),
+  DATABASE_URL: env.url("postgres://chat:chat@127.0.0.1:5432/chat"),
+  DATABASE_POOL_SIZE: env.int(10, 1, 100),
+  KAFKA_BROKERS: env.list("127.0.0.1:9092"),
+  CASSANDRA_CONTACT_POINTS: env.list("127.0.0.1:9042"),
+  CASSANDRA_KEYSPACE: env.string("chat"),
+  CASSANDRA_LOCAL_DC: env.string("datacenter1"),
+  JWT_SECRET: env.secret(32),
+  USER_SERVICE_GRPC_URL: env.string("127.0.0.1:50051"),
+  USER_LOOKUP_DEADLINE_MS: env.int(500, 10, 30_000),
+  USER_CACHE_SIZE: env.int(10_000, 0, 10_000_000),
+  USER_CACHE_TTL_SECONDS: env.int(60, 0, 86_400),
+  /** Names this instance's fan-out consumer group; a fresh one per process when unset. */
+  INSTANCE_ID: env.string(crypto.randomUUID()),
+  /** Width of a message partition's time bucket. A deployment constant: never change it on live data. */
+  MESSAGE_BUCKET_SECONDS: env.int(86_400, 1, 366 * 86_400),
+  WS_MAX_FRAME_BYTES: env.int(64 * 1024, 256, 16 * 1024 * 1024),
+  WS_FRAMES_PER_SECOND: env.int(20, 1, 10_000),
+  WS_FRAME_BURST: env.int(50, 1, 100_000),
+  WS_MAX_BUFFERED_BYTES: env.int(1024 * 1024, 1024, 1024 * 1024 * 1024),
+  WS_REPLAY_CAP: env.int(500, 1, 10_000),
+  LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
+};
+
+export const loadChatServiceConfig = () => loadConfig(chatServiceConfigShape);

@@ -1,0 +1,48 @@
+/**
+ * This instance's subscribers, by channel. A frame is serialised once by the
+ * caller and the same string goes to every subscriber.
+ */
+export interface Subscriber {
+  deliver(channelId: string, frame: OutgoingFrame): void;
+}
+
+export interface OutgoingFrame {
+  readonly text: string;
+  readonly kind: "new_message" | "message_deleted";
+  readonly messageId: string;
+}
+
+export class Hub {
+  readonly #byChannel = new Map<string, Set<Subscriber>>();
+
+  subscribe(channelId: string, subscriber: Subscriber): void {
+    let set = this.#byChannel.get(channelId);
+    if (set === undefined) {
+      set = new Set();
+      this.#byChannel.set(channelId, set);
+    }
+    set.add(subscriber);
+  }
+
+  unsubscribe(channelId: string, subscriber: Subscriber): void {
+    const set = this.#byChannel.get(channelId);
+    if (set === undefined) return;
+    set.delete(subscriber);
+    if (set.size === 0) this.#byChannel.delete(channelId);
+  }
+
+  hasSubscribers(channelId: string): boolean {
+    return this.#byChannel.has(channelId);
+  }
+
+  deliver(channelId: string, frame: OutgoingFrame): number {
+    const set = this.#byChannel.get(channelId);
+    if (set === undefined) return 0;
+    for (const subscriber of set) subscriber.deliver(channelId, frame);
+    return set.size;
+  }
+
+  get channelCount(): number {
+    return this.#byChannel.size;
+  }
+}
