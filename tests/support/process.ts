@@ -9,6 +9,8 @@ export function freePort(): number {
 }
 
 export interface ServiceProcess {
+  /** The `deno task` process; the service runs as its descendant. */
+  readonly pid: number;
   readonly output: () => string;
   /** Sends SIGTERM and resolves the exit code. */
   stop(): Promise<number>;
@@ -58,6 +60,7 @@ export async function startTask(options: {
   }
 
   return {
+    pid: child.pid,
     output: () => output,
     async stop() {
       if (!exited) child.kill("SIGTERM");
@@ -68,4 +71,29 @@ export async function startTask(options: {
       return code;
     },
   };
+}
+
+/**
+ * Resident memory, in bytes, of the service process started by a `deno task`
+ * (the descendant running main.ts), read from Linux /proc.
+ */
+export async function serviceRssBytes(taskPid: number): Promise<number> {
+  const pending = [taskPid];
+  while (pending.length > 0) {
+    const current = pending.pop() as number;
+    try {
+      const cmdline = await Deno.readTextFile(`/proc/${current}/cmdline`);
+      if (cmdline.includes("main.ts")) {
+        const status = await Deno.readTextFile(`/proc/${current}/status`);
+        return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      }
+      for await (const task of Deno.readDir(`/proc/${current}/task`)) {
+        const children = await Deno.readTextFile(`/proc/${current}/task/${task.name}/children`);
+        pending.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));
+      }
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return 0;
 }

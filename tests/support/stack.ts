@@ -20,6 +20,8 @@ export interface Stack {
   readonly userServiceUrl: string;
   readonly userServiceGrpc: string;
   readonly chatUrls: readonly string[];
+  /** `deno task` pids of the chat-service instances, in `chatUrls` order. */
+  readonly chatPids: readonly number[];
   register(prefix?: string): Promise<RegisteredUser>;
   stop(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function startStack(options: {
       userServiceUrl,
       userServiceGrpc: `127.0.0.1:${grpcPort}`,
       chatUrls: ports.map((p) => `http://127.0.0.1:${p}`),
+      chatPids: chats.map((c) => c.pid),
       async register(prefix = "u") {
         const username = uniqueName(prefix);
         const password = "password123";

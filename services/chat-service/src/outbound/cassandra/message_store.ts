@@ -51,12 +51,16 @@ export class CassandraMessageStore implements MessageStore {
     return { message, created: true };
   }
 
+  /**
+   * Both rows are written in parallel: an idempotent retry rewrites them, and a
+   * logged batch would cost a batchlog round trip on every send.
+   */
   async #insert(message: Message): Promise<void> {
-    await this.client.batch([
-      {
-        query: `INSERT INTO messages (channel_id, bucket, message_id, user_id, content, client_id)
-                VALUES (?, ?, ?, ?, ?, ?)`,
-        params: [
+    await Promise.all([
+      this.client.execute(
+        `INSERT INTO messages (channel_id, bucket, message_id, user_id, content, client_id)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [
           message.channelId,
           cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
           message.id,
@@ -64,12 +68,14 @@ export class CassandraMessageStore implements MessageStore {
           message.content,
           message.clientId ?? null,
         ],
-      },
-      {
-        query: "INSERT INTO messages_by_user (user_id, channel_id, message_id) VALUES (?, ?, ?)",
-        params: [message.userId, message.channelId, message.id],
-      },
-    ], { prepare: true, logged: true });
+        { prepare: true },
+      ),
+      this.client.execute(
+        "INSERT INTO messages_by_user (user_id, channel_id, message_id) VALUES (?, ?, ?)",
+        [message.userId, message.channelId, message.id],
+        { prepare: true },
+      ),
+    ]);
   }
 
   async find(channelId: ChannelId, id: MessageId): Promise<Message | undefined> {
