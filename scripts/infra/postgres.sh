@@ -2,8 +2,14 @@
 # shellcheck shell=bash
 PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
 PG_DIR="$STATE_DIR/postgres"
-PG_DATA="$PG_DIR/data"
-PG_LOG="$PG_DIR/postgres.log"
+
+# Follows .infra/postgres when it links outside the clone (see postgres_make_dir).
+postgres_paths() {
+  [ -L "$PG_DIR" ] && PG_DIR="$(readlink -f "$PG_DIR")"
+  PG_DATA="$PG_DIR/data"
+  PG_LOG="$PG_DIR/postgres.log"
+}
+postgres_paths
 
 postgres_install() {
   [ -x "$PG_BIN/postgres" ] && return 0
@@ -17,7 +23,7 @@ postgres_install() {
 
 # Runs a command as the postgres user: initdb and postgres refuse to run as root.
 as_postgres() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # The postgres user must reach the data folder; when the clone lives under a
@@ -32,6 +38,7 @@ postgres_make_dir() {
     log "postgres cannot reach $PG_DIR; keeping its data in $outside"
     rmdir "$PG_DIR" && mkdir -p "$outside" && chown postgres:postgres "$outside"
     ln -s "$outside" "$PG_DIR"
+    postgres_paths
   fi
 }
 
