@@ -1,6 +1,6 @@
 /** Channel commands: create, read, list, and manage members, under the access rule of DESIGN §3. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
-import { ChannelId, type ChannelId as ChannelIdT, UserId } from "../ids.ts";
+import { ChannelId, UserId } from "../ids.ts";
 import type { UserDirectory } from "../user/ports.ts";
 import { type ChannelError, channelNotFound, nameTaken } from "./errors.ts";
 import {
@@ -46,7 +46,7 @@ export class ChannelService {
     const caller = UserId.parse(rawCallerId);
     if (!caller.ok) return caller;
     const base = {
-      id: this.deps.ids.newId() as ChannelIdT,
+      id: this.deps.ids.newId() as ChannelId,
       createdBy: caller.value,
       createdAt: this.deps.clock.now(),
     };
