@@ -1,0 +1,82 @@
+/** In-process channels for the embedded mode and fast domain tests; same rules as the Postgres adapter. */
+import { err, ok, type Result } from "@chat-ts/shared/result";
+import type { ChannelId, UserId } from "../../domain/ids.ts";
+import type { Channel, ChannelName, DirectChannel } from "../../domain/channel/models.ts";
+import type { ChannelPage, ChannelRepository } from "../../domain/channel/ports.ts";
+
+/** Named channels by name, then direct channels (no name) by id, as in Postgres. */
+const sortKey = (c: Channel) => c.type === "direct" ? `~${c.id}` : c.name.toLowerCase();
+
+export class MemoryChannelRepository implements ChannelRepository {
+  readonly #channels = new Map<ChannelId, Channel>();
+
+  findById(id: ChannelId): Promise<Channel | undefined> {
+    return Promise.resolve(this.#channels.get(id));
+  }
+
+  createNamed(channel: Channel & { name: ChannelName }): Promise<Result<Channel, "name_taken">> {
+    const taken = [...this.#channels.values()].some((c) =>
+      c.type !== "direct" && c.name.toLowerCase() === channel.name.toLowerCase()
+    );
+    if (taken) return Promise.resolve(err("name_taken" as const));
+    this.#channels.set(channel.id, channel);
+    return Promise.resolve(ok(channel));
+  }
+
+  createDirect(channel: DirectChannel): Promise<{ channel: DirectChannel; created: boolean }> {
+    const [low, high] = channel.members;
+    for (const c of this.#channels.values()) {
+      if (c.type === "direct" && c.members[0] === low && c.members[1] === high) {
+        return Promise.resolve({ channel: c, created: false });
+      }
+    }
+    this.#channels.set(channel.id, channel);
+    return Promise.resolve({ channel, created: true });
+  }
+
+  listPublic(page: ChannelPage): Promise<Channel[]> {
+    return Promise.resolve(
+      this.#page([...this.#channels.values()].filter((c) => c.type === "public"), page),
+    );
+  }
+
+  listForMember(userId: UserId, page: ChannelPage): Promise<Channel[]> {
+    return Promise.resolve(
+      this.#page(
+        [...this.#channels.values()].filter((c) =>
+          c.type !== "public" && c.members.includes(userId)
+        ),
+        page,
+      ),
+    );
+  }
+
+  addMember(channelId: ChannelId, userId: UserId): Promise<boolean> {
+    const channel = this.#channels.get(channelId);
+    if (channel?.type !== "private" || channel.members.includes(userId)) {
+      return Promise.resolve(false);
+    }
+    this.#channels.set(channelId, { ...channel, members: [...channel.members, userId] });
+    return Promise.resolve(true);
+  }
+
+  removeMember(channelId: ChannelId, userId: UserId): Promise<boolean> {
+    const channel = this.#channels.get(channelId);
+    if (channel?.type !== "private" || !channel.members.includes(userId)) {
+      return Promise.resolve(false);
+    }
+    this.#channels.set(channelId, {
+      ...channel,
+      members: channel.members.filter((m) => m !== userId),
+    });
+    return Promise.resolve(true);
+  }
+
+  #page(channels: Channel[], page: ChannelPage): Channel[] {
+    const after = page.after?.toLowerCase();
+    return channels
+      .filter((c) => after === undefined || sortKey(c) > after)
+      .sort((a, b) => sortKey(a) < sortKey(b) ? -1 : 1)
+      .slice(0, page.limit);
+  }
+}
