@@ -1,0 +1,158 @@
+/** Message rules with in-process adapters: fast, no infrastructure. */
+import assert from "node:assert/strict";
+import { silentLogger } from "@chat-ts/shared/logger";
+import type { MessageId, UserId } from "../ids.ts";
+import { MemoryChannelRepository } from "../../outbound/memory/channel_repository.ts";
+import { MemoryMessageStore } from "../../outbound/memory/message_store.ts";
+import { timeUuidGenerator } from "../../outbound/cassandra/message_store.ts";
+import { ChannelService } from "../channel/service.ts";
+import type { UserLookup } from "../user/ports.ts";
+import type { MessageEvent } from "./events.ts";
+import { MessageService } from "./service.ts";
+
+const alice = "00000000-0000-4000-8000-00000000000a" as UserId;
+const bob = "00000000-0000-4000-8000-00000000000b" as UserId;
+
+async function setup(options: { lookup?: UserLookup; publishFails?: boolean } = {}) {
+  let now = new Date("2026-01-01T00:00:00.000Z");
+  const clock = { now: () => now };
+  const users = {
+    lookup: () =>
+      Promise.resolve(options.lookup ?? { status: "found" as const, username: "alice" }),
+  };
+  const channels = new ChannelService({
+    channels: new MemoryChannelRepository(),
+    users,
+    events: { publishChannelCreated: () => Promise.resolve() },
+    clock,
+    ids: { newId: () => crypto.randomUUID() },
+  });
+  const published: MessageEvent[] = [];
+  const messages = new MessageService({
+    channels,
+    messages: new MemoryMessageStore(),
+    events: {
+      publish: (e) =>
+        options.publishFails
+          ? Promise.reject(new Error("kafka down"))
+          : Promise.resolve(void published.push(e)),
+    },
+    users,
+    ids: { ...timeUuidGenerator, newEventId: () => crypto.randomUUID() },
+    clock,
+    logger: silentLogger,
+  });
+  const open = await channels.create(alice, { type: "public", name: "lobby" });
+  const closed = await channels.create(alice, { type: "private", name: "inner" });
+  assert.ok(open.ok && closed.ok);
+  return {
+    messages,
+    published,
+    lobby: open.value.channel.id,
+    inner: closed.value.channel.id,
+    tick: (ms = 1) => now = new Date(now.getTime() + ms),
+  };
+}
+
+Deno.test("messages: content is trimmed and checked; ids are time-based with the message's millisecond time", async () => {
+  const { messages, lobby, published } = await setup();
+  const sent = await messages.send(alice, lobby, { content: "  hi  " });
+  assert.ok(sent.ok);
+  assert.equal(sent.value.content, "hi");
+  assert.equal(sent.value.username, "alice");
+  assert.match(sent.value.id, /^[0-9a-f]{8}-[0-9a-f]{4}-1/);
+  assert.equal(sent.value.timestamp.toISOString(), "2026-01-01T00:00:00.000Z");
+  assert.equal(published.length, 1);
+  for (const content of ["", " \n ", "x".repeat(4001)]) {
+    const refused = await messages.send(alice, lobby, { content });
+    assert.ok(
+      !refused.ok && refused.error.type === "validation" && refused.error.field === "content",
+    );
+  }
+});
+
+Deno.test("messages: a retried client_id returns the original and is published once", async () => {
+  const { messages, lobby, published, tick } = await setup();
+  const first = await messages.send(alice, lobby, { content: "once", clientId: "k1" });
+  tick(5);
+  const retry = await messages.send(alice, lobby, { content: "once", clientId: "k1" });
+  assert.ok(first.ok && retry.ok);
+  assert.deepEqual(retry.value, first.value);
+  assert.equal(published.length, 1);
+  const history = await messages.history(bob, lobby, { limit: 10 });
+  assert.ok(history.ok && history.value.length === 1);
+});
+
+Deno.test("messages: a channel the sender may not see is not found; nothing is stored", async () => {
+  const { messages, inner, published } = await setup();
+  const refused = await messages.send(bob, inner, { content: "hello?" });
+  assert.ok(!refused.ok && refused.error.type === "channel_not_found");
+  const history = await messages.history(bob, inner, { limit: 10 });
+  assert.ok(!history.ok);
+  assert.equal(published.length, 0);
+});
+
+Deno.test("messages: history pages newest first by id and time, both directions", async () => {
+  const { messages, lobby, tick } = await setup();
+  const ids: MessageId[] = [];
+  for (let i = 0; i < 7; i++) {
+    const sent = await messages.send(alice, lobby, { content: `m${i}` });
+    assert.ok(sent.ok);
+    ids.push(sent.value.id);
+    tick(10);
+  }
+  const page = async (q: Parameters<MessageService["history"]>[2]) => {
+    const r = await messages.history(bob, lobby, q);
+    assert.ok(r.ok);
+    return r.value.map((m) => m.id);
+  };
+  assert.deepEqual(await page({ limit: 3 }), [ids[6], ids[5], ids[4]]);
+  assert.deepEqual(await page({ limit: 3, before: { kind: "message", id: ids[4] } }), [
+    ids[3],
+    ids[2],
+    ids[1],
+  ]);
+  assert.deepEqual(await page({ limit: 2, after: { kind: "message", id: ids[1] } }), [
+    ids[3],
+    ids[2],
+  ]);
+  assert.deepEqual(
+    await page({ limit: 10, after: { kind: "time", at: new Date("2026-01-01T00:00:00.030Z") } }),
+    [
+      ids[6],
+      ids[5],
+      ids[4],
+    ],
+  );
+  assert.deepEqual(
+    await page({ limit: 10, before: { kind: "time", at: new Date("2026-01-01T00:00:00.020Z") } }),
+    [
+      ids[1],
+      ids[0],
+    ],
+  );
+});
+
+Deno.test("messages: only the author deletes; the deletion is published", async () => {
+  const { messages, lobby, published } = await setup();
+  const sent = await messages.send(alice, lobby, { content: "mine" });
+  assert.ok(sent.ok);
+  const theft = await messages.delete(bob, lobby, sent.value.id);
+  assert.ok(!theft.ok && theft.error.type === "not_author");
+  assert.ok((await messages.delete(alice, lobby, sent.value.id)).ok);
+  const again = await messages.delete(alice, lobby, sent.value.id);
+  assert.ok(!again.ok && again.error.type === "message_not_found");
+  assert.deepEqual(published.map((e) => e.type), ["message_sent", "message_deleted"]);
+});
+
+Deno.test("messages: degraded mode keeps sending: no username, and a failed broadcast still stores the message", async () => {
+  const { messages, lobby } = await setup({
+    lookup: { status: "unavailable" },
+    publishFails: true,
+  });
+  const sent = await messages.send(alice, lobby, { content: "still here" });
+  assert.ok(sent.ok);
+  assert.equal(sent.value.username, null);
+  const history = await messages.history(bob, lobby, { limit: 1 });
+  assert.ok(history.ok && history.value[0].content === "still here");
+});

@@ -1,0 +1,72 @@
+/** In-process message history for the embedded mode and fast domain tests; same contract as Cassandra's. */
+import type { ChannelId, MessageId } from "../../domain/ids.ts";
+import type { HistoryCursor, Message } from "../../domain/message/models.ts";
+import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
+
+/** Messages of a channel are kept oldest first; ids are time-ordered, ties broken by id. */
+const order = (a: Message, b: Message) =>
+  a.timestamp.getTime() - b.timestamp.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export class MemoryMessageStore implements MessageStore {
+  readonly #byChannel = new Map<ChannelId, Message[]>();
+  readonly #byClientId = new Map<string, Message>();
+
+  save(message: Message): Promise<{ message: Message; created: boolean }> {
+    const key = message.clientId === undefined
+      ? undefined
+      : JSON.stringify([message.channelId, message.userId, message.clientId]);
+    const original = key === undefined ? undefined : this.#byClientId.get(key);
+    if (original !== undefined) return Promise.resolve({ message: original, created: false });
+    const list = this.#byChannel.get(message.channelId) ?? [];
+    list.push(message);
+    list.sort(order);
+    this.#byChannel.set(message.channelId, list);
+    if (key !== undefined) this.#byClientId.set(key, message);
+    return Promise.resolve({ message, created: true });
+  }
+
+  find(channelId: ChannelId, id: MessageId): Promise<Message | undefined> {
+    return Promise.resolve(this.#byChannel.get(channelId)?.find((m) => m.id === id));
+  }
+
+  history(query: HistoryQuery): Promise<Message[]> {
+    const all = this.#byChannel.get(query.channelId) ?? [];
+    if (query.after !== undefined) {
+      const after = query.after;
+      return Promise.resolve(all.filter((m) => isAfter(m, after)).slice(0, query.limit).reverse());
+    }
+    const before = query.before;
+    const older = before === undefined ? all : all.filter((m) => isBefore(m, before));
+    return Promise.resolve(older.slice(-query.limit).reverse());
+  }
+
+  delete(message: Message): Promise<void> {
+    const list = this.#byChannel.get(message.channelId);
+    if (list !== undefined) {
+      this.#byChannel.set(
+        message.channelId,
+        list.filter((m) => m.id !== message.id),
+      );
+    }
+    return Promise.resolve();
+  }
+}
+
+function isBefore(m: Message, cursor: HistoryCursor): boolean {
+  return cursor.kind === "time"
+    ? m.timestamp < cursor.at
+    : m.id !== cursor.id && order(m, { ...m, id: cursor.id, timestamp: timeOf(cursor.id) }) < 0;
+}
+
+function isAfter(m: Message, cursor: HistoryCursor): boolean {
+  return cursor.kind === "time"
+    ? m.timestamp > cursor.at
+    : m.id !== cursor.id && order(m, { ...m, id: cursor.id, timestamp: timeOf(cursor.id) }) > 0;
+}
+
+/** The millisecond time inside a UUID v1. */
+function timeOf(id: MessageId): Date {
+  const [low, mid, high] = id.split("-");
+  const ticks = BigInt(`0x${high.slice(1)}${mid}${low}`); // 100 ns since 1582-10-15
+  return new Date(Number(ticks / 10_000n - 12_219_292_800_000n));
+}
