@@ -1,5 +1,5 @@
 /** Kafka clients through npm:kafkajs, with kafkajs' own logs routed to our logger. */
-import { Kafka, type KafkaConfig, type LogEntry, logLevel } from "kafkajs";
+import { type Admin, Kafka, type KafkaConfig, type LogEntry, logLevel } from "kafkajs";
 import type { Logger } from "./logger.ts";
 
 export interface KafkaOptions {
@@ -26,4 +26,24 @@ export function createKafka(options: KafkaOptions): Kafka {
       else log.debug(message, fields);
     },
   });
+}
+
+/** Records on `topics` the group has not committed yet: how far behind it is. */
+export async function consumerLag(
+  admin: Admin,
+  groupId: string,
+  topics: readonly string[],
+): Promise<number> {
+  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+  let lag = 0;
+  for (const { topic, partitions } of committed) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    for (const end of ends) {
+      const offset = Number(partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+      const high = Number(end.high);
+      // -1: nothing committed yet; the group starts at the end (latest) or the low watermark.
+      lag += offset < 0 ? 0 : Math.max(0, high - offset);
+    }
+  }
+  return lag;
 }

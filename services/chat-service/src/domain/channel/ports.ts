@@ -23,6 +23,11 @@ export interface ChannelRepository {
   addMember(channelId: ChannelId, userId: UserId): Promise<boolean>;
   /** False when the user was not a member. */
   removeMember(channelId: ChannelId, userId: UserId): Promise<boolean>;
+  /**
+   * Erasure of a deleted user: their memberships and the channels they
+   * created (direct ones included) go. Returns the removed channels' ids.
+   */
+  eraseUser(userId: UserId): Promise<ChannelId[]>;
 }
 
 export interface ChannelEventPublisher {

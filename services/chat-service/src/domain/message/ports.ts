@@ -1,5 +1,5 @@
 /** What the message domain needs from the outside world. */
-import type { ChannelId, MessageId } from "../ids.ts";
+import type { ChannelId, MessageId, UserId } from "../ids.ts";
 import type { MessageEvent } from "./events.ts";
 import type { HistoryCursor, Message } from "./models.ts";
 
@@ -24,6 +24,8 @@ export interface MessageStore {
   /** Newest first, with no gap and no duplicate across pages. */
   history(query: HistoryQuery): Promise<Message[]>;
   delete(message: Message): Promise<void>;
+  /** Erasure of a deleted user: every message they wrote leaves history. Returns how many. */
+  eraseAuthor(userId: UserId): Promise<number>;
 }
 
 export interface MessageEventPublisher {

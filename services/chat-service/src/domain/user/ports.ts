@@ -1,5 +1,6 @@
 /** Who a user is, as far as chat needs to know: their current username. */
 import type { UserId } from "../ids.ts";
+import type { UserChange } from "./models.ts";
 
 export type UserLookup =
   | { readonly status: "found"; readonly username: string }
@@ -9,4 +10,17 @@ export type UserLookup =
 
 export interface UserDirectory {
   lookup(userId: UserId): Promise<UserLookup>;
+}
+
+/** chat's own copy of users; lookups that miss fall through to user-service. */
+export interface UserReplica {
+  /** `undefined` when the replica has no row (ask user-service). */
+  find(userId: UserId): Promise<UserLookup | undefined>;
+  /**
+   * Applies a change once and in order: a replayed event, an update older than
+   * the row, or anything after a delete changes nothing. True when applied.
+   */
+  apply(change: UserChange): Promise<boolean>;
+  /** Records a user learnt from user-service, unless the replica already knows better. */
+  remember(userId: UserId, username: string): Promise<void>;
 }

@@ -139,6 +139,29 @@ export class CassandraMessageStore implements MessageStore {
     return found.reverse();
   }
 
+  /** Walks the per-user table (DESIGN §6) to find each message's partition. */
+  async eraseAuthor(userId: UserId): Promise<number> {
+    const written = await this.client.execute(
+      "SELECT channel_id, message_id FROM messages_by_user WHERE user_id = ?",
+      [userId],
+      { prepare: true, fetchSize: 5000 },
+    );
+    let erased = 0;
+    for await (const row of written) { // pages through every message
+      const id = String(row.get("message_id")) as MessageId;
+      await this.client.execute(
+        "DELETE FROM messages WHERE channel_id = ? AND bucket = ? AND message_id = ?",
+        [row.get("channel_id"), cassandra.types.Long.fromNumber(this.bucketOf(timeOf(id))), id],
+        { prepare: true },
+      );
+      erased++;
+    }
+    await this.client.execute("DELETE FROM messages_by_user WHERE user_id = ?", [userId], {
+      prepare: true,
+    });
+    return erased;
+  }
+
   async delete(message: Message): Promise<void> {
     await this.client.batch([
       {

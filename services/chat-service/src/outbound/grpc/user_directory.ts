@@ -21,13 +21,18 @@ export class GrpcUserDirectory implements UserDirectory {
     this.#client = createUserServiceClient(address);
   }
 
-  async lookup(userId: UserId): Promise<UserLookup> {
+  /** One GetUser call; rejects with the gRPC error when user-service cannot answer. */
+  async fetch(userId: UserId): Promise<Exclude<UserLookup, { status: "unavailable" }>> {
     this.calls++;
+    const response = await callGetUser(this.#client, { user_id: userId }, this.deadlineMs);
+    return response.result === "user"
+      ? { status: "found", username: response.user.username }
+      : { status: "not_found" };
+  }
+
+  async lookup(userId: UserId): Promise<UserLookup> {
     try {
-      const response = await callGetUser(this.#client, { user_id: userId }, this.deadlineMs);
-      return response.result === "user"
-        ? { status: "found", username: response.user.username }
-        : { status: "not_found" };
+      return await this.fetch(userId);
     } catch (error) {
       this.logger.warn("user-service GetUser failed", {
         error: error instanceof Error ? error.message : String(error),

@@ -49,6 +49,12 @@ export class CachedChannelRepository implements ChannelRepository {
     return this.source.removeMember(channelId, userId);
   }
 
+  async eraseUser(userId: UserId): Promise<ChannelId[]> {
+    const removed = await this.source.eraseUser(userId);
+    for (const id of removed) this.#public.delete(id);
+    return removed;
+  }
+
   #remember(channel: Channel): void {
     this.#public.set(channel.id, channel);
     if (this.#public.size > this.maxEntries) {

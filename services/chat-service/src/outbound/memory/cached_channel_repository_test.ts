@@ -39,6 +39,7 @@ function countingSource() {
     listForMember: () => Promise.resolve([]),
     addMember: () => Promise.resolve(true),
     removeMember: () => Promise.resolve(true),
+    eraseUser: () => Promise.resolve([]),
   };
   return { source, reads };
 }

@@ -72,6 +72,25 @@ export class MemoryChannelRepository implements ChannelRepository {
     return Promise.resolve(true);
   }
 
+  eraseUser(userId: UserId): Promise<ChannelId[]> {
+    const removed: ChannelId[] = [];
+    for (const channel of [...this.#channels.values()]) {
+      if (
+        channel.createdBy === userId ||
+        (channel.type === "direct" && channel.members.includes(userId))
+      ) {
+        this.#channels.delete(channel.id);
+        removed.push(channel.id);
+      } else if (channel.type === "private" && channel.members.includes(userId)) {
+        this.#channels.set(channel.id, {
+          ...channel,
+          members: channel.members.filter((m) => m !== userId),
+        });
+      }
+    }
+    return Promise.resolve(removed);
+  }
+
   #page(channels: Channel[], page: ChannelPage): Channel[] {
     const after = page.after?.toLowerCase();
     return channels

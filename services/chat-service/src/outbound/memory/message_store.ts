@@ -1,5 +1,5 @@
 /** In-process message history for the embedded mode and fast domain tests; same contract as Cassandra's. */
-import type { ChannelId, MessageId } from "../../domain/ids.ts";
+import type { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
 import type { HistoryCursor, Message } from "../../domain/message/models.ts";
 import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
 
@@ -38,6 +38,19 @@ export class MemoryMessageStore implements MessageStore {
     const before = query.before;
     const older = before === undefined ? all : all.filter((m) => isBefore(m, before));
     return Promise.resolve(older.slice(-query.limit).reverse());
+  }
+
+  eraseAuthor(userId: UserId): Promise<number> {
+    let erased = 0;
+    for (const [channelId, list] of this.#byChannel) {
+      const kept = list.filter((m) => m.userId !== userId);
+      erased += list.length - kept.length;
+      this.#byChannel.set(channelId, kept);
+    }
+    for (const [key, message] of this.#byClientId) {
+      if (message.userId === userId) this.#byClientId.delete(key);
+    }
+    return Promise.resolve(erased);
   }
 
   delete(message: Message): Promise<void> {

@@ -112,6 +112,19 @@ export class PostgresChannelRepository implements ChannelRepository {
     return rows.length > 0;
   }
 
+  /** Memberships and created channels in one transaction. */
+  async eraseUser(userId: UserId): Promise<ChannelId[]> {
+    return await this.sql.begin(async (tx) => {
+      // Direct channels the user is in go too: they cannot outlive one of their two members.
+      const removed = await tx<{ id: string }[]>`
+        delete from channels c
+        where c.created_by = ${userId} or (c.type = 'direct' and ${userId} in (c.direct_low, c.direct_high))
+        returning id`;
+      await tx`delete from channel_members where user_id = ${userId}`;
+      return removed.map((r) => r.id as ChannelId);
+    });
+  }
+
   async removeMember(channelId: ChannelId, userId: UserId): Promise<boolean> {
     const rows = await this.sql`
       delete from channel_members where channel_id = ${channelId} and user_id = ${userId} returning user_id`;
