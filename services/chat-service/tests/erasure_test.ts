@@ -1,0 +1,110 @@
+/**
+ * Erasure of a deleted user against real Postgres and Cassandra: memberships,
+ * the channels they created (direct ones included) and their messages go;
+ * other users' messages stay; doing it twice is harmless.
+ */
+import assert from "node:assert/strict";
+import { connectCassandra } from "@chat-ts/shared/cassandra";
+import { silentLogger } from "@chat-ts/shared/logger";
+import { connectPostgres } from "@chat-ts/shared/postgres";
+import type { UserId } from "../src/domain/ids.ts";
+import { ChannelService } from "../src/domain/channel/service.ts";
+import { MessageService } from "../src/domain/message/service.ts";
+import { UserReplicaService } from "../src/domain/user/service.ts";
+import {
+  CassandraMessageStore,
+  timeUuidGenerator,
+} from "../src/outbound/cassandra/message_store.ts";
+import { PostgresChannelRepository } from "../src/outbound/postgres/channel_repository.ts";
+import { PostgresUserReplica } from "../src/outbound/postgres/user_replica.ts";
+
+const chatDatabase = Deno.env.get("CHAT_DATABASE_URL") ??
+  "postgres://chat:chat@127.0.0.1:5432/chat";
+const contactPoints = (Deno.env.get("CASSANDRA_CONTACT_POINTS") ?? "127.0.0.1:9042").split(",");
+const slug = () => crypto.randomUUID().slice(0, 8);
+
+Deno.test({
+  name:
+    "erasure: a deleted user's memberships, channels and messages are removed, twice harmlessly",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const sql = connectPostgres({ url: chatDatabase, max: 4 });
+    const cassandra = await connectCassandra({ contactPoints, keyspace: "chat" });
+    try {
+      const repository = new PostgresChannelRepository(sql);
+      const store = new CassandraMessageStore(cassandra, 86_400_000);
+      const clock = { now: () => new Date() };
+      const users = {
+        lookup: () => Promise.resolve({ status: "found" as const, username: "someone" }),
+      };
+      const channels = new ChannelService({
+        channels: repository,
+        users,
+        events: { publishChannelCreated: () => Promise.resolve() },
+        clock,
+        ids: { newId: () => crypto.randomUUID() },
+      });
+      const messages = new MessageService({
+        channels,
+        messages: store,
+        events: { publish: () => Promise.resolve() },
+        users,
+        ids: { ...timeUuidGenerator, newEventId: () => crypto.randomUUID() },
+        clock,
+        logger: silentLogger,
+      });
+      const replica = new PostgresUserReplica(sql);
+      const erasure = new UserReplicaService({
+        replica,
+        channels: repository,
+        messages: store,
+        logger: silentLogger,
+      });
+
+      const doomed = crypto.randomUUID() as UserId;
+      const other = crypto.randomUUID() as UserId;
+      const owned = await channels.create(doomed, { type: "public", name: `owned-${slug()}` });
+      const direct = await channels.create(other, { type: "direct", participantId: doomed });
+      const shared = await channels.create(other, { type: "private", name: `shared-${slug()}` });
+      assert.ok(owned.ok && direct.ok && shared.ok);
+      const sharedId = shared.value.channel.id;
+      assert.ok((await channels.addMember(other, sharedId, doomed)).ok);
+      assert.ok((await messages.send(doomed, sharedId, { content: "mine" })).ok);
+      assert.ok((await messages.send(other, sharedId, { content: "theirs" })).ok);
+      assert.ok(
+        (await messages.send(doomed, owned.value.channel.id, { content: "in my channel" })).ok,
+      );
+
+      const deleted = {
+        type: "deleted" as const,
+        eventId: crypto.randomUUID(),
+        userId: doomed,
+        at: new Date(),
+      };
+      await erasure.apply(deleted);
+      await erasure.apply(deleted); // a replay: harmless
+
+      assert.equal(await repository.findById(owned.value.channel.id), undefined);
+      assert.equal(await repository.findById(direct.value.channel.id), undefined);
+      const remaining = await repository.findById(sharedId);
+      assert.ok(remaining?.type === "private");
+      assert.deepEqual(remaining.members, [other]);
+      const history = await messages.history(other, sharedId, { limit: 10 });
+      assert.ok(history.ok);
+      assert.deepEqual(history.value.map((m) => m.content), ["theirs"]);
+      assert.deepEqual(await replica.find(doomed), { status: "not_found" });
+      const left = await cassandra.execute(
+        "SELECT message_id FROM messages_by_user WHERE user_id = ?",
+        [doomed],
+        {
+          prepare: true,
+        },
+      );
+      assert.equal(left.rowLength, 0);
+    } finally {
+      await sql.end();
+      await cassandra.shutdown();
+    }
+  },
+});
