@@ -36,18 +36,30 @@ export class CachedUserDirectory implements UserDirectory {
     if (lookup.status !== "unavailable") {
       const ttl = lookup.status === "found" ? this.options.ttlMs : this.options.notFoundTtlMs;
       this.#entries.set(userId, { lookup, expires: now + ttl });
-      while (this.#entries.size > this.options.maxEntries) {
-        const oldest = this.#entries.keys().next();
-        if (oldest.done) break;
-        this.#entries.delete(oldest.value);
-      }
+      this.#evict();
     }
     return lookup;
   }
 
-  /** Drops one user (e.g. on a user event). */
+  #evict(): void {
+    while (this.#entries.size > this.options.maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done) break;
+      this.#entries.delete(oldest.value);
+    }
+  }
+
+  /** Drops one user. */
   forget(userId: UserId): void {
     this.#entries.delete(userId);
+  }
+
+  /** Takes a user event's word for a user, so a rename shows at once on this instance. */
+  learn(userId: UserId, lookup: Exclude<UserLookup, { status: "unavailable" }>): void {
+    const ttl = lookup.status === "found" ? this.options.ttlMs : this.options.notFoundTtlMs;
+    this.#entries.delete(userId);
+    this.#entries.set(userId, { lookup, expires: this.#now() + ttl });
+    this.#evict();
   }
 
   get size(): number {
