@@ -1,14 +1,17 @@
 /**
  * chat-service composition root: config → Postgres, Cassandra, Kafka and gRPC
- * adapters → HTTP + WebSocket server and the fan-out consumer.
+ * adapters → HTTP + WebSocket server, the fan-out consumer and the user
+ * replica consumers.
  */
 import { connectCassandra } from "@chat-ts/shared/cassandra";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
-import { createKafka } from "@chat-ts/shared/kafka";
+import { CHAT_MESSAGE_TOPICS, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
+import { consumerLag, createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { connectPostgres, postgresIsReady } from "@chat-ts/shared/postgres";
 import { ChannelService } from "./src/domain/channel/service.ts";
 import { MessageService } from "./src/domain/message/service.ts";
+import { UserReplicaService } from "./src/domain/user/service.ts";
 import { loadChatServiceConfig } from "./src/config.ts";
 import { createChatApp } from "./src/inbound/http/app.ts";
 import { WebSocketGateway } from "./src/inbound/websocket/gateway.ts";
@@ -19,8 +22,12 @@ import {
 import { GrpcUserDirectory } from "./src/outbound/grpc/user_directory.ts";
 import { ChatEventConsumer } from "./src/outbound/kafka/chat_event_consumer.ts";
 import { KafkaChatEventPublisher } from "./src/outbound/kafka/chat_event_publisher.ts";
+import { UserEventConsumer } from "./src/outbound/kafka/user_event_consumer.ts";
+import { CachedChannelRepository } from "./src/outbound/memory/cached_channel_repository.ts";
 import { CachedUserDirectory } from "./src/outbound/memory/cached_user_directory.ts";
 import { PostgresChannelRepository } from "./src/outbound/postgres/channel_repository.ts";
+import { PostgresUserReplica } from "./src/outbound/postgres/user_replica.ts";
+import { UserLookupChain } from "./src/outbound/user_lookup/user_lookup_chain.ts";
 
 const loaded = loadChatServiceConfig();
 if (!loaded.ok) {
@@ -40,6 +47,8 @@ const cassandra = await connectCassandra({
 });
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "chat-service", logger });
 const publisher = new KafkaChatEventPublisher(kafka);
+const kafkaAdmin = kafka.admin();
+await kafkaAdmin.connect();
 await publisher.connect();
 
 const grpcUsers = new GrpcUserDirectory(
@@ -47,14 +56,26 @@ const grpcUsers = new GrpcUserDirectory(
   config.USER_LOOKUP_DEADLINE_MS,
   logger,
 );
-const users = new CachedUserDirectory(grpcUsers, {
+const replica = new PostgresUserReplica(sql);
+// cache → replica → gRPC (retries, breaker) → degraded
+const lookupChain = new UserLookupChain({
+  replica,
+  remote: grpcUsers,
+  logger,
+  retries: config.USER_LOOKUP_RETRIES,
+  breakerThreshold: config.USER_BREAKER_THRESHOLD,
+  breakerCooldownMs: config.USER_BREAKER_COOLDOWN_SECONDS * 1000,
+});
+const users = new CachedUserDirectory(lookupChain, {
   maxEntries: config.USER_CACHE_SIZE,
   ttlMs: config.USER_CACHE_TTL_SECONDS * 1000,
   notFoundTtlMs: 5000,
 });
 const clock = { now: () => new Date() };
+const channelRepository = new CachedChannelRepository(new PostgresChannelRepository(sql));
+const messageStore = new CassandraMessageStore(cassandra, config.MESSAGE_BUCKET_SECONDS * 1000);
 const channels = new ChannelService({
-  channels: new PostgresChannelRepository(sql),
+  channels: channelRepository,
   users,
   events: publisher,
   clock,
@@ -62,7 +83,7 @@ const channels = new ChannelService({
 });
 const messages = new MessageService({
   channels,
-  messages: new CassandraMessageStore(cassandra, config.MESSAGE_BUCKET_SECONDS * 1000),
+  messages: messageStore,
   events: publisher,
   users,
   ids: { ...timeUuidGenerator, newEventId: () => crypto.randomUUID() },
@@ -78,7 +99,9 @@ const gateway = new WebSocketGateway({
     framesPerSecond: config.WS_FRAMES_PER_SECOND,
     frameBurst: config.WS_FRAME_BURST,
     maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+    slowClientGraceMs: config.WS_SLOW_CLIENT_GRACE_MS,
     replayCap: config.WS_REPLAY_CAP,
+    idleTimeoutSeconds: config.WS_IDLE_TIMEOUT_SECONDS,
   },
 });
 const consumer = new ChatEventConsumer(
@@ -89,6 +112,37 @@ const consumer = new ChatEventConsumer(
 );
 await consumer.start();
 
+const replicaService = new UserReplicaService({
+  replica,
+  channels: channelRepository,
+  messages: messageStore,
+  logger,
+});
+// One group per deployment applies each user event once to the shared replica…
+const replicaConsumer = new UserEventConsumer(
+  kafka,
+  config.USER_REPLICA_GROUP,
+  true,
+  (change) => replicaService.apply(change),
+  logger,
+);
+// …and one group per instance keeps this instance's cache current.
+const cacheConsumer = new UserEventConsumer(
+  kafka,
+  `chat-service-user-cache-${config.INSTANCE_ID}`,
+  false,
+  (change) => {
+    if (change.type === "upserted") {
+      users.learn(change.userId, { status: "found", username: change.username });
+    } else {
+      users.learn(change.userId, { status: "not_found" });
+      channelRepository.forgetCreatedBy(change.userId);
+    }
+  },
+  logger,
+);
+await Promise.all([replicaConsumer.start(), cacheConsumer.start()]);
+
 const app = createChatApp({
   channels,
   messages,
@@ -96,18 +150,29 @@ const app = createChatApp({
   tokens: createTokenCodec({ secret: config.JWT_SECRET }),
   logger,
   readiness: async () => {
-    const [postgres, cassandraUp] = await Promise.all([
+    const [postgres, cassandraUp, kafkaUp] = await Promise.all([
       postgresIsReady(sql),
       cassandra.execute("SELECT release_version FROM system.local").then(() => true, () => false),
+      withTimeout(kafkaAdmin.describeCluster(), 2000).then(
+        (c) => c.brokers.length > 0,
+        () => false,
+      ),
     ]);
     return {
-      ready: postgres && cassandraUp,
+      ready: postgres && cassandraUp && kafkaUp,
       checks: {
         postgres: postgres ? "ok" : "unavailable",
         cassandra: cassandraUp ? "ok" : "unavailable",
-        kafka: { consumer_group: consumer.groupId },
+        kafka: {
+          status: kafkaUp ? "ok" : "unavailable",
+          consumer_lag: kafkaUp ? await lagByGroup() : null,
+        },
         websocket: { connections: gateway.connectionCount, channels: gateway.hub.channelCount },
-        user_lookup: { grpc_calls: grpcUsers.calls, cached: users.size },
+        user_lookup: {
+          breaker: lookupChain.breakerState,
+          grpc_calls: grpcUsers.calls,
+          cached: users.size,
+        },
       },
     };
   },
@@ -125,14 +190,52 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info("shutting down", { signal });
+  // A peer that never completes the close handshake must not keep the process alive.
+  setTimeout(() => {
+    logger.error("shutdown timed out; exiting");
+    Deno.exit(1);
+  }, 10_000);
   gateway.closeAll();
-  await server.shutdown();
-  await consumer.stop().catch((error) => logger.warn("consumer stop failed", { error }));
+  // Leaving the group commits the consumed offsets.
+  await Promise.all(
+    [consumer, replicaConsumer, cacheConsumer].map((c) =>
+      c.stop().catch((error) => logger.warn("consumer stop failed", { error, group: c.groupId }))
+    ),
+  );
+  await withTimeout(server.shutdown(), 5000).catch(() =>
+    logger.warn("HTTP server drain timed out")
+  );
   await publisher.close().catch(() => {});
+  await kafkaAdmin.disconnect().catch(() => {});
   grpcUsers.close();
   await Promise.allSettled([sql.end({ timeout: 5 }), cassandra.shutdown()]);
   Deno.exit(0);
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, () => void shutdown(signal));
+}
+
+/** Unconsumed records per consumer group of this instance. */
+async function lagByGroup(): Promise<Record<string, number | null>> {
+  const groups: [string, readonly string[]][] = [
+    [consumer.groupId, CHAT_MESSAGE_TOPICS],
+    [replicaConsumer.groupId, [USER_EVENTS_TOPIC]],
+    [cacheConsumer.groupId, [USER_EVENTS_TOPIC]],
+  ];
+  const lags = await Promise.all(
+    groups.map(([group, topics]) =>
+      withTimeout(consumerLag(kafkaAdmin, group, topics), 2000).catch(() => null)
+    ),
+  );
+  return Object.fromEntries(groups.map(([group], i) => [group, lags[i]]));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

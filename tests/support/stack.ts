@@ -23,6 +23,10 @@ export interface Stack {
   /** `deno task` pids of the chat-service instances, in `chatUrls` order. */
   readonly chatPids: readonly number[];
   register(prefix?: string): Promise<RegisteredUser>;
+  /** Stops user-service only (the chat instances keep running). */
+  stopUserService(): Promise<void>;
+  /** Starts user-service again on the same ports. */
+  startUserService(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,9 +39,10 @@ export async function startStack(options: {
 } = {}): Promise<Stack> {
   const httpPort = freePort();
   const grpcPort = freePort();
+  /** The chat-service instances; user-service is tracked apart so tests can stop and restart it. */
   const started: ServiceProcess[] = [];
-  try {
-    const userService = await startTask({
+  const startUserService = () =>
+    startTask({
       cwd: `${root}services/user-service`,
       task: "start",
       env: {
@@ -48,7 +53,9 @@ export async function startStack(options: {
       },
       readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
     });
-    started.push(userService);
+  let userService: ServiceProcess | undefined;
+  try {
+    userService = await startUserService();
     const ports = Array.from({ length: options.chatInstances ?? 2 }, () => freePort());
     const chats = await Promise.all(ports.map((port) =>
       startTask({
@@ -91,12 +98,20 @@ export async function startStack(options: {
         const { data } = await login.json();
         return { id: data.user.id, username, token: data.token };
       },
+      async stopUserService() {
+        const running = userService;
+        userService = undefined;
+        await running?.stop();
+      },
+      async startUserService() {
+        userService ??= await startUserService();
+      },
       async stop() {
-        await Promise.all(started.map((s) => s.stop()));
+        await Promise.all([...started.map((s) => s.stop()), userService?.stop()]);
       },
     };
   } catch (error) {
-    await Promise.all(started.map((s) => s.stop()));
+    await Promise.all([...started.map((s) => s.stop()), userService?.stop()]);
     throw error;
   }
 }

@@ -13,6 +13,12 @@ export const chatServiceConfigShape = {
   JWT_SECRET: env.secret(32),
   USER_SERVICE_GRPC_URL: env.string("127.0.0.1:50051"),
   USER_LOOKUP_DEADLINE_MS: env.int(500, 10, 30_000),
+  USER_LOOKUP_RETRIES: env.int(2, 0, 10),
+  /** Consecutive failed gRPC lookups that open the circuit breaker. */
+  USER_BREAKER_THRESHOLD: env.int(5, 1, 1000),
+  USER_BREAKER_COOLDOWN_SECONDS: env.int(10, 1, 3600),
+  /** The consumer group that maintains the replica: one per deployment. */
+  USER_REPLICA_GROUP: env.string("chat-service-user-replica"),
   USER_CACHE_SIZE: env.int(10_000, 0, 10_000_000),
   USER_CACHE_TTL_SECONDS: env.int(60, 0, 86_400),
   /** Names this instance's fan-out consumer group; a fresh one per process when unset. */
@@ -23,7 +29,10 @@ export const chatServiceConfigShape = {
   WS_FRAMES_PER_SECOND: env.int(20, 1, 10_000),
   WS_FRAME_BURST: env.int(50, 1, 100_000),
   WS_MAX_BUFFERED_BYTES: env.int(1024 * 1024, 1024, 1024 * 1024 * 1024),
+  WS_SLOW_CLIENT_GRACE_MS: env.int(1000, 0, 60_000),
   WS_REPLAY_CAP: env.int(500, 1, 10_000),
+  /** Seconds without a pong after which a peer counts as dead and is dropped. */
+  WS_IDLE_TIMEOUT_SECONDS: env.int(30, 1, 3600),
   LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
 };
 

@@ -224,7 +224,9 @@ export function createChatApp(deps: ChatAppDeps) {
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
         return errorResponse(c, 426, "upgrade_required", "This endpoint speaks WebSocket");
       }
-      const { socket, response } = Deno.upgradeWebSocket(c.req.raw, { idleTimeout: 30 });
+      const { socket, response } = Deno.upgradeWebSocket(c.req.raw, {
+        idleTimeout: deps.gateway.idleTimeoutSeconds,
+      });
       deps.gateway.accept(socket, {
         userId: verified.value.userId,
         username: verified.value.username,

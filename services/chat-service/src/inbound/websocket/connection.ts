@@ -17,10 +17,17 @@ export interface ConnectionLimits {
   readonly maxFrameBytes: number;
   readonly framesPerSecond: number;
   readonly frameBurst: number;
-  /** Bytes queued on the socket beyond which the client counts as too slow. */
+  /**
+   * Bytes queued on the socket beyond which the client counts as behind. A client
+   * behind for longer than `slowClientGraceMs`, or by four times this, is closed (1013).
+   */
   readonly maxBufferedBytes: number;
+  /** How long a client may stay behind: a Kafka fetch is delivered in one burst. */
+  readonly slowClientGraceMs: number;
   /** Most messages replayed by `subscribe` with `after`. */
   readonly replayCap: number;
+  /** Heartbeat: the server pings, and a peer that has not answered within this is dropped. */
+  readonly idleTimeoutSeconds: number;
 }
 
 export const CLOSE_GOING_AWAY = 1001;
@@ -39,7 +46,14 @@ export interface ConnectionDeps {
 
 type Subscription =
   | { state: "replaying"; buffered: { channelId: string; frame: OutgoingFrame }[] }
-  | { state: "live" };
+  /**
+   * `replayed` drops live copies of replayed messages: a message stored before the replay
+   * read history may reach this instance through Kafka only after the replay ended.
+   */
+  | { state: "live"; replayed?: ReadonlySet<string>; replayedUntil?: number };
+
+/** How long live copies of replayed messages are watched for after a replay. */
+const SEAM_WINDOW_MS = 60_000;
 
 const encoder = new TextEncoder();
 
@@ -47,6 +61,8 @@ export class Connection implements Subscriber {
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #bucket: TokenBucket;
   #closed = false;
+  /** When the socket's send queue first went over the limit; undefined when it is not. */
+  #behindSince: number | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -62,8 +78,16 @@ export class Connection implements Subscriber {
   deliver(channelId: string, frame: OutgoingFrame): void {
     const subscription = this.#subscriptions.get(channelId);
     if (subscription === undefined) return;
-    if (subscription.state === "replaying") subscription.buffered.push({ channelId, frame });
-    else this.#send(frame.text);
+    if (subscription.state === "replaying") {
+      subscription.buffered.push({ channelId, frame });
+      return;
+    }
+    if (subscription.replayed !== undefined && frame.kind === "new_message") {
+      if ((subscription.replayedUntil ?? 0) < performance.now()) {
+        this.#subscriptions.set(channelId, { state: "live" });
+      } else if (subscription.replayed.has(frame.messageId)) return;
+    }
+    this.#send(frame.text);
   }
 
   close(code: number, reason: string): void {
@@ -76,9 +100,17 @@ export class Connection implements Subscriber {
 
   #send(text: string): void {
     if (this.#closed || this.socket.readyState !== WebSocket.OPEN) return;
-    if (this.socket.bufferedAmount > this.deps.limits.maxBufferedBytes) {
-      this.close(CLOSE_TRY_AGAIN, "client is too far behind");
-      return;
+    const queued = this.socket.bufferedAmount;
+    const { maxBufferedBytes, slowClientGraceMs } = this.deps.limits;
+    if (queued > maxBufferedBytes) {
+      const now = performance.now();
+      this.#behindSince ??= now;
+      if (queued > 4 * maxBufferedBytes || now - this.#behindSince > slowClientGraceMs) {
+        this.close(CLOSE_TRY_AGAIN, "client is too far behind");
+        return;
+      }
+    } else {
+      this.#behindSince = undefined;
     }
     this.socket.send(text);
   }
@@ -192,7 +224,11 @@ export class Connection implements Subscriber {
       }
     }
     if (this.#subscriptions.get(channelId) !== subscription) return; // unsubscribed meanwhile
-    this.#subscriptions.set(channelId, { state: "live" });
+    this.#subscriptions.set(channelId, {
+      state: "live",
+      replayed,
+      replayedUntil: performance.now() + SEAM_WINDOW_MS,
+    });
     for (const { frame } of subscription.buffered) {
       if (frame.kind === "new_message" && replayed.has(frame.messageId)) continue;
       this.#send(frame.text);

@@ -39,6 +39,10 @@ export class WebSocketGateway {
     this.#connections.add(connection);
   }
 
+  get idleTimeoutSeconds(): number {
+    return this.deps.limits.idleTimeoutSeconds;
+  }
+
   get connectionCount(): number {
     return this.#connections.size;
   }

@@ -10,6 +10,8 @@ import type { ChannelPage, ChannelRepository } from "../../domain/channel/ports.
 
 export class CachedChannelRepository implements ChannelRepository {
   readonly #public = new Map<ChannelId, Channel>();
+  /** Creators being erased: their channels are never cached again (erasure may still be under way). */
+  readonly #erasedCreators = new Set<UserId>();
 
   constructor(private readonly source: ChannelRepository, private readonly maxEntries = 10_000) {}
 
@@ -55,7 +57,24 @@ export class CachedChannelRepository implements ChannelRepository {
     return removed;
   }
 
+  /**
+   * Drops the channels a deleted user created. Erasure runs on one instance
+   * (the replica's shared consumer group); every instance calls this from its
+   * own user-events consumer so no cache keeps an erased channel.
+   */
+  forgetCreatedBy(userId: UserId): void {
+    this.#erasedCreators.add(userId);
+    if (this.#erasedCreators.size > this.maxEntries) {
+      const oldest = this.#erasedCreators.values().next();
+      if (!oldest.done) this.#erasedCreators.delete(oldest.value);
+    }
+    for (const [id, channel] of this.#public) {
+      if (channel.createdBy === userId) this.#public.delete(id);
+    }
+  }
+
   #remember(channel: Channel): void {
+    if (this.#erasedCreators.has(channel.createdBy)) return;
     this.#public.set(channel.id, channel);
     if (this.#public.size > this.maxEntries) {
       const oldest = this.#public.keys().next();

@@ -65,3 +65,17 @@ Deno.test("channel cache: holds at most maxEntries public channels", async () =>
   await cached.findById("other" as ChannelId);
   assert.deepEqual(reads, ["pub", "other"]);
 });
+
+Deno.test("channel cache: a deleted creator's channels are dropped and never cached again", async () => {
+  const { source, reads } = countingSource();
+  const cached = new CachedChannelRepository(source);
+  await cached.findById("pub" as ChannelId);
+  cached.forgetCreatedBy(alice);
+  await cached.findById("pub" as ChannelId);
+  await cached.findById("pub" as ChannelId);
+  assert.deepEqual(
+    reads,
+    ["pub", "pub", "pub"],
+    "read through while the erasure may still be running",
+  );
+});

@@ -1,0 +1,183 @@
+/**
+ * The user replica end to end: user-service's events reach chat-service
+ * through Kafka; renames show in new messages and history; a deleted user is
+ * erased; with user-service stopped, messages still go out.
+ */
+import assert from "node:assert/strict";
+import { createTokenCodec } from "@chat-ts/shared/jwt";
+import { connectPostgres } from "@chat-ts/shared/postgres";
+import {
+  api,
+  type RegisteredUser,
+  type Stack,
+  startStack,
+  TEST_JWT_SECRET,
+  TestSocket,
+  uniqueName,
+} from "../../../tests/support/stack.ts";
+
+let stack: Stack;
+let chat: string;
+let alice: RegisteredUser;
+let bob: RegisteredUser;
+const sql = connectPostgres({
+  url: Deno.env.get("CHAT_DATABASE_URL") ?? "postgres://chat:chat@127.0.0.1:5432/chat",
+  max: 2,
+});
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name: `chat replica: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });
+
+async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (true) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const replicaName = async (userId: string) => {
+  const [row] = await sql<
+    { username: string | null }[]
+  >`select username from user_replica where user_id = ${userId}`;
+  return row;
+};
+
+test("start the stack", async () => {
+  stack = await startStack();
+  chat = stack.chatUrls[0];
+  [alice, bob] = await Promise.all([stack.register("alice"), stack.register("bob")]);
+});
+
+test("registrations reach the replica through user-events", async () => {
+  for (const user of [alice, bob]) {
+    await eventually(
+      "the replica row",
+      async () => (await replicaName(user.id))?.username === user.username || undefined,
+    );
+  }
+});
+
+test("a rename shows in later messages and in history", async () => {
+  const channel = (await api(chat, "POST", "/api/channels", alice.token, {
+    channel_type: "public",
+    name: uniqueName("rename").replaceAll("_", "-"),
+  })).body.data.id;
+  const before = await api(chat, "POST", `/api/channels/${channel}/messages`, alice.token, {
+    content: "old name",
+  });
+  assert.equal(before.body.data.username, alice.username);
+  const renamed = `${alice.username}_x`;
+  const patched = await api(stack.userServiceUrl, "PATCH", `/api/users/${alice.id}`, alice.token, {
+    username: renamed,
+  });
+  assert.equal(patched.status, 200);
+  for (const url of stack.chatUrls) {
+    await eventually(`the new name on ${url}`, async () => {
+      const sent = await api(url, "POST", `/api/channels/${channel}/messages`, alice.token, {
+        content: "new name",
+      });
+      return sent.body.data.username === renamed || undefined;
+    });
+  }
+  const history = await api(
+    stack.chatUrls[1],
+    "GET",
+    `/api/channels/${channel}/messages?limit=100`,
+    bob.token,
+  );
+  assert.ok(history.body.data.every((m: { username: string }) => m.username === renamed));
+  alice = { ...alice, username: renamed };
+});
+
+test("readiness reports consumer lag and the breaker", async () => {
+  const ready = await api(chat, "GET", "/health/ready", undefined);
+  assert.equal(ready.status, 200);
+  const lookup = ready.body.data.user_lookup;
+  assert.equal(lookup.breaker, "closed");
+  assert.equal(typeof ready.body.data.kafka.consumer_lag, "object");
+});
+
+test("with user-service stopped, messages are still delivered; unknown senders get username null", async () => {
+  const channel = (await api(chat, "POST", "/api/channels", bob.token, {
+    channel_type: "public",
+    name: uniqueName("down").replaceAll("_", "-"),
+  })).body.data.id;
+  const reader = await TestSocket.open(stack.chatUrls[1], bob.token);
+  await reader.subscribe(channel);
+  await stack.stopUserService();
+  const sent = await api(chat, "POST", `/api/channels/${channel}/messages`, bob.token, {
+    content: "still here",
+  });
+  assert.equal(sent.status, 201);
+  assert.equal(
+    sent.body.data.username,
+    bob.username,
+    "the replica answers while user-service is down",
+  );
+  const stranger = await createTokenCodec({ secret: TEST_JWT_SECRET }).issue({
+    userId: crypto.randomUUID(),
+    username: "stranger",
+  });
+  const unknown = await api(chat, "POST", `/api/channels/${channel}/messages`, stranger, {
+    content: "who am i",
+  });
+  assert.equal(unknown.status, 201);
+  assert.equal(unknown.body.data.username, null);
+  const frames = [
+    await reader.next((f) => f.type === "new_message"),
+    await reader.next((f) => f.type === "new_message"),
+  ];
+  assert.deepEqual(frames.map((f) => f.content), ["still here", "who am i"]);
+  assert.equal(frames[1].username, null);
+  await reader.close();
+  await stack.startUserService();
+});
+
+test("a deleted user is erased: memberships, owned channels and messages", async () => {
+  const carol = await stack.register("carol");
+  const owned = (await api(chat, "POST", "/api/channels", carol.token, {
+    channel_type: "public",
+    name: uniqueName("owned").replaceAll("_", "-"),
+  })).body.data.id;
+  const shared = (await api(chat, "POST", "/api/channels", bob.token, {
+    channel_type: "private",
+    name: uniqueName("shared").replaceAll("_", "-"),
+  })).body.data.id;
+  await eventually(
+    "carol in the replica",
+    async () => (await replicaName(carol.id))?.username === carol.username || undefined,
+  );
+  assert.equal(
+    (await api(chat, "POST", `/api/channels/${shared}/members`, bob.token, { user_id: carol.id }))
+      .status,
+    201,
+  );
+  await api(chat, "POST", `/api/channels/${shared}/messages`, carol.token, { content: "bye" });
+  await api(chat, "POST", `/api/channels/${shared}/messages`, bob.token, { content: "stay" });
+  assert.equal(
+    (await api(stack.userServiceUrl, "DELETE", `/api/users/${carol.id}`, carol.token)).status,
+    204,
+  );
+  await eventually(
+    "erasure",
+    async () =>
+      (await api(chat, "GET", `/api/channels/${owned}`, bob.token)).status === 404 || undefined,
+  );
+  const channel = await api(chat, "GET", `/api/channels/${shared}`, bob.token);
+  assert.deepEqual(channel.body.data.members, [bob.id]);
+  const history = await api(chat, "GET", `/api/channels/${shared}/messages`, bob.token);
+  assert.deepEqual(history.body.data.map((m: { content: string }) => m.content), ["stay"]);
+  assert.equal((await replicaName(carol.id))?.username, null);
+});
+
+test("stop the stack", async () => {
+  await stack.stop();
+  await sql.end();
+});
