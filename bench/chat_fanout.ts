@@ -11,6 +11,7 @@
  *  2. N idle WebSocket connections on one instance: RSS per connection.
  *
  * ./deno run -A bench/chat_fanout.ts [--rate 500] [--subscribers 100] [--seconds 60] [--idle 2000]
+ *   [--user-service-down]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
 import { serviceRssBytes } from "../tests/support/process.ts";
@@ -25,6 +26,8 @@ const SUBSCRIBERS = arg("subscribers", 100);
 const SECONDS = arg("seconds", 60);
 const IDLE = arg("idle", 2000);
 const WORKERS = arg("workers", 2);
+/** `--user-service-down`: stop user-service before sending, to see delivery while it is down. */
+const USER_SERVICE_DOWN = Deno.args.includes("--user-service-down");
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -47,6 +50,11 @@ try {
     name: uniqueName("bench").replaceAll("_", "-"),
   });
   const channelId: string = created.body.data.id;
+  if (USER_SERVICE_DOWN) {
+    await new Promise((r) => setTimeout(r, 2000)); // the replica learns the two users first
+    await stack.stopUserService();
+    console.log("user-service stopped before sending");
+  }
 
   // --- 1. fan-out under a steady send rate --------------------------------
   const workers = Array.from(
