@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One-shot job that applies migrations/ before the services start (compose.yaml).
-FROM denoland/deno:2.9.6
+FROM denoland/deno:2.8.3
 WORKDIR /src
 COPY deno.json deno.lock ./
 COPY shared/ shared/
