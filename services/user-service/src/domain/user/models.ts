@@ -62,6 +62,18 @@ export const Password = {
   },
 };
 
+/** Any Argon2id PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`), as the hasher produces. */
+const PASSWORD_HASH_PATTERN =
+  /^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
+export const PasswordHash = {
+  parse(raw: string): Result<PasswordHash, ValidationError> {
+    return PASSWORD_HASH_PATTERN.test(raw)
+      ? ok(raw as PasswordHash)
+      : err(invalid("password_hash", "must be an Argon2id PHC string"));
+  },
+};
+
 export interface User {
   readonly id: UserId;
   readonly username: Username;

@@ -3,8 +3,10 @@
  * order, at least once, marking rows published only after the publisher has
  * acknowledged them. While the publisher fails (Kafka down), rows wait and
  * the relay retries with exponential backoff; it never stops on its own.
- * An advisory lock lets one relay of many replicas publish at a time, which
- * keeps each user's events in order.
+ * Replicas share the work with `FOR UPDATE SKIP LOCKED`: each takes rows no
+ * other relay holds. A row waits while an earlier row of the same user is
+ * still unpublished outside this batch (held by another relay), so each
+ * user's events still reach Kafka in order.
  */
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Sql } from "@chat-ts/shared/postgres";
@@ -63,14 +65,21 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows were published. */
   async publishBatch(): Promise<number> {
     return await this.#o.sql.begin(async (tx) => {
-      const [{ locked }] = await tx<{ locked: boolean }[]>`
-        select pg_try_advisory_xact_lock(hashtext('user_outbox_relay')) as locked`;
-      if (!locked) return 0;
       const rows = await tx<
         { position: string; event_id: string; user_id: string; payload: string }[]
       >`
-        select position::text as position, event_id, user_id, payload from user_outbox
-        where published_at is null order by position limit ${this.#o.batchSize}`;
+        with batch as materialized (
+          select position, event_id, user_id, payload from user_outbox
+          where published_at is null order by position limit ${this.#o.batchSize}
+          for update skip locked
+        )
+        select b.position::text as position, b.event_id, b.user_id, b.payload from batch b
+        where not exists (
+          select 1 from user_outbox earlier
+          where earlier.user_id = b.user_id and earlier.published_at is null
+            and earlier.position < b.position
+            and earlier.position not in (select position from batch))
+        order by b.position`;
       if (rows.length === 0) return 0;
       const records: OutboxRecord[] = rows.map((r) => ({
         eventId: r.event_id,
