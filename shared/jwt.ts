@@ -55,26 +55,33 @@ export function createTokenCodec(options: TokenOptions): TokenCodec {
   if (new TextEncoder().encode(options.secret).length < 32) {
     throw new RangeError("JWT secret must be at least 32 bytes");
   }
-  const key = new TextEncoder().encode(options.secret);
+  // Imported once: importing the raw secret on every verify would cost more than the HMAC itself.
+  const key = crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(options.secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
   const ttl = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   const now = options.now ?? (() => new Date());
 
   return {
-    issue({ userId, username }) {
+    async issue({ userId, username }) {
       const iat = Math.floor(now().getTime() / 1000);
-      return new SignJWT({ username })
+      return await new SignJWT({ username })
         .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
         .setSubject(userId)
         .setIssuer(TOKEN_ISSUER)
         .setIssuedAt(iat)
         .setExpirationTime(iat + ttl)
-        .sign(key);
+        .sign(await key);
     },
 
     async verify(token) {
       let payload: unknown;
       try {
-        ({ payload } = await jwtVerify(token, key, {
+        ({ payload } = await jwtVerify(token, await key, {
           algorithms: [ALGORITHM],
           issuer: TOKEN_ISSUER,
           currentDate: now(),
