@@ -1,3 +1,5 @@
 export * from "./app.ts";
 export * from "./auth.ts";
 export * from "./errors.ts";
+export * from "./health.ts";
+export * from "./openapi.ts";

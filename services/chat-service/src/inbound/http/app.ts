@@ -7,8 +7,13 @@ import {
   type AuthVariables,
   bearerAuth,
   createApiApp,
+  ErrorJson,
   errorResponse,
   installApiDefaults,
+  jsonContent,
+  liveHandler,
+  type Readiness,
+  readyHandler,
 } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
@@ -21,7 +26,6 @@ import {
   ChannelIdParam,
   ChannelJson,
   CreateChannelBody,
-  ErrorJson,
   HistoryQuery,
   ListChannelsQuery,
   MemberParams,
@@ -34,11 +38,6 @@ import {
 } from "./schemas.ts";
 import { z } from "@hono/zod-openapi";
 
-export interface Readiness {
-  readonly ready: boolean;
-  readonly checks: Record<string, unknown>;
-}
-
 export interface ChatAppDeps {
   readonly channels: ChannelService;
   readonly messages: MessageService;
@@ -48,10 +47,7 @@ export interface ChatAppDeps {
   readonly readiness: () => Promise<Readiness>;
 }
 
-const json = <T>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
+const json = jsonContent;
 /** Every route declares every error the one error mapping can produce. */
 const errors = {
   400: json(ErrorJson, "Malformed JSON or parameter"),
@@ -233,14 +229,8 @@ export function createChatApp(deps: ChatAppDeps) {
       });
       return response;
     })
-    .get("/health/live", (c) => c.json({ data: { status: "ok" } }, 200))
-    .get("/health/ready", async (c) => {
-      const report = await deps.readiness();
-      return c.json(
-        { data: { status: report.ready ? "ok" : "unavailable", ...report.checks } },
-        report.ready ? 200 : 503,
-      );
-    });
+    .get("/health/live", liveHandler)
+    .get("/health/ready", readyHandler(deps.readiness));
 
   app.doc("/openapi.json", {
     openapi: "3.0.0",

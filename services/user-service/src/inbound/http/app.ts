@@ -7,14 +7,18 @@ import {
   type AuthVariables,
   bearerAuth,
   createApiApp,
+  ErrorJson,
   installApiDefaults,
+  jsonContent,
+  liveHandler,
+  type Readiness,
+  readyHandler,
 } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { UserService } from "../../domain/user/service.ts";
 import { userErrorResponse } from "./errors.ts";
 import {
-  ErrorJson,
   LoginBody,
   RegisterBody,
   SessionEnvelope,
@@ -24,11 +28,6 @@ import {
   UserIdParam,
 } from "./schemas.ts";
 
-export interface Readiness {
-  readonly ready: boolean;
-  readonly checks: Record<string, unknown>;
-}
-
 export interface UserAppDeps {
   readonly users: UserService;
   readonly tokens: TokenCodec;
@@ -36,10 +35,7 @@ export interface UserAppDeps {
   readonly readiness: () => Promise<Readiness>;
 }
 
-const json = <T>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
+const json = jsonContent;
 /** Every route declares every error the one error mapping can produce. */
 const errors = {
   400: json(ErrorJson, "Malformed JSON or parameter"),
@@ -140,14 +136,8 @@ export function createUserApp(deps: UserAppDeps) {
       if (!result.ok) return userErrorResponse(c, result.error);
       return c.body(null, 204);
     })
-    .get("/health/live", (c) => c.json({ data: { status: "ok" } }, 200))
-    .get("/health/ready", async (c) => {
-      const report = await deps.readiness();
-      return c.json(
-        { data: { status: report.ready ? "ok" : "unavailable", ...report.checks } },
-        report.ready ? 200 : 503,
-      );
-    });
+    .get("/health/live", liveHandler)
+    .get("/health/ready", readyHandler(deps.readiness));
 
   app.doc("/openapi.json", {
     openapi: "3.0.0",

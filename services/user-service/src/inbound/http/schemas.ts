@@ -53,10 +53,6 @@ export const UserJson = z.object({
 }).openapi("User");
 export type UserJson = z.infer<typeof UserJson>;
 
-export const ErrorJson = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
-}).openapi("Error");
-
 export const UserEnvelope = z.object({ data: UserJson });
 export const SessionEnvelope = z.object({
   data: z.object({ token: z.string(), user: UserJson }),
