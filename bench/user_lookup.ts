@@ -14,8 +14,8 @@ import { GrpcUserDirectory } from "../services/chat-service/src/outbound/grpc/us
 import { CachedUserDirectory } from "../services/chat-service/src/outbound/memory/cached_user_directory.ts";
 import { PostgresUserReplica } from "../services/chat-service/src/outbound/postgres/user_replica.ts";
 import { UserLookupChain } from "../services/chat-service/src/outbound/user_lookup/user_lookup_chain.ts";
-import { freePort, startTask } from "../tests/support/process.ts";
-import { TEST_JWT_SECRET, uniqueName } from "../tests/support/stack.ts";
+import { freePort } from "../tests/support/process.ts";
+import { registerUser, startUserServiceProcess } from "../tests/support/stack.ts";
 
 const LOOKUPS = Number(Deno.args.find((a) => a.startsWith("--lookups="))?.split("=")[1] ?? 2000);
 
@@ -38,17 +38,7 @@ async function measure(label: string, lookup: (i: number) => Promise<unknown>) {
 
 const httpPort = freePort();
 const grpcPort = freePort();
-const userService = await startTask({
-  cwd: new URL("../services/user-service", import.meta.url).pathname,
-  task: "start",
-  env: {
-    HTTP_PORT: String(httpPort),
-    GRPC_PORT: String(grpcPort),
-    JWT_SECRET: TEST_JWT_SECRET,
-    LOG_LEVEL: "error",
-  },
-  readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
-});
+const userService = await startUserServiceProcess(httpPort, grpcPort);
 const sql = connectPostgres({
   url: Deno.env.get("CHAT_DATABASE_URL") ?? "postgres://chat:chat@127.0.0.1:5432/chat",
   max: 4,
@@ -58,17 +48,7 @@ const replica = new PostgresUserReplica(sql);
 try {
   const ids: UserId[] = [];
   for (let i = 0; i < 20; i++) {
-    const username = uniqueName("bench");
-    const res = await fetch(`http://127.0.0.1:${httpPort}/api/users`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        username,
-        email_address: `${username}@example.com`,
-        password: "password123",
-      }),
-    });
-    ids.push((await res.json()).data.id);
+    ids.push((await registerUser(`http://127.0.0.1:${httpPort}`, "bench")).id as UserId);
   }
   for (const id of ids) await replica.remember(id, "bench");
   const chain = new UserLookupChain({

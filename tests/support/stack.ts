@@ -33,6 +33,45 @@ export interface Stack {
 export const uniqueName = (prefix = "u") =>
   `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
 
+/** user-service as its own process under `deno task start`, on the given ports. */
+export function startUserServiceProcess(
+  httpPort: number,
+  grpcPort: number,
+): Promise<ServiceProcess> {
+  return startTask({
+    cwd: `${root}services/user-service`,
+    task: "start",
+    env: {
+      HTTP_PORT: String(httpPort),
+      GRPC_PORT: String(grpcPort),
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: "warn",
+    },
+    readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
+  });
+}
+
+/** Registers and logs in a fresh user through user-service's HTTP API. */
+export async function registerUser(userServiceUrl: string, prefix = "u"): Promise<RegisteredUser> {
+  const username = uniqueName(prefix);
+  const password = "password123";
+  const created = await fetch(`${userServiceUrl}/api/users`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, email_address: `${username}@example.com`, password }),
+  });
+  if (created.status !== 201) {
+    throw new Error(`register ${username}: ${created.status} ${await created.text()}`);
+  }
+  const login = await fetch(`${userServiceUrl}/api/users/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  const { data } = await login.json();
+  return { id: data.user.id, username, token: data.token };
+}
+
 export async function startStack(options: {
   chatInstances?: number;
   chatEnv?: Record<string, string>;
@@ -41,18 +80,7 @@ export async function startStack(options: {
   const grpcPort = freePort();
   /** The chat-service instances; user-service is tracked apart so tests can stop and restart it. */
   const started: ServiceProcess[] = [];
-  const startUserService = () =>
-    startTask({
-      cwd: `${root}services/user-service`,
-      task: "start",
-      env: {
-        HTTP_PORT: String(httpPort),
-        GRPC_PORT: String(grpcPort),
-        JWT_SECRET: TEST_JWT_SECRET,
-        LOG_LEVEL: "warn",
-      },
-      readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
-    });
+  const startUserService = () => startUserServiceProcess(httpPort, grpcPort);
   let userService: ServiceProcess | undefined;
   try {
     userService = await startUserService();
@@ -79,25 +107,7 @@ export async function startStack(options: {
       userServiceGrpc: `127.0.0.1:${grpcPort}`,
       chatUrls: ports.map((p) => `http://127.0.0.1:${p}`),
       chatPids: chats.map((c) => c.pid),
-      async register(prefix = "u") {
-        const username = uniqueName(prefix);
-        const password = "password123";
-        const created = await fetch(`${userServiceUrl}/api/users`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ username, email_address: `${username}@example.com`, password }),
-        });
-        if (created.status !== 201) {
-          throw new Error(`register ${username}: ${created.status} ${await created.text()}`);
-        }
-        const login = await fetch(`${userServiceUrl}/api/users/login`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ username, password }),
-        });
-        const { data } = await login.json();
-        return { id: data.user.id, username, token: data.token };
-      },
+      register: (prefix = "u") => registerUser(userServiceUrl, prefix),
       async stopUserService() {
         const running = userService;
         userService = undefined;

@@ -6,45 +6,15 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { connectPostgres } from "@chat-ts/shared/postgres";
-import { freePort, startTask } from "../../../tests/support/process.ts";
-import { TEST_JWT_SECRET, uniqueName } from "../../../tests/support/stack.ts";
+import { freePort } from "../../../tests/support/process.ts";
+import { registerUser, startUserServiceProcess } from "../../../tests/support/stack.ts";
 import type { UserId } from "../src/domain/ids.ts";
 import { GrpcUserDirectory } from "../src/outbound/grpc/user_directory.ts";
 import { PostgresUserReplica } from "../src/outbound/postgres/user_replica.ts";
 import { UserLookupChain } from "../src/outbound/user_lookup/user_lookup_chain.ts";
 
-const root = new URL("../../../", import.meta.url).pathname;
 const chatDatabase = Deno.env.get("CHAT_DATABASE_URL") ??
   "postgres://chat:chat@127.0.0.1:5432/chat";
-
-function startUserService(httpPort: number, grpcPort: number) {
-  return startTask({
-    cwd: `${root}services/user-service`,
-    task: "start",
-    env: {
-      HTTP_PORT: String(httpPort),
-      GRPC_PORT: String(grpcPort),
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: "warn",
-    },
-    readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
-  });
-}
-
-async function register(httpPort: number): Promise<{ id: UserId; username: string }> {
-  const username = uniqueName("lookup");
-  const res = await fetch(`http://127.0.0.1:${httpPort}/api/users`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      username,
-      email_address: `${username}@example.com`,
-      password: "password123",
-    }),
-  });
-  assert.equal(res.status, 201);
-  return { id: (await res.json()).data.id, username };
-}
 
 Deno.test({
   name:
@@ -54,7 +24,7 @@ Deno.test({
   async fn() {
     const httpPort = freePort();
     const grpcPort = freePort();
-    let userService = await startUserService(httpPort, grpcPort);
+    let userService = await startUserServiceProcess(httpPort, grpcPort);
     const sql = connectPostgres({ url: chatDatabase, max: 2 });
     const grpc = new GrpcUserDirectory(`127.0.0.1:${grpcPort}`, 300, silentLogger);
     const chain = new UserLookupChain({
@@ -67,10 +37,16 @@ Deno.test({
       breakerCooldownMs: 1000,
     });
     try {
-      const ada = await register(httpPort);
-      assert.deepEqual(await chain.lookup(ada.id), { status: "found", username: ada.username });
+      const ada = await registerUser(`http://127.0.0.1:${httpPort}`, "lookup");
+      assert.deepEqual(await chain.lookup(ada.id as UserId), {
+        status: "found",
+        username: ada.username,
+      });
       assert.equal(grpc.calls, 1);
-      assert.deepEqual(await chain.lookup(ada.id), { status: "found", username: ada.username });
+      assert.deepEqual(await chain.lookup(ada.id as UserId), {
+        status: "found",
+        username: ada.username,
+      });
       assert.equal(
         grpc.calls,
         1,
@@ -92,15 +68,18 @@ Deno.test({
       );
       assert.equal(chain.breakerState, "open");
       assert.deepEqual(
-        await chain.lookup(ada.id),
+        await chain.lookup(ada.id as UserId),
         { status: "found", username: ada.username },
         "the replica still answers",
       );
 
-      userService = await startUserService(httpPort, grpcPort);
-      const grace = await register(httpPort);
+      userService = await startUserServiceProcess(httpPort, grpcPort);
+      const grace = await registerUser(`http://127.0.0.1:${httpPort}`, "lookup");
       await new Promise((r) => setTimeout(r, 1100)); // the cool-down: the next call is a probe
-      assert.deepEqual(await chain.lookup(grace.id), { status: "found", username: grace.username });
+      assert.deepEqual(await chain.lookup(grace.id as UserId), {
+        status: "found",
+        username: grace.username,
+      });
       assert.equal(chain.breakerState, "closed");
     } finally {
       grpc.close();

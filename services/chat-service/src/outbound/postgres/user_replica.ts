@@ -60,7 +60,7 @@ export class PostgresUserReplica implements UserReplica {
   }
 
   async remember(userId: UserId, username: string): Promise<void> {
-    // The weakest version: any event about this user overrides it.
+    // The weakest version: every event about this user overrides it.
     await this.sql`
       insert into user_replica (user_id, username, version_at)
       values (${userId}, ${username}, '-infinity')
