@@ -7,6 +7,7 @@ import {
   DESCRIPTION_MAX_LENGTH,
 } from "../../domain/channel/models.ts";
 import type { HistoryCursor, MessageView } from "../../domain/message/models.ts";
+import { toWireMessage } from "../message_wire.ts";
 import type { MessageId } from "../../domain/ids.ts";
 
 export const CreateChannelBody = z.discriminatedUnion("channel_type", [
@@ -116,14 +117,5 @@ export function toChannelJson(channel: Channel): ChannelJson {
   }
 }
 
-export function toMessageJson(m: MessageView): MessageJson {
-  return {
-    id: m.id,
-    channel_id: m.channelId,
-    user_id: m.userId,
-    username: m.username,
-    content: m.content,
-    timestamp: m.timestamp.toISOString(),
-    ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
-  };
-}
+/** The HTTP body of a message; the WebSocket frame carries the same fields. */
+export const toMessageJson: (m: MessageView) => MessageJson = toWireMessage;

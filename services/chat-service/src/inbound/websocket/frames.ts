@@ -1,6 +1,7 @@
 /** The WebSocket protocol of DESIGN §4: client frames parsed with zod, server frames built once. */
 import { z } from "zod";
 import type { MessageView } from "../../domain/message/models.ts";
+import { toWireMessage, type WireMessage } from "../message_wire.ts";
 
 const ref = z.string().max(100).optional();
 const channelId = z.string().min(1);
@@ -28,30 +29,12 @@ export type ServerFrame =
   | { type: "subscribed"; channel_id: string }
   | { type: "unsubscribed"; channel_id: string }
   | { type: "pong" }
-  | {
-    type: "new_message";
-    id: string;
-    channel_id: string;
-    user_id: string;
-    username: string | null;
-    content: string;
-    timestamp: string;
-    client_id?: string;
-  }
+  | ({ type: "new_message" } & WireMessage)
   | { type: "message_deleted"; id: string; channel_id: string }
   | { type: "error"; code: string; message: string; ref?: string };
 
 export function newMessageFrame(m: MessageView): ServerFrame {
-  return {
-    type: "new_message",
-    id: m.id,
-    channel_id: m.channelId,
-    user_id: m.userId,
-    username: m.username,
-    content: m.content,
-    timestamp: m.timestamp.toISOString(),
-    ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
-  };
+  return { type: "new_message", ...toWireMessage(m) };
 }
 
 export function errorFrame(code: string, message: string, ref?: string): string {

@@ -1,0 +1,27 @@
+/**
+ * A message as clients see it, the same over HTTP and WebSocket (DESIGN §3,
+ * §4): one conversion, so the two can never drift apart.
+ */
+import type { MessageView } from "../domain/message/models.ts";
+
+export interface WireMessage {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  username: string | null;
+  content: string;
+  timestamp: string;
+  client_id?: string;
+}
+
+export function toWireMessage(m: MessageView): WireMessage {
+  return {
+    id: m.id,
+    channel_id: m.channelId,
+    user_id: m.userId,
+    username: m.username,
+    content: m.content,
+    timestamp: m.timestamp.toISOString(),
+    ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
+  };
+}
