@@ -5,13 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
-bad=$(grep -nE '"[^"]*":\s*"[^"]*(\s-A\b|--allow-all)' deno.json services/*/deno.json 2>/dev/null || true)
+bad=$(grep -nE '"[^"]*":\s*"[^"]*(\s-A\b|--allow-all)' deno.json services/*/deno.json embedded/deno.json web/deno.json 2>/dev/null || true)
 if [ -n "$bad" ]; then
   echo "tasks granting all permissions:" >&2
   echo "$bad" >&2
   status=1
 fi
-for config in services/*/deno.json; do
+for config in services/*/deno.json embedded/deno.json; do
   python3 - "$config" <<'PY' || status=1
 import json, sys
 tasks = json.load(open(sys.argv[1])).get("tasks", {})

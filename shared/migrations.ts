@@ -44,9 +44,12 @@ export async function migratePostgres(
   sql: Sql,
   migrations: readonly Migration[],
   logger: Logger,
+  /** Where applied versions are recorded; a second set of migrations in one database needs its own. */
+  historyTable = "schema_migrations",
 ): Promise<string[]> {
+  const history = sql(historyTable);
   await sql`
-    create table if not exists schema_migrations (
+    create table if not exists ${history} (
       version text primary key,
       name text not null,
       checksum text not null,
@@ -54,9 +57,9 @@ export async function migratePostgres(
     )`;
   return await sql.begin(async (tx) => {
     // Two processes migrating at once (e.g. two service replicas) take turns.
-    await tx`select pg_advisory_xact_lock(hashtext('chat-ts schema_migrations'))`;
+    await tx`select pg_advisory_xact_lock(hashtext(${"chat-ts " + historyTable}))`;
     const rows = await tx<{ version: string; checksum: string }[]>`
-      select version, checksum from schema_migrations`;
+      select version, checksum from ${history}`;
     const applied = new Map(rows.map((r) => [r.version, r.checksum]));
     const done: string[] = [];
     for (const m of migrations) {
@@ -66,7 +69,7 @@ export async function migratePostgres(
         continue;
       }
       await tx.unsafe(m.body);
-      await tx`insert into schema_migrations (version, name, checksum)
+      await tx`insert into ${history} (version, name, checksum)
                values (${m.version}, ${m.name}, ${m.checksum})`;
       logger.info("applied migration", { version: m.version, name: m.name });
       done.push(m.version);

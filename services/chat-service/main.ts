@@ -9,12 +9,8 @@ import { CHAT_MESSAGE_TOPICS, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
 import { consumerLag, createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { connectPostgres, postgresIsReady } from "@chat-ts/shared/postgres";
-import { ChannelService } from "./src/domain/channel/service.ts";
-import { MessageService } from "./src/domain/message/service.ts";
-import { UserReplicaService } from "./src/domain/user/service.ts";
+import { assembleChatService } from "./src/assembly.ts";
 import { loadChatServiceConfig } from "./src/config.ts";
-import { createChatApp } from "./src/inbound/http/app.ts";
-import { WebSocketGateway } from "./src/inbound/websocket/gateway.ts";
 import {
   CassandraMessageStore,
   timeUuidGenerator,
@@ -23,11 +19,8 @@ import { GrpcUserDirectory } from "./src/outbound/grpc/user_directory.ts";
 import { ChatEventConsumer } from "./src/outbound/kafka/chat_event_consumer.ts";
 import { KafkaChatEventPublisher } from "./src/outbound/kafka/chat_event_publisher.ts";
 import { UserEventConsumer } from "./src/outbound/kafka/user_event_consumer.ts";
-import { CachedChannelRepository } from "./src/outbound/memory/cached_channel_repository.ts";
-import { CachedUserDirectory } from "./src/outbound/memory/cached_user_directory.ts";
 import { PostgresChannelRepository } from "./src/outbound/postgres/channel_repository.ts";
 import { PostgresUserReplica } from "./src/outbound/postgres/user_replica.ts";
-import { UserLookupChain } from "./src/outbound/user_lookup/user_lookup_chain.ts";
 
 const loaded = loadChatServiceConfig();
 if (!loaded.ok) {
@@ -56,54 +49,20 @@ const grpcUsers = new GrpcUserDirectory(
   config.USER_LOOKUP_DEADLINE_MS,
   logger,
 );
-const replica = new PostgresUserReplica(sql);
-// cache → replica → gRPC (retries, breaker) → degraded
-const lookupChain = new UserLookupChain({
-  replica,
-  remote: grpcUsers,
-  logger,
-  retries: config.USER_LOOKUP_RETRIES,
-  breakerThreshold: config.USER_BREAKER_THRESHOLD,
-  breakerCooldownMs: config.USER_BREAKER_COOLDOWN_SECONDS * 1000,
-});
-const users = new CachedUserDirectory(lookupChain, {
-  maxEntries: config.USER_CACHE_SIZE,
-  ttlMs: config.USER_CACHE_TTL_SECONDS * 1000,
-  notFoundTtlMs: 5000,
-});
-const clock = { now: () => new Date() };
-const channelRepository = new CachedChannelRepository(new PostgresChannelRepository(sql));
-const messageStore = new CassandraMessageStore(cassandra, config.MESSAGE_BUCKET_SECONDS * 1000);
-const channels = new ChannelService({
-  channels: channelRepository,
-  users,
-  events: publisher,
-  clock,
-  ids: { newId: () => crypto.randomUUID() },
-});
-const messages = new MessageService({
-  channels,
-  messages: messageStore,
-  events: publisher,
-  users,
-  ids: { ...timeUuidGenerator, newEventId: () => crypto.randomUUID() },
-  clock,
-  logger,
-});
-const gateway = new WebSocketGateway({
-  channels,
-  messages,
-  logger,
-  limits: {
-    maxFrameBytes: config.WS_MAX_FRAME_BYTES,
-    framesPerSecond: config.WS_FRAMES_PER_SECOND,
-    frameBurst: config.WS_FRAME_BURST,
-    maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-    slowClientGraceMs: config.WS_SLOW_CLIENT_GRACE_MS,
-    replayCap: config.WS_REPLAY_CAP,
-    idleTimeoutSeconds: config.WS_IDLE_TIMEOUT_SECONDS,
+const chat = assembleChatService(
+  {
+    channels: new PostgresChannelRepository(sql),
+    messages: new CassandraMessageStore(cassandra, config.MESSAGE_BUCKET_SECONDS * 1000),
+    messageIds: timeUuidGenerator,
+    events: publisher,
+    replica: new PostgresUserReplica(sql),
+    remoteUsers: grpcUsers,
   },
-});
+  config,
+  logger,
+);
+const { gateway, users, lookupChain } = chat;
+
 const consumer = new ChatEventConsumer(
   kafka,
   `chat-service-fanout-${config.INSTANCE_ID}`,
@@ -111,44 +70,26 @@ const consumer = new ChatEventConsumer(
   logger,
 );
 await consumer.start();
-
-const replicaService = new UserReplicaService({
-  replica,
-  channels: channelRepository,
-  messages: messageStore,
-  logger,
-});
 // One group per deployment applies each user event once to the shared replica…
 const replicaConsumer = new UserEventConsumer(
   kafka,
   config.USER_REPLICA_GROUP,
   true,
-  (change) => replicaService.apply(change),
+  chat.applyToReplica,
   logger,
 );
-// …and one group per instance keeps this instance's cache current.
+// …and one group per instance keeps this instance's caches current.
 const cacheConsumer = new UserEventConsumer(
   kafka,
   `chat-service-user-cache-${config.INSTANCE_ID}`,
   false,
-  (change) => {
-    if (change.type === "upserted") {
-      users.learn(change.userId, { status: "found", username: change.username });
-    } else {
-      users.learn(change.userId, { status: "not_found" });
-      channelRepository.forgetCreatedBy(change.userId);
-    }
-  },
+  chat.refreshCaches,
   logger,
 );
 await Promise.all([replicaConsumer.start(), cacheConsumer.start()]);
 
-const app = createChatApp({
-  channels,
-  messages,
-  gateway,
+const app = chat.createApp({
   tokens: createTokenCodec({ secret: config.JWT_SECRET }),
-  logger,
   readiness: async () => {
     const [postgres, cassandraUp, kafkaUp] = await Promise.all([
       postgresIsReady(sql),

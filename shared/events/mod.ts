@@ -2,3 +2,4 @@ export * from "./topics.ts";
 export * from "./user_events.ts";
 export * from "./chat_events.ts";
 export * from "./codec.ts";
+export * from "./in_process_bus.ts";

@@ -1,6 +1,25 @@
 /** chat-service's environment variables and their defaults (README: Configuration). */
 import { env, loadConfig } from "@chat-ts/shared/config";
 
+/** Settings of the service itself, shared with the embedded mode (see assembly.ts). */
+export const chatCoreConfigShape = {
+  USER_LOOKUP_RETRIES: env.int(2, 0, 10),
+  /** Consecutive failed gRPC lookups that open the circuit breaker. */
+  USER_BREAKER_THRESHOLD: env.int(5, 1, 1000),
+  USER_BREAKER_COOLDOWN_SECONDS: env.int(10, 1, 3600),
+  USER_CACHE_SIZE: env.int(10_000, 0, 10_000_000),
+  USER_CACHE_TTL_SECONDS: env.int(60, 0, 86_400),
+  WS_MAX_FRAME_BYTES: env.int(64 * 1024, 256, 16 * 1024 * 1024),
+  WS_FRAMES_PER_SECOND: env.int(20, 1, 10_000),
+  WS_FRAME_BURST: env.int(50, 1, 100_000),
+  WS_MAX_BUFFERED_BYTES: env.int(1024 * 1024, 1024, 1024 * 1024 * 1024),
+  WS_SLOW_CLIENT_GRACE_MS: env.int(1000, 0, 60_000),
+  WS_REPLAY_CAP: env.int(500, 1, 10_000),
+  /** Seconds without a pong after which a peer counts as dead and is dropped. */
+  WS_IDLE_TIMEOUT_SECONDS: env.int(30, 1, 3600),
+  LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
+};
+
 export const chatServiceConfigShape = {
   HTTP_HOST: env.string("0.0.0.0"),
   HTTP_PORT: env.port(3002),
@@ -13,27 +32,16 @@ export const chatServiceConfigShape = {
   JWT_SECRET: env.secret(32),
   USER_SERVICE_GRPC_URL: env.string("127.0.0.1:50051"),
   USER_LOOKUP_DEADLINE_MS: env.int(500, 10, 30_000),
-  USER_LOOKUP_RETRIES: env.int(2, 0, 10),
-  /** Consecutive failed gRPC lookups that open the circuit breaker. */
-  USER_BREAKER_THRESHOLD: env.int(5, 1, 1000),
-  USER_BREAKER_COOLDOWN_SECONDS: env.int(10, 1, 3600),
   /** The consumer group that maintains the replica: one per deployment. */
   USER_REPLICA_GROUP: env.string("chat-service-user-replica"),
-  USER_CACHE_SIZE: env.int(10_000, 0, 10_000_000),
-  USER_CACHE_TTL_SECONDS: env.int(60, 0, 86_400),
   /** Names this instance's fan-out consumer group; a fresh one per process when unset. */
   INSTANCE_ID: env.string(crypto.randomUUID()),
   /** Width of a message partition's time bucket. A deployment constant: never change it on live data. */
   MESSAGE_BUCKET_SECONDS: env.int(86_400, 1, 366 * 86_400),
-  WS_MAX_FRAME_BYTES: env.int(64 * 1024, 256, 16 * 1024 * 1024),
-  WS_FRAMES_PER_SECOND: env.int(20, 1, 10_000),
-  WS_FRAME_BURST: env.int(50, 1, 100_000),
-  WS_MAX_BUFFERED_BYTES: env.int(1024 * 1024, 1024, 1024 * 1024 * 1024),
-  WS_SLOW_CLIENT_GRACE_MS: env.int(1000, 0, 60_000),
-  WS_REPLAY_CAP: env.int(500, 1, 10_000),
-  /** Seconds without a pong after which a peer counts as dead and is dropped. */
-  WS_IDLE_TIMEOUT_SECONDS: env.int(30, 1, 3600),
-  LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
+  ...chatCoreConfigShape,
 };
 
 export const loadChatServiceConfig = () => loadConfig(chatServiceConfigShape);
+export type ChatServiceConfig = ReturnType<typeof loadChatServiceConfig> extends
+  { ok: true; value: infer C } | { ok: false } ? C : never;
+export type ChatCoreConfig = Pick<ChatServiceConfig, keyof typeof chatCoreConfigShape>;

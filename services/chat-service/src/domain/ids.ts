@@ -26,4 +26,10 @@ export const UserId = { parse: uuidParser<UserId>("user_id") };
 export const ChannelId = { parse: uuidParser<ChannelId>("channel_id") };
 export const MessageId = {
   parse: uuidParser<MessageId>("message_id", TIME_UUID, "must be a time-based UUID (v1)"),
+  /** The millisecond time inside a UUID v1: when the message was sent. */
+  timeOf(id: MessageId): Date {
+    const [low, mid, high] = id.split("-");
+    const ticks = BigInt(`0x${high.slice(1)}${mid}${low}`); // 100 ns since 1582-10-15
+    return new Date(Number(ticks / 10_000n - 12_219_292_800_000n));
+  },
 };

@@ -3,14 +3,10 @@
  * own consumer group, from the latest offset, and hands each event to local
  * delivery. One partition per shard keeps each channel's Kafka order.
  */
-import {
-  CHAT_MESSAGE_TOPICS,
-  type ChatEvent,
-  decodeEvent,
-  type Event,
-} from "@chat-ts/shared/events";
+import { CHAT_MESSAGE_TOPICS, type ChatEvent } from "@chat-ts/shared/events";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Consumer, Kafka } from "kafkajs";
+import { decodeChatEvent } from "./chat_event_envelope.ts";
 
 export class ChatEventConsumer {
   readonly #consumer: Consumer;
@@ -37,7 +33,7 @@ export class ChatEventConsumer {
     await this.#consumer.run({
       partitionsConsumedConcurrently: 4,
       eachMessage: async ({ topic, message }) => {
-        const decoded = decodeEvent(message.value);
+        const decoded = decodeChatEvent(message.value);
         if (!decoded.ok) {
           this.logger.warn("skipping undecodable chat event", {
             topic,
@@ -46,16 +42,15 @@ export class ChatEventConsumer {
           });
           return;
         }
-        if (isChatEvent(decoded.value)) {
-          try {
-            await this.onEvent(decoded.value);
-          } catch (error) {
-            this.logger.error("delivering a chat event failed", {
-              error,
-              topic,
-              offset: message.offset,
-            });
-          }
+        if (decoded.value === null) return;
+        try {
+          await this.onEvent(decoded.value);
+        } catch (error) {
+          this.logger.error("delivering a chat event failed", {
+            error,
+            topic,
+            offset: message.offset,
+          });
         }
       },
     });
@@ -66,9 +61,4 @@ export class ChatEventConsumer {
   async stop(): Promise<void> {
     await this.#consumer.disconnect();
   }
-}
-
-function isChatEvent(event: Event): event is ChatEvent {
-  return event.event_type === "message_sent" || event.event_type === "message_deleted" ||
-    event.event_type === "channel_created";
 }

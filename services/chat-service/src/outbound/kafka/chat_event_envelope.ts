@@ -1,5 +1,6 @@
 /** Domain chat events as the `chat.messages.*` records of DESIGN §5. */
-import type { ChatEvent } from "@chat-ts/shared/events";
+import { type ChatEvent, type DecodeError, decodeEvent } from "@chat-ts/shared/events";
+import { ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelCreated } from "../../domain/channel/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 
@@ -42,5 +43,22 @@ export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
       const unknown: never = event;
       throw new Error(`unhandled chat event ${JSON.stringify(unknown)}`);
     }
+  }
+}
+
+/** A `chat.messages.*` record value: the chat event, null for another event type, or why it is unreadable. */
+export function decodeChatEvent(
+  value: Uint8Array | string | null | undefined,
+): Result<ChatEvent | null, DecodeError> {
+  const decoded = decodeEvent(value);
+  if (!decoded.ok) return decoded;
+  const event = decoded.value;
+  switch (event.event_type) {
+    case "message_sent":
+    case "message_deleted":
+    case "channel_created":
+      return ok(event);
+    default:
+      return ok(null);
   }
 }

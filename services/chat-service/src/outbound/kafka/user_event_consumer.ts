@@ -4,7 +4,13 @@
  * deployment, from the start of the topic); each instance also reads with a
  * group of its own, from the latest offset, to drop stale cache entries.
  */
-import { decodeEvent, USER_EVENTS_TOPIC, type UserEvent } from "@chat-ts/shared/events";
+import {
+  type DecodeError,
+  decodeEvent,
+  USER_EVENTS_TOPIC,
+  type UserEvent,
+} from "@chat-ts/shared/events";
+import { ok, type Result } from "@chat-ts/shared/result";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Consumer, Kafka } from "kafkajs";
 import type { UserId } from "../../domain/ids.ts";
@@ -36,6 +42,23 @@ export function toUserChange(event: UserEvent): UserChange {
   }
 }
 
+/** A `user-events` record value: the change, null for another event type, or why it is unreadable. */
+export function decodeUserChange(
+  value: Uint8Array | string | null | undefined,
+): Result<UserChange | null, DecodeError> {
+  const decoded = decodeEvent(value);
+  if (!decoded.ok) return decoded;
+  const event = decoded.value;
+  switch (event.event_type) {
+    case "user_created":
+    case "user_updated":
+    case "user_deleted":
+      return ok(toUserChange(event));
+    default:
+      return ok(null);
+  }
+}
+
 export class UserEventConsumer {
   readonly #consumer: Consumer;
 
@@ -54,7 +77,7 @@ export class UserEventConsumer {
     await this.#consumer.subscribe({ topic: USER_EVENTS_TOPIC, fromBeginning: this.fromBeginning });
     await this.#consumer.run({
       eachMessage: async ({ message, partition }) => {
-        const decoded = decodeEvent(message.value);
+        const decoded = decodeUserChange(message.value);
         if (!decoded.ok) {
           this.logger.warn("skipping undecodable user event", {
             partition,
@@ -63,15 +86,8 @@ export class UserEventConsumer {
           });
           return;
         }
-        const event = decoded.value;
-        if (
-          event.event_type !== "user_created" && event.event_type !== "user_updated" &&
-          event.event_type !== "user_deleted"
-        ) {
-          return;
-        }
         // A failure here propagates: kafkajs retries the record rather than skipping a user change.
-        await this.onChange(toUserChange(event));
+        if (decoded.value !== null) await this.onChange(decoded.value);
       },
     });
   }

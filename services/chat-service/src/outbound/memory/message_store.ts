@@ -1,5 +1,5 @@
 /** In-process message history for the embedded mode and fast domain tests; same contract as Cassandra's. */
-import type { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
+import { type ChannelId, MessageId, type UserId } from "../../domain/ids.ts";
 import type { HistoryCursor, Message } from "../../domain/message/models.ts";
 import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
 
@@ -66,20 +66,11 @@ export class MemoryMessageStore implements MessageStore {
 }
 
 function isBefore(m: Message, cursor: HistoryCursor): boolean {
-  return cursor.kind === "time"
-    ? m.timestamp < cursor.at
-    : m.id !== cursor.id && order(m, { ...m, id: cursor.id, timestamp: timeOf(cursor.id) }) < 0;
+  return cursor.kind === "time" ? m.timestamp < cursor.at : m.id !== cursor.id &&
+    order(m, { ...m, id: cursor.id, timestamp: MessageId.timeOf(cursor.id) }) < 0;
 }
 
 function isAfter(m: Message, cursor: HistoryCursor): boolean {
-  return cursor.kind === "time"
-    ? m.timestamp > cursor.at
-    : m.id !== cursor.id && order(m, { ...m, id: cursor.id, timestamp: timeOf(cursor.id) }) > 0;
-}
-
-/** The millisecond time inside a UUID v1. */
-function timeOf(id: MessageId): Date {
-  const [low, mid, high] = id.split("-");
-  const ticks = BigInt(`0x${high.slice(1)}${mid}${low}`); // 100 ns since 1582-10-15
-  return new Date(Number(ticks / 10_000n - 12_219_292_800_000n));
+  return cursor.kind === "time" ? m.timestamp > cursor.at : m.id !== cursor.id &&
+    order(m, { ...m, id: cursor.id, timestamp: MessageId.timeOf(cursor.id) }) > 0;
 }

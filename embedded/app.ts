@@ -1,0 +1,72 @@
+/**
+ * One origin for everything: user-service's and chat-service's own HTTP apps
+ * (unchanged, routed by path prefix), the browser client's static files, and
+ * health answers that cover both services.
+ */
+import { errorResponse, liveHandler, type Readiness, readyHandler } from "@chat-ts/shared/http";
+import { type Context, Hono } from "hono";
+
+interface ServiceApp {
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+export interface EmbeddedAppDeps {
+  readonly users: ServiceApp;
+  readonly chat: ServiceApp;
+  readonly readiness: {
+    readonly users: () => Promise<Readiness>;
+    readonly chat: () => Promise<Readiness>;
+  };
+  /** The folder holding index.html, style.css and dist/app.js. */
+  readonly webRoot: string;
+}
+
+export function createEmbeddedApp(deps: EmbeddedAppDeps) {
+  // The original request goes through, so chat's WebSocket upgrade still works.
+  const toUsers = (c: { req: { raw: Request } }) => deps.users.fetch(c.req.raw);
+  const toChat = (c: { req: { raw: Request } }) => deps.chat.fetch(c.req.raw);
+  const web = (path: string, type: string) => async (c: Context) => {
+    try {
+      const body = await Deno.readFile(`${deps.webRoot}/${path}`);
+      return c.body(body, 200, { "content-type": type, "cache-control": "no-cache" });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      return errorResponse(
+        c,
+        404,
+        "not_found",
+        `The web client is not built (missing web/${path})`,
+      );
+    }
+  };
+
+  return new Hono()
+    .all("/api/users", toUsers)
+    .all("/api/users/*", toUsers)
+    .all("/api/auth/*", toUsers)
+    .all("/api/channels", toChat)
+    .all("/api/channels/*", toChat)
+    .all("/ws", toChat)
+    .get("/health/live", liveHandler)
+    .get(
+      "/health/ready",
+      readyHandler(async () => {
+        const [users, chat] = await Promise.all([deps.readiness.users(), deps.readiness.chat()]);
+        return {
+          ready: users.ready && chat.ready,
+          checks: { "user-service": users.checks, "chat-service": chat.checks },
+        };
+      }),
+    )
+    // Each service's OpenAPI document, under a name (both serve /openapi.json on their own).
+    .get("/openapi/user-service.json", (c) => deps.users.fetch(openApiRequest(c.req.url)))
+    .get("/openapi/chat-service.json", (c) => deps.chat.fetch(openApiRequest(c.req.url)))
+    .get("/", web("index.html", "text/html; charset=utf-8"))
+    .get("/style.css", web("style.css", "text/css; charset=utf-8"))
+    .get("/app.js", web("dist/app.js", "text/javascript; charset=utf-8"))
+    .notFound((c) => errorResponse(c, 404, "not_found", "No such route"));
+}
+
+function openApiRequest(url: string): Request {
+  return new Request(new URL("/openapi.json", url));
+}

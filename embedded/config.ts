@@ -1,0 +1,18 @@
+/** The embedded mode's environment variables and their defaults (README: Configuration). */
+import { env, loadConfig } from "@chat-ts/shared/config";
+import { chatCoreConfigShape } from "../services/chat-service/src/config.ts";
+
+export const embeddedConfigShape = {
+  HTTP_HOST: env.string("127.0.0.1"),
+  HTTP_PORT: env.port(8000),
+  /** PGlite databases and the generated JWT secret live here; delete it to start afresh. */
+  DATA_DIR: env.string("../data"),
+  /** When unset, a secret is generated once and kept in DATA_DIR. */
+  JWT_SECRET: env.secret(32).optional(),
+  JWT_TTL_SECONDS: env.int(86_400, 60, 30 * 86_400),
+  ...chatCoreConfigShape,
+};
+
+export const loadEmbeddedConfig = () => loadConfig(embeddedConfigShape);
+export type EmbeddedConfig = ReturnType<typeof loadEmbeddedConfig> extends
+  { ok: true; value: infer C } | { ok: false } ? C : never;

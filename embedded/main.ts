@@ -1,0 +1,149 @@
+/**
+ * The embedded mode's composition root: user-service and chat-service in one
+ * process on one port, with in-process adapters behind the same ports —
+ * PGlite for every Postgres repository and for message history, the
+ * in-process bus for Kafka, a direct call for gRPC GetUser — and the browser
+ * client at `/`. Data persists in DATA_DIR across restarts.
+ */
+import { InProcessEventBus } from "@chat-ts/shared/events";
+import { createTokenCodec } from "@chat-ts/shared/jwt";
+import { createLogger } from "@chat-ts/shared/logger";
+import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
+import { openEmbeddedPostgres } from "@chat-ts/shared/pglite";
+import { postgresIsReady } from "@chat-ts/shared/postgres";
+import { assembleChatService } from "../services/chat-service/src/assembly.ts";
+import { timeUuidGenerator } from "../services/chat-service/src/outbound/cassandra/message_store.ts";
+import {
+  InProcessChatEventPublisher,
+  subscribeChatEvents,
+  subscribeUserChanges,
+} from "../services/chat-service/src/outbound/memory/event_bus.ts";
+import { PostgresChannelRepository } from "../services/chat-service/src/outbound/postgres/channel_repository.ts";
+import { PostgresMessageStore } from "../services/chat-service/src/outbound/postgres/message_store.ts";
+import { PostgresUserReplica } from "../services/chat-service/src/outbound/postgres/user_replica.ts";
+import { assembleUserService } from "../services/user-service/src/assembly.ts";
+import { InProcessUserEventPublisher } from "../services/user-service/src/outbound/memory/user_event_publisher.ts";
+import { createEmbeddedApp } from "./app.ts";
+import { loadEmbeddedConfig } from "./config.ts";
+import { LocalUsers } from "./local_users.ts";
+import { jwtSecret } from "./jwt_secret.ts";
+
+const startedAt = performance.now();
+const loaded = loadEmbeddedConfig();
+if (!loaded.ok) {
+  createLogger({ service: "chat-ts" }).error(loaded.error.message);
+  Deno.exit(2);
+}
+const config = loaded.value;
+const logger = createLogger({ service: "chat-ts", level: config.LOG_LEVEL }).child({
+  mode: "embedded",
+});
+const dataDir = config.DATA_DIR;
+await Deno.mkdir(dataDir, { recursive: true });
+const secret = config.JWT_SECRET ?? await jwtSecret(`${dataDir}/jwt-secret`);
+
+// One database per service, as in the real deployment.
+const [usersDb, chatDb] = await Promise.all([
+  openEmbeddedPostgres({ dataDir: `${dataDir}/users`, logger }),
+  openEmbeddedPostgres({ dataDir: `${dataDir}/chat`, logger }),
+]);
+const migrations = new URL("../migrations/", import.meta.url).pathname;
+await migratePostgres(usersDb.sql, await readMigrations(`${migrations}user`, "sql"), logger);
+await migratePostgres(chatDb.sql, await readMigrations(`${migrations}chat`, "sql"), logger);
+await migratePostgres(
+  chatDb.sql,
+  await readMigrations(`${migrations}chat-embedded`, "sql"),
+  logger,
+  "schema_migrations_embedded",
+);
+
+const bus = new InProcessEventBus();
+const userService = assembleUserService(
+  { sql: usersDb.sql, publisher: new InProcessUserEventPublisher(bus) },
+  { JWT_SECRET: secret, JWT_TTL_SECONDS: config.JWT_TTL_SECONDS },
+  logger.child({ component: "user-service" }),
+);
+const chatLogger = logger.child({ component: "chat-service" });
+const chat = assembleChatService(
+  {
+    channels: new PostgresChannelRepository(chatDb.sql),
+    messages: new PostgresMessageStore(chatDb.sql),
+    messageIds: timeUuidGenerator,
+    events: new InProcessChatEventPublisher(bus),
+    replica: new PostgresUserReplica(chatDb.sql),
+    remoteUsers: new LocalUsers(userService.users),
+  },
+  config,
+  chatLogger,
+);
+
+// Subscribe before anything publishes: the bus keeps no history.
+const subscriptions = [
+  subscribeChatEvents(bus, (event) => chat.gateway.deliver(event), chatLogger),
+  subscribeUserChanges(bus, async (change) => {
+    await chat.applyToReplica(change);
+    chat.refreshCaches(change);
+  }, chatLogger),
+];
+userService.relay.start();
+
+const chatReadiness = async () => {
+  const postgres = await postgresIsReady(chatDb.sql);
+  return {
+    ready: postgres,
+    checks: {
+      postgres: postgres ? "ok" : "unavailable",
+      websocket: {
+        connections: chat.gateway.connectionCount,
+        channels: chat.gateway.hub.channelCount,
+      },
+      user_lookup: { cached: chat.users.size },
+    },
+  };
+};
+const app = createEmbeddedApp({
+  users: userService.app,
+  chat: chat.createApp({ tokens: createTokenCodec({ secret }), readiness: chatReadiness }),
+  readiness: { users: userService.readiness, chat: chatReadiness },
+  webRoot: new URL("../web", import.meta.url).pathname,
+});
+
+const server = Deno.serve({
+  hostname: config.HTTP_HOST,
+  port: config.HTTP_PORT,
+  onListen: ({ hostname, port }) => {
+    const host = hostname === "0.0.0.0" || hostname === "127.0.0.1" ? "localhost" : hostname;
+    logger.info("chat-ts embedded mode listening", {
+      http: `${hostname}:${port}`,
+      data_dir: dataDir,
+      startup_ms: Math.round(performance.now() - startedAt),
+    });
+    console.log(`\nchat-ts is running at http://${host}:${port}/  (Ctrl-C to stop)\n`);
+  },
+}, app.fetch);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info("shutting down", { signal });
+  // A peer that never completes the close handshake must not keep the process alive.
+  const deadline = setTimeout(() => {
+    logger.error("shutdown timed out; exiting");
+    Deno.exit(1);
+  }, 10_000);
+  chat.gateway.closeAll();
+  await server.shutdown();
+  logger.debug("server stopped");
+  await userService.relay.stop();
+  await Promise.all(subscriptions.map((s) => s.close()));
+  logger.debug("relay and subscriptions stopped");
+  // Closing PGlite flushes both databases to DATA_DIR.
+  await Promise.all([usersDb.close(), chatDb.close()]);
+  logger.info("stopped");
+  clearTimeout(deadline);
+  Deno.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => void shutdown(signal));
+}

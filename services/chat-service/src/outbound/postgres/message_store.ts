@@ -1,0 +1,103 @@
+/**
+ * Message history in Postgres: the embedded mode's store (on PGlite), with
+ * the same contract as the Cassandra store. One table ordered by
+ * (sent_at, id) within a channel; no buckets are needed because an index
+ * range scan is as cheap for an old channel as for a new one.
+ */
+import type { Sql } from "@chat-ts/shared/postgres";
+import { type ChannelId, MessageId, type UserId } from "../../domain/ids.ts";
+import type {
+  ClientId,
+  HistoryCursor,
+  Message,
+  MessageContent,
+} from "../../domain/message/models.ts";
+import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
+
+interface MessageRow {
+  readonly channel_id: string;
+  readonly id: string;
+  readonly sent_at: Date;
+  readonly user_id: string;
+  readonly content: string;
+  readonly client_id: string | null;
+}
+
+export class PostgresMessageStore implements MessageStore {
+  constructor(private readonly sql: Sql) {}
+
+  async save(message: Message): Promise<{ message: Message; created: boolean }> {
+    const inserted = await this.sql<MessageRow[]>`
+      insert into messages (channel_id, id, sent_at, user_id, content, client_id)
+      values (${message.channelId}, ${message.id}, ${message.timestamp}, ${message.userId},
+              ${message.content}, ${message.clientId ?? null})
+      on conflict (channel_id, user_id, client_id) where client_id is not null do nothing
+      returning *`;
+    if (inserted.length > 0) return { message, created: true };
+    const [original] = await this.sql<MessageRow[]>`
+      select * from messages
+      where channel_id = ${message.channelId} and user_id = ${message.userId}
+        and client_id = ${message.clientId ?? null}`;
+    if (original === undefined) {
+      // Only a concurrent erasure of the sender can get here; storing the retry again is right.
+      return await this.save(message);
+    }
+    return { message: toMessage(original), created: false };
+  }
+
+  async find(channelId: ChannelId, id: MessageId): Promise<Message | undefined> {
+    const [row] = await this.sql<MessageRow[]>`
+      select * from messages where channel_id = ${channelId} and id = ${id}`;
+    return row === undefined ? undefined : toMessage(row);
+  }
+
+  async history(query: HistoryQuery): Promise<Message[]> {
+    const { sql } = this;
+    if (query.after !== undefined) {
+      const rows = await sql<MessageRow[]>`
+        select * from messages
+        where channel_id = ${query.channelId} and ${newerThan(sql, query.after)}
+        order by sent_at asc, id asc limit ${query.limit}`;
+      return rows.map(toMessage).reverse();
+    }
+    const rows = await sql<MessageRow[]>`
+      select * from messages
+      where channel_id = ${query.channelId}
+        ${query.before === undefined ? sql`` : sql`and ${olderThan(sql, query.before)}`}
+      order by sent_at desc, id desc limit ${query.limit}`;
+    return rows.map(toMessage);
+  }
+
+  async delete(message: Message): Promise<void> {
+    await this
+      .sql`delete from messages where channel_id = ${message.channelId} and id = ${message.id}`;
+  }
+
+  async eraseAuthor(userId: UserId): Promise<number> {
+    const erased = await this.sql`delete from messages where user_id = ${userId}`;
+    return erased.count;
+  }
+}
+
+function olderThan(sql: Sql, cursor: HistoryCursor) {
+  return cursor.kind === "time"
+    ? sql`sent_at < ${cursor.at}`
+    : sql`(sent_at, id) < (${MessageId.timeOf(cursor.id)}, ${cursor.id}::uuid)`;
+}
+
+function newerThan(sql: Sql, cursor: HistoryCursor) {
+  return cursor.kind === "time"
+    ? sql`sent_at > ${cursor.at}`
+    : sql`(sent_at, id) > (${MessageId.timeOf(cursor.id)}, ${cursor.id}::uuid)`;
+}
+
+function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id as MessageId,
+    channelId: row.channel_id as ChannelId,
+    userId: row.user_id as UserId,
+    content: row.content as MessageContent,
+    timestamp: row.sent_at,
+    ...(row.client_id === null ? {} : { clientId: row.client_id as ClientId }),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * user-service assembled: the domain service on a Postgres store with its
+ * transactional outbox, the relay that publishes the outbox, and the HTTP
+ * app. Both the real deployment (main.ts) and the embedded mode
+ * (embedded/main.ts, on PGlite) call this; they differ in the database they
+ * pass and where the relay publishes (Kafka or the in-process bus).
+ */
+import { createTokenCodec } from "@chat-ts/shared/jwt";
+import type { Logger } from "@chat-ts/shared/logger";
+import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
+import { postgresIsReady, type Sql } from "@chat-ts/shared/postgres";
+import type { UserServiceConfig } from "./config.ts";
+import type { PasswordHash } from "./domain/user/models.ts";
+import { UserService } from "./domain/user/service.ts";
+import { createUserApp } from "./inbound/http/app.ts";
+import type { UserEventPublisher } from "./outbound/kafka/user_event_publisher.ts";
+import { OutboxRelay } from "./outbound/postgres/outbox_relay.ts";
+import { PostgresUserStore } from "./outbound/postgres/user_store.ts";
+
+export function assembleUserService(
+  ports: { readonly sql: Sql; readonly publisher: UserEventPublisher },
+  config: Pick<UserServiceConfig, "JWT_SECRET" | "JWT_TTL_SECONDS">,
+  logger: Logger,
+) {
+  const { sql, publisher } = ports;
+  const tokens = createTokenCodec({
+    secret: config.JWT_SECRET,
+    ttlSeconds: config.JWT_TTL_SECONDS,
+  });
+  const users = new UserService({
+    store: new PostgresUserStore(sql),
+    hasher: {
+      hash: async (password) => (await hashPassword(password)) as PasswordHash,
+      verify: verifyPassword,
+    },
+    tokens,
+    clock: { now: () => new Date() },
+    ids: { newId: () => crypto.randomUUID() },
+  });
+  const relay = new OutboxRelay({ sql, publisher, logger: logger.child({ component: "outbox" }) });
+
+  const readiness = async () => {
+    const postgres = await postgresIsReady(sql);
+    const outbox = relay.state;
+    return {
+      ready: postgres,
+      checks: {
+        postgres: postgres ? "ok" : "unavailable",
+        // A broker being down delays events but loses none, so it does not make the service unready.
+        outbox: {
+          relay: outbox.healthy ? "ok" : "retrying",
+          published: outbox.published,
+          pending: postgres ? await relay.pending() : null,
+          ...(outbox.lastError === undefined ? {} : { last_error: outbox.lastError }),
+        },
+      },
+    };
+  };
+
+  return {
+    users,
+    tokens,
+    relay,
+    readiness,
+    app: createUserApp({ users, tokens, logger, readiness }),
+  };
+}
