@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p artifacts
 
 bash scripts/infra/up.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
+bash scripts/install_chromium.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
 ./deno task migrate >artifacts/migrate.log 2>&1 ||
   { cat artifacts/migrate.log; echo "tests: 0 passed, 1 failed"; exit 1; }
 

@@ -72,9 +72,16 @@ export class UserEventConsumer {
     this.#consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000 });
   }
 
+  /** Resolves once the group has joined, so a change published afterwards is not missed. */
   async start(): Promise<void> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: USER_EVENTS_TOPIC, fromBeginning: this.fromBeginning });
+    const joined = new Promise<void>((resolve) => {
+      const off = this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
     await this.#consumer.run({
       eachMessage: async ({ message, partition }) => {
         const decoded = decodeUserChange(message.value);
@@ -90,6 +97,7 @@ export class UserEventConsumer {
         if (decoded.value !== null) await this.onChange(decoded.value);
       },
     });
+    await joined;
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-/** In-process channels for the embedded mode and fast domain tests; same rules as the Postgres adapter. */
+/** In-process channels for fast domain tests; tests/contracts holds it to the Postgres adapter's rules. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../../domain/ids.ts";
 import type { Channel, ChannelName, DirectChannel } from "../../domain/channel/models.ts";

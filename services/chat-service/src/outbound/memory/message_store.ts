@@ -1,4 +1,4 @@
-/** In-process message history for the embedded mode and fast domain tests; same contract as Cassandra's. */
+/** In-process message history for fast domain tests; tests/contracts holds it to the Cassandra store's contract. */
 import { type ChannelId, MessageId, type UserId } from "../../domain/ids.ts";
 import type { HistoryCursor, Message } from "../../domain/message/models.ts";
 import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";

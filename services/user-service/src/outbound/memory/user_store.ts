@@ -1,5 +1,5 @@
 /**
- * In-process user store for the embedded mode and fast domain tests. A
+ * In-process user store for fast domain tests (the embedded mode runs the Postgres store on PGlite). A
  * transaction works on copies and publishes them only when it succeeds.
  */
 import { err, ok, type Result } from "@chat-ts/shared/result";
@@ -14,7 +14,7 @@ import type {
 
 export class MemoryUserStore implements UserStore {
   #users = new Map<UserId, User>();
-  /** Appended events in commit order; the embedded relay drains it. */
+  /** Appended events in commit order, for tests to inspect. */
   readonly events: UserEvent[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   readonly users: UserRepository = repositoryOver(() => this.#users);

@@ -1,0 +1,250 @@
+/**
+ * The event ports (chat events out and back in for fan-out; user events from
+ * the outbox relay to chat's replica): the in-process bus of the embedded
+ * mode and Kafka, with the same envelopes, order and tolerance of bad records.
+ */
+import assert from "node:assert/strict";
+import {
+  type ChatEvent,
+  encodeEvent,
+  InProcessEventBus,
+  type UserEvent,
+} from "@chat-ts/shared/events";
+import { createKafka } from "@chat-ts/shared/kafka";
+import type { ChannelEventPublisher } from "../../services/chat-service/src/domain/channel/ports.ts";
+import type { ChannelId, UserId } from "../../services/chat-service/src/domain/ids.ts";
+import type { MessageContent } from "../../services/chat-service/src/domain/message/models.ts";
+import type { MessageEventPublisher } from "../../services/chat-service/src/domain/message/ports.ts";
+import type { UserChange } from "../../services/chat-service/src/domain/user/models.ts";
+import { timeUuidGenerator } from "../../services/chat-service/src/outbound/cassandra/message_store.ts";
+import { ChatEventConsumer } from "../../services/chat-service/src/outbound/kafka/chat_event_consumer.ts";
+import { KafkaChatEventPublisher } from "../../services/chat-service/src/outbound/kafka/chat_event_publisher.ts";
+import { UserEventConsumer } from "../../services/chat-service/src/outbound/kafka/user_event_consumer.ts";
+import {
+  InProcessChatEventPublisher,
+  subscribeChatEvents,
+  subscribeUserChanges,
+} from "../../services/chat-service/src/outbound/memory/event_bus.ts";
+import {
+  KafkaUserEventPublisher,
+  type UserEventPublisher,
+} from "../../services/user-service/src/outbound/kafka/user_event_publisher.ts";
+import { InProcessUserEventPublisher } from "../../services/user-service/src/outbound/memory/user_event_publisher.ts";
+import { eventually } from "../support/async.ts";
+import { testKafkaBrokers } from "../support/env.ts";
+import { contract, silent } from "./support.ts";
+
+interface Events {
+  readonly chat: MessageEventPublisher & ChannelEventPublisher;
+  readonly users: UserEventPublisher;
+  /** What this instance's fan-out and replica subscriptions received. */
+  readonly chatEvents: ChatEvent[];
+  readonly userChanges: UserChange[];
+}
+
+const chatReceived = (events: Events, channelId: string) =>
+  events.chatEvents.filter((e) => e.channel_id === channelId);
+const userReceived = (events: Events, userId: string) =>
+  events.userChanges.filter((c) => c.userId === userId);
+
+function userEvent(
+  userId: string,
+  type: "user_created" | "user_updated",
+  username: string,
+): UserEvent {
+  const at = new Date().toISOString();
+  return type === "user_created"
+    ? {
+      event_type: type,
+      event_id: crypto.randomUUID(),
+      user_id: userId,
+      username,
+      email: `${username}@example.com`,
+      created_at: at,
+    }
+    : {
+      event_type: type,
+      event_id: crypto.randomUUID(),
+      user_id: userId,
+      username,
+      email: `${username}@example.com`,
+      updated_at: at,
+    };
+}
+
+const record = (event: UserEvent) => ({
+  eventId: event.event_id,
+  userId: event.user_id,
+  payload: encodeEvent(event),
+});
+
+/** Waits until a probe event makes the round trip: subscriptions are live from here on. */
+async function untilLive(events: Events): Promise<void> {
+  const probe = crypto.randomUUID();
+  await eventually(30_000, "a probe user event to round-trip", async () => {
+    await events.users.publish([record(userEvent(probe, "user_created", "probe"))]);
+    await new Promise((r) => setTimeout(r, 200));
+    return userReceived(events, probe).length > 0 ? true : undefined;
+  }, 0);
+}
+
+contract<Events>("event bus", [
+  {
+    name: "in-process",
+    open() {
+      const bus = new InProcessEventBus();
+      const events: Events = {
+        chat: new InProcessChatEventPublisher(bus),
+        users: new InProcessUserEventPublisher(bus),
+        chatEvents: [],
+        userChanges: [],
+      };
+      const subscriptions = [
+        subscribeChatEvents(bus, (e) => void events.chatEvents.push(e), silent),
+        subscribeUserChanges(bus, (c) => void events.userChanges.push(c), silent),
+      ];
+      return Promise.resolve({
+        subject: events,
+        close: async () => void await Promise.all(subscriptions.map((s) => s.close())),
+      });
+    },
+  },
+  {
+    name: "kafka",
+    async open() {
+      const kafka = createKafka({
+        brokers: testKafkaBrokers(),
+        clientId: "contract-test",
+        logger: silent,
+      });
+      const chat = new KafkaChatEventPublisher(kafka);
+      const users = new KafkaUserEventPublisher(kafka);
+      const events: Events = { chat, users, chatEvents: [], userChanges: [] };
+      const group = `contract-test-${crypto.randomUUID()}`;
+      const fanOut = new ChatEventConsumer(
+        kafka,
+        `${group}-chat`,
+        (e) => void events.chatEvents.push(e),
+        silent,
+      );
+      const replica = new UserEventConsumer(
+        kafka,
+        `${group}-users`,
+        false,
+        (c) => void events.userChanges.push(c),
+        silent,
+      );
+      await Promise.all([fanOut.start(), replica.start()]);
+      await untilLive(events);
+      return {
+        subject: events,
+        async close() {
+          await Promise.all([fanOut.stop(), replica.stop(), chat.close(), users.close()]);
+        },
+      };
+    },
+  },
+], {
+  "message events arrive decoded and in publish order for a channel": async (events) => {
+    const channelId = crypto.randomUUID() as ChannelId;
+    const userId = crypto.randomUUID() as UserId;
+    const sent: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const at = new Date();
+      const message = {
+        id: timeUuidGenerator.next(at),
+        channelId,
+        userId,
+        content: `message ${i}` as MessageContent,
+        timestamp: at,
+      };
+      await events.chat.publish({ type: "message_sent", eventId: crypto.randomUUID(), message });
+      sent.push(message.id);
+    }
+    const received = await eventually(20_000, "20 message events", () => {
+      const got = chatReceived(events, channelId);
+      return got.length >= 20 ? got : undefined;
+    });
+    assert.deepEqual(
+      received.map((e) => e.event_type === "message_sent" ? e.message_id : "?"),
+      sent,
+    );
+    const first = received[0];
+    assert.ok(first.event_type === "message_sent");
+    assert.equal(first.content, "message 0");
+    assert.equal(first.user_id, userId);
+  },
+  "channel and deletion events carry what subscribers need": async (events) => {
+    const channelId = crypto.randomUUID() as ChannelId;
+    const creator = crypto.randomUUID() as UserId;
+    const at = new Date();
+    await events.chat.publishChannelCreated({
+      type: "channel_created",
+      eventId: crypto.randomUUID(),
+      channel: {
+        id: channelId,
+        type: "direct",
+        members: [creator, crypto.randomUUID() as UserId],
+        createdBy: creator,
+        createdAt: at,
+      },
+    });
+    const messageId = timeUuidGenerator.next(at);
+    await events.chat.publish({
+      type: "message_deleted",
+      eventId: crypto.randomUUID(),
+      messageId,
+      channelId,
+      at,
+    });
+    const received = await eventually(20_000, "two chat events", () => {
+      const got = chatReceived(events, channelId);
+      return got.length >= 2 ? got : undefined;
+    });
+    assert.deepEqual(received.map((e) => e.event_type), ["channel_created", "message_deleted"]);
+    assert.ok(received[1].event_type === "message_deleted");
+    assert.equal(received[1].message_id, messageId);
+  },
+  "user events become replica changes, in order per user": async (events) => {
+    const userId = crypto.randomUUID();
+    const created = userEvent(userId, "user_created", "ada");
+    const updated = userEvent(userId, "user_updated", "ada_l");
+    const deleted: UserEvent = {
+      event_type: "user_deleted",
+      event_id: crypto.randomUUID(),
+      user_id: userId,
+      deleted_at: new Date().toISOString(),
+    };
+    await events.users.publish([created, updated, deleted].map(record));
+    const changes = await eventually(20_000, "three user changes", () => {
+      const got = userReceived(events, userId);
+      return got.length >= 3 ? got : undefined;
+    });
+    assert.deepEqual(
+      changes.map((c) => [c.type, c.eventId, c.type === "upserted" ? c.username : null]),
+      [
+        ["upserted", created.event_id, "ada"],
+        ["upserted", updated.event_id, "ada_l"],
+        ["deleted", deleted.event_id, null],
+      ],
+    );
+  },
+  "an undecodable record is skipped and the ones after it still arrive": async (events) => {
+    const userId = crypto.randomUUID();
+    const good = userEvent(userId, "user_created", "after_bad");
+    await events.users.publish([
+      { eventId: crypto.randomUUID(), userId, payload: "{not json" },
+      {
+        eventId: crypto.randomUUID(),
+        userId,
+        payload: JSON.stringify({ event_type: "user_exploded" }),
+      },
+      record(good),
+    ]);
+    const changes = await eventually(20_000, "the good record", () => {
+      const got = userReceived(events, userId);
+      return got.length >= 1 ? got : undefined;
+    });
+    assert.deepEqual(changes.map((c) => c.eventId), [good.event_id]);
+  },
+});

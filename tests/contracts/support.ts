@@ -1,0 +1,65 @@
+/**
+ * Adapter contract tests: one list of cases per port, run against every
+ * implementation of it — the in-process ones the embedded mode uses and the
+ * real ones (Postgres, Cassandra, Kafka, gRPC) — so both modes behave alike.
+ */
+import { createLogger } from "@chat-ts/shared/logger";
+import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
+import { type EmbeddedPostgres, openEmbeddedPostgres } from "@chat-ts/shared/pglite";
+import type { Sql } from "@chat-ts/shared/postgres";
+
+export const silent = createLogger({ service: "contract-test", level: "error" });
+
+export interface Implementation<T> {
+  readonly name: string;
+  open(): Promise<{ readonly subject: T; close(): Promise<void> }>;
+}
+
+export type Cases<T> = Record<string, (subject: T) => Promise<void>>;
+
+/** One test per implementation, one step per case, all on one opened subject. */
+export function contract<T>(port: string, implementations: Implementation<T>[], cases: Cases<T>) {
+  for (const implementation of implementations) {
+    Deno.test({
+      name: `${port} contract [${implementation.name}]`,
+      // Driver pools and consumers outlive single steps by design.
+      sanitizeResources: false,
+      sanitizeOps: false,
+      async fn(t) {
+        const { subject, close } = await implementation.open();
+        try {
+          for (const [name, run] of Object.entries(cases)) {
+            await t.step(name, () => run(subject));
+          }
+        } finally {
+          await close();
+        }
+      },
+    });
+  }
+}
+
+const migrations = new URL("../../migrations/", import.meta.url).pathname;
+
+/** An in-memory PGlite database with the given migration sets applied, as the embedded mode does. */
+export async function migratedPglite(
+  sets: readonly ("user" | "chat" | "chat-embedded")[],
+): Promise<EmbeddedPostgres> {
+  const db = await openEmbeddedPostgres({});
+  for (const set of sets) {
+    await migratePostgres(
+      db.sql,
+      await readMigrations(migrations + set, "sql"),
+      silent,
+      set === "chat-embedded" ? "schema_migrations_embedded" : "schema_migrations",
+    );
+  }
+  return db;
+}
+
+export type { Sql };
+
+/** A name no other test run uses, within the length rules of usernames and channel names. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+}

@@ -1,0 +1,123 @@
+/** The user store port: in memory, on PGlite (embedded mode) and on real Postgres. */
+import assert from "node:assert/strict";
+import { connectPostgres } from "@chat-ts/shared/postgres";
+import { err, ok } from "@chat-ts/shared/result";
+import type {
+  EmailAddress,
+  PasswordHash,
+  User,
+  UserId,
+  Username,
+} from "../../services/user-service/src/domain/user/models.ts";
+import type { UserStore } from "../../services/user-service/src/domain/user/ports.ts";
+import { MemoryUserStore } from "../../services/user-service/src/outbound/memory/user_store.ts";
+import { PostgresUserStore } from "../../services/user-service/src/outbound/postgres/user_store.ts";
+import { testDatabaseUrl } from "../support/env.ts";
+import { contract, migratedPglite, uniqueName } from "./support.ts";
+
+function newUser(name = uniqueName("u_")): User {
+  // Postgres keeps microseconds, JS milliseconds: whole milliseconds compare equal everywhere.
+  const at = new Date(Math.floor(Date.now() / 1000) * 1000);
+  return {
+    id: crypto.randomUUID() as UserId,
+    username: name as Username,
+    email: `${name.toLowerCase()}@example.com` as EmailAddress,
+    passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA" as PasswordHash,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+const insert = (store: UserStore, user: User) => store.transaction((tx) => tx.users.insert(user));
+
+contract<UserStore>("user repository", [
+  {
+    name: "in-memory",
+    open: () => Promise.resolve({ subject: new MemoryUserStore(), close: () => Promise.resolve() }),
+  },
+  {
+    name: "pglite",
+    async open() {
+      const db = await migratedPglite(["user"]);
+      return { subject: new PostgresUserStore(db.sql), close: db.close };
+    },
+  },
+  {
+    name: "postgres",
+    open() {
+      const sql = connectPostgres({ url: testDatabaseUrl("users"), max: 2 });
+      return Promise.resolve({ subject: new PostgresUserStore(sql), close: () => sql.end() });
+    },
+  },
+], {
+  "an inserted user is found by id and by username in any case": async (store) => {
+    const user = newUser();
+    assert.deepEqual(await insert(store, user), ok(user));
+    assert.deepEqual(await store.users.findById(user.id), user);
+    assert.deepEqual(await store.users.findByUsername(user.username.toUpperCase()), user);
+    assert.equal(await store.users.findById(crypto.randomUUID() as UserId), undefined);
+  },
+  "usernames and emails are unique ignoring case, and a refused insert changes nothing": async (
+    store,
+  ) => {
+    const first = newUser();
+    await insert(store, first);
+    const sameName = { ...newUser(), username: first.username.toUpperCase() as Username };
+    assert.deepEqual(await insert(store, sameName), err("username_taken"));
+    // Emails reach the store lower-cased (EmailAddress.parse), so "ignoring case" is equality here.
+    const sameEmail = { ...newUser(), email: first.email };
+    assert.deepEqual(await insert(store, sameEmail), err("email_taken"));
+    assert.equal(await store.users.findById(sameName.id), undefined);
+    assert.equal(await store.users.findById(sameEmail.id), undefined);
+  },
+  "an update is visible, and an update into a taken name is refused": async (store) => {
+    const [a, b] = [newUser(), newUser()];
+    await insert(store, a);
+    await insert(store, b);
+    const renamed = {
+      ...a,
+      username: uniqueName("r_") as Username,
+      updatedAt: new Date(a.updatedAt.getTime() + 1000),
+    };
+    assert.deepEqual(await store.transaction((tx) => tx.users.update(renamed)), ok(renamed));
+    assert.deepEqual(await store.users.findById(a.id), renamed);
+    const clash = { ...b, username: renamed.username };
+    assert.deepEqual(
+      await store.transaction((tx) => tx.users.update(clash)),
+      err("username_taken"),
+    );
+    assert.deepEqual(await store.users.findById(b.id), b);
+  },
+  "an error result rolls the whole transaction back": async (store) => {
+    const user = newUser();
+    const result = await store.transaction(async (tx) => {
+      await tx.users.insert(user);
+      return err("changed my mind");
+    });
+    assert.deepEqual(result, err("changed my mind"));
+    assert.equal(await store.users.findById(user.id), undefined);
+  },
+  "a deleted user is gone, and deleting again reports it": async (store) => {
+    const user = newUser();
+    await insert(store, user);
+    assert.deepEqual(
+      await store.transaction(async (tx) => ok(await tx.users.delete(user.id))),
+      ok(true),
+    );
+    assert.equal(await store.users.findById(user.id), undefined);
+    assert.deepEqual(
+      await store.transaction(async (tx) => ok(await tx.users.delete(user.id))),
+      ok(false),
+    );
+    // The name is free again.
+    assert.deepEqual(
+      await insert(store, { ...newUser(), username: user.username }),
+      ok(
+        await store.users.findByUsername(user.username).then((u) => {
+          if (u === undefined) throw new Error("re-registered user not found");
+          return u;
+        }),
+      ),
+    );
+  },
+});
