@@ -32,6 +32,34 @@ Deno.test("jwt: an expired token is rejected as expired", async () => {
   assert.equal(result.error.reason, "expired");
 });
 
+Deno.test("jwt: a token verified before still expires on time (the verified-token cache)", async () => {
+  let clock = now;
+  const ticking = createTokenCodec({ secret, ttlSeconds: 60, now: () => clock });
+  const token = await ticking.issue({ userId, username: "alice" });
+  assert.ok((await ticking.verify(token)).ok);
+  assert.ok((await ticking.verify(token)).ok, "the second verify is answered by the cache");
+  clock = new Date(now.getTime() + 61_000);
+  const result = await ticking.verify(token);
+  assert.ok(!result.ok);
+  assert.equal(result.error.reason, "expired");
+});
+
+Deno.test("jwt: a cached token does not make a forged variant of it pass", async () => {
+  const token = await codec.issue({ userId, username: "alice" });
+  assert.ok((await codec.verify(token)).ok);
+  const [header, , signature] = token.split(".");
+  const forgedPayload = btoa(JSON.stringify({
+    sub: userId,
+    username: "mallory",
+    iat: now.getTime() / 1000,
+    exp: now.getTime() / 1000 + 3600,
+    iss: TOKEN_ISSUER,
+  })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const result = await codec.verify(`${header}.${forgedPayload}.${signature}`);
+  assert.ok(!result.ok);
+  assert.equal(result.error.reason, "bad_signature");
+});
+
 Deno.test("jwt: a token signed with another secret is rejected as a bad signature", async () => {
   const other = createTokenCodec({
     secret: "another-secret-that-is-also-long-enough!!",

@@ -1,5 +1,13 @@
 /** Kafka clients through npm:kafkajs, with kafkajs' own logs routed to our logger. */
-import { type Admin, Kafka, type KafkaConfig, type LogEntry, logLevel } from "kafkajs";
+import {
+  type Admin,
+  type Consumer,
+  type EachMessagePayload,
+  Kafka,
+  type KafkaConfig,
+  type LogEntry,
+  logLevel,
+} from "kafkajs";
 import type { Logger } from "./logger.ts";
 
 export interface KafkaOptions {
@@ -46,4 +54,79 @@ export async function consumerLag(
     }
   }
   return lag;
+}
+
+export interface ConsumerOptions {
+  readonly topics: readonly string[];
+  readonly fromBeginning: boolean;
+  readonly partitionsConsumedConcurrently?: number;
+  /** How often handled offsets are committed (and once more on stop). */
+  readonly commitIntervalMs?: number;
+  /** A throw makes kafkajs retry the record: it is not marked handled. */
+  readonly eachMessage: (payload: EachMessagePayload) => Promise<void>;
+  readonly logger: Logger;
+}
+
+export interface RunningConsumer {
+  /** Commits what was handled, then leaves the group. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Connects, subscribes and runs `consumer`; resolves once the group has
+ * joined, so a record published afterwards is not missed by a group that
+ * starts at the latest offset.
+ *
+ * Offsets are committed every `commitIntervalMs` instead of kafkajs' default
+ * of once per fetched batch: under a steady stream that default is one
+ * OffsetCommit request per fetch, as many as the fetches themselves. A crash
+ * replays at most one interval of records; every consumer here is idempotent.
+ */
+export async function startConsumer(
+  consumer: Consumer,
+  options: ConsumerOptions,
+): Promise<RunningConsumer> {
+  const handled = new Map<string, { topic: string; partition: number; offset: string }>();
+  const commit = async () => {
+    if (handled.size === 0) return;
+    const offsets = [...handled.values()];
+    handled.clear();
+    try {
+      await consumer.commitOffsets(offsets);
+    } catch (error) {
+      // A rebalance moved the partition elsewhere, or the broker is away: the next owner resumes
+      // from the last commit, which at worst replays records.
+      options.logger.warn("committing consumer offsets failed", { error });
+    }
+  };
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+  const joined = new Promise<void>((resolve) => {
+    const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+      off();
+      resolve();
+    });
+  });
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    eachMessage: async (payload) => {
+      await options.eachMessage(payload);
+      const { topic, partition, message } = payload;
+      handled.set(`${topic}:${partition}`, {
+        topic,
+        partition,
+        offset: (BigInt(message.offset) + 1n).toString(),
+      });
+    },
+  });
+  await joined;
+  const timer = setInterval(() => void commit(), options.commitIntervalMs ?? 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await commit();
+      await consumer.disconnect();
+    },
+  };
 }

@@ -4,12 +4,14 @@
  * delivery. One partition per shard keeps each channel's Kafka order.
  */
 import { CHAT_MESSAGE_TOPICS, type ChatEvent } from "@chat-ts/shared/events";
+import { type RunningConsumer, startConsumer } from "@chat-ts/shared/kafka";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Consumer, Kafka } from "kafkajs";
 import { decodeChatEvent } from "./chat_event_envelope.ts";
 
 export class ChatEventConsumer {
   readonly #consumer: Consumer;
+  #running: RunningConsumer | undefined;
 
   constructor(
     kafka: Kafka,
@@ -22,16 +24,11 @@ export class ChatEventConsumer {
 
   /** Resolves once the group has joined and fetching has started. */
   async start(): Promise<void> {
-    await this.#consumer.connect();
-    await this.#consumer.subscribe({ topics: [...CHAT_MESSAGE_TOPICS], fromBeginning: false });
-    const joined = new Promise<void>((resolve) => {
-      const off = this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
-        off();
-        resolve();
-      });
-    });
-    await this.#consumer.run({
+    this.#running = await startConsumer(this.#consumer, {
+      topics: CHAT_MESSAGE_TOPICS,
+      fromBeginning: false,
       partitionsConsumedConcurrently: 4,
+      logger: this.logger,
       eachMessage: async ({ topic, message }) => {
         const decoded = decodeChatEvent(message.value);
         if (!decoded.ok) {
@@ -54,11 +51,10 @@ export class ChatEventConsumer {
         }
       },
     });
-    await joined;
   }
 
-  /** Leaves the group, committing consumed offsets. */
+  /** Commits consumed offsets and leaves the group. */
   async stop(): Promise<void> {
-    await this.#consumer.disconnect();
+    await (this.#running?.stop() ?? this.#consumer.disconnect());
   }
 }

@@ -1,15 +1,30 @@
-/** Publishes chat events to the channel's shard topic, keyed by channel id (DESIGN §5). */
+/**
+ * Publishes chat events to the channel's shard topic, keyed by channel id
+ * (DESIGN §5). One produce request is in flight at a time; events published
+ * meanwhile wait and go together in the next request. An idle publisher
+ * sends at once (no linger), a busy one sends fewer, larger requests: each
+ * request costs the broker and this process about as much as its records.
+ */
 import { chatMessagesTopic, encodeEvent } from "@chat-ts/shared/events";
-import { type Kafka, Partitioners, type Producer } from "kafkajs";
+import { type Kafka, type Message, Partitioners, type Producer } from "kafkajs";
 import type { ChannelCreated } from "../../domain/channel/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
 import { toEnvelope } from "./chat_event_envelope.ts";
 
+interface PendingRecord {
+  readonly topic: string;
+  readonly message: Message;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEventPublisher {
   readonly #producer: Producer;
   #connecting: Promise<void> | undefined;
+  #waiting: PendingRecord[] = [];
+  #flushing = false;
 
   constructor(kafka: Kafka) {
     this.#producer = kafka.producer({
@@ -38,13 +53,39 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
     return this.#send(event.channel.id, event);
   }
 
-  async #send(channelId: string, event: MessageEvent | ChannelCreated): Promise<void> {
-    await this.connect();
-    await this.#producer.send({
-      topic: chatMessagesTopic(channelId),
-      acks: -1,
-      messages: [{ key: channelId, value: encodeEvent(toEnvelope(event)) }],
+  #send(channelId: string, event: MessageEvent | ChannelCreated): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({
+        topic: chatMessagesTopic(channelId),
+        message: { key: channelId, value: encodeEvent(toEnvelope(event)) },
+        resolve,
+        reject,
+      });
+      if (!this.#flushing) void this.#flush();
     });
+  }
+
+  /** Sends everything waiting, request after request, until nothing waits. */
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    while (this.#waiting.length > 0) {
+      const batch = this.#waiting.splice(0);
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, message } of batch) {
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+      }
+      try {
+        await this.connect();
+        await this.#producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+    this.#flushing = false;
   }
 
   async close(): Promise<void> {

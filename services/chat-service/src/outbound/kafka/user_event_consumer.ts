@@ -11,6 +11,7 @@ import {
   type UserEvent,
 } from "@chat-ts/shared/events";
 import { ok, type Result } from "@chat-ts/shared/result";
+import { type RunningConsumer, startConsumer } from "@chat-ts/shared/kafka";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Consumer, Kafka } from "kafkajs";
 import type { UserId } from "../../domain/ids.ts";
@@ -61,6 +62,7 @@ export function decodeUserChange(
 
 export class UserEventConsumer {
   readonly #consumer: Consumer;
+  #running: RunningConsumer | undefined;
 
   constructor(
     kafka: Kafka,
@@ -74,15 +76,10 @@ export class UserEventConsumer {
 
   /** Resolves once the group has joined, so a change published afterwards is not missed. */
   async start(): Promise<void> {
-    await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic: USER_EVENTS_TOPIC, fromBeginning: this.fromBeginning });
-    const joined = new Promise<void>((resolve) => {
-      const off = this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
-        off();
-        resolve();
-      });
-    });
-    await this.#consumer.run({
+    this.#running = await startConsumer(this.#consumer, {
+      topics: [USER_EVENTS_TOPIC],
+      fromBeginning: this.fromBeginning,
+      logger: this.logger,
       eachMessage: async ({ message, partition }) => {
         const decoded = decodeUserChange(message.value);
         if (!decoded.ok) {
@@ -97,10 +94,10 @@ export class UserEventConsumer {
         if (decoded.value !== null) await this.onChange(decoded.value);
       },
     });
-    await joined;
   }
 
+  /** Commits consumed offsets and leaves the group. */
   async stop(): Promise<void> {
-    await this.#consumer.disconnect();
+    await (this.#running?.stop() ?? this.#consumer.disconnect());
   }
 }
