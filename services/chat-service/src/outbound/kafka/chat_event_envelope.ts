@@ -1,5 +1,11 @@
 /** Domain chat events as the `chat.messages.*` records of DESIGN §5. */
-import { type ChatEvent, type DecodeError, decodeEvent } from "@chat-ts/shared/events";
+import {
+  type ChatEvent,
+  chatMessagesTopic,
+  type DecodeError,
+  decodeEvent,
+  encodeEvent,
+} from "@chat-ts/shared/events";
 import { ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelCreated } from "../../domain/channel/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
@@ -61,4 +67,20 @@ export function decodeChatEvent(
     default:
       return ok(null);
   }
+}
+
+/** The record an event becomes: its channel's shard topic, keyed by channel id (DESIGN §5). */
+export function toRecord(
+  event: MessageEvent | ChannelCreated,
+): { topic: string; key: string; value: string } {
+  const channelId = event.type === "message_sent"
+    ? event.message.channelId
+    : event.type === "message_deleted"
+    ? event.channelId
+    : event.channel.id;
+  return {
+    topic: chatMessagesTopic(channelId),
+    key: channelId,
+    value: encodeEvent(toEnvelope(event)),
+  };
 }

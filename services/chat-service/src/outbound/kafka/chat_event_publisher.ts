@@ -5,13 +5,12 @@
  * sends at once (no linger), a busy one sends fewer, larger requests: each
  * request costs the broker and this process about as much as its records.
  */
-import { chatMessagesTopic, encodeEvent } from "@chat-ts/shared/events";
 import { type Kafka, type Message, Partitioners, type Producer } from "kafkajs";
 import type { ChannelCreated } from "../../domain/channel/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
-import { toEnvelope } from "./chat_event_envelope.ts";
+import { toRecord } from "./chat_event_envelope.ts";
 
 interface PendingRecord {
   readonly topic: string;
@@ -45,22 +44,17 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
   }
 
   publish(event: MessageEvent): Promise<void> {
-    const channelId = event.type === "message_sent" ? event.message.channelId : event.channelId;
-    return this.#send(channelId, event);
+    return this.#send(event);
   }
 
   publishChannelCreated(event: ChannelCreated): Promise<void> {
-    return this.#send(event.channel.id, event);
+    return this.#send(event);
   }
 
-  #send(channelId: string, event: MessageEvent | ChannelCreated): Promise<void> {
+  #send(event: MessageEvent | ChannelCreated): Promise<void> {
+    const { topic, key, value } = toRecord(event);
     return new Promise((resolve, reject) => {
-      this.#waiting.push({
-        topic: chatMessagesTopic(channelId),
-        message: { key: channelId, value: encodeEvent(toEnvelope(event)) },
-        resolve,
-        reject,
-      });
+      this.#waiting.push({ topic, message: { key, value }, resolve, reject });
       if (!this.#flushing) void this.#flush();
     });
   }

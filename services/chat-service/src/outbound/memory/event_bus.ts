@@ -6,8 +6,6 @@ import {
   type BusSubscription,
   CHAT_MESSAGE_TOPICS,
   type ChatEvent,
-  chatMessagesTopic,
-  encodeEvent,
   type InProcessEventBus,
   USER_EVENTS_TOPIC,
 } from "@chat-ts/shared/events";
@@ -17,29 +15,18 @@ import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
 import type { UserChange } from "../../domain/user/models.ts";
-import { decodeChatEvent, toEnvelope } from "../kafka/chat_event_envelope.ts";
+import { decodeChatEvent, toRecord } from "../kafka/chat_event_envelope.ts";
 import { decodeUserChange } from "../kafka/user_event_consumer.ts";
 
 export class InProcessChatEventPublisher implements MessageEventPublisher, ChannelEventPublisher {
   constructor(private readonly bus: InProcessEventBus) {}
 
   publish(event: MessageEvent): Promise<void> {
-    const channelId = event.type === "message_sent" ? event.message.channelId : event.channelId;
-    return this.#send(channelId, event);
+    return this.bus.publish([toRecord(event)]);
   }
 
   publishChannelCreated(event: ChannelCreated): Promise<void> {
-    return this.#send(event.channel.id, event);
-  }
-
-  #send(channelId: string, event: MessageEvent | ChannelCreated): Promise<void> {
-    return this.bus.publish([
-      {
-        topic: chatMessagesTopic(channelId),
-        key: channelId,
-        value: encodeEvent(toEnvelope(event)),
-      },
-    ]);
+    return this.bus.publish([toRecord(event)]);
   }
 }
 
