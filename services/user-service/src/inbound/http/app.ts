@@ -57,7 +57,8 @@ export function createUserApp(deps: UserAppDeps) {
     request: { body: { required: true, ...json(RegisterBody, "New account") } },
     responses: { 201: json(UserEnvelope, "Registered"), ...errors },
   });
-  const loginRoute = (path: string) =>
+  // Generic in the path so each route keeps its literal path type (hc<AppType> needs it).
+  const loginRoute = <P extends string>(path: P) =>
     createRoute({
       method: "post",
       path,

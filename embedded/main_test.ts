@@ -1,0 +1,101 @@
+/**
+ * The embedded mode as a user runs it: `deno task start` under its own
+ * permissions, one port, two people chatting live, a clean stop with a
+ * socket still open, and everything still there after a restart.
+ */
+import assert from "node:assert/strict";
+import { eventually } from "../tests/support/async.ts";
+import { api, TestSocket } from "../tests/support/stack.ts";
+import { freePort, type ServiceProcess, startTask } from "../tests/support/process.ts";
+
+const embeddedDir = new URL(".", import.meta.url).pathname;
+
+function startEmbedded(port: number, dataDir: string): Promise<ServiceProcess> {
+  return startTask({
+    cwd: embeddedDir,
+    task: "start",
+    // No JWT_SECRET: the embedded mode generates one and keeps it in DATA_DIR.
+    env: { HTTP_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", JWT_SECRET: "" },
+    readyUrl: `http://127.0.0.1:${port}/health/ready`,
+    timeoutMs: 60_000,
+  });
+}
+
+async function register(base: string, username: string) {
+  const password = "correct horse battery";
+  const created = await api(base, "POST", "/api/users", undefined, {
+    username,
+    email_address: `${username}@example.com`,
+    password,
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const login = await api(base, "POST", "/api/users/login", undefined, { username, password });
+  assert.equal(login.status, 200);
+  return { id: created.body.data.id as string, token: login.body.data.token as string, password };
+}
+
+Deno.test({
+  name: "embedded mode: one process chats live, stops cleanly and keeps its data across restarts",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    // Inside ../data: the task may write nowhere else.
+    const dataDir = `../data/test-${crypto.randomUUID()}`;
+    const port = freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let server = await startEmbedded(port, dataDir);
+    try {
+      const suffix = crypto.randomUUID().slice(0, 8);
+      const ada = await register(base, `ada_${suffix}`);
+      const bob = await register(base, `bob_${suffix}`);
+      const channel = await api(base, "POST", "/api/channels", ada.token, {
+        channel_type: "public",
+        name: `lobby-${suffix}`,
+      });
+      assert.equal(channel.status, 201);
+      const channelId = channel.body.data.id as string;
+
+      const bobSocket = await TestSocket.open(base, bob.token);
+      await bobSocket.subscribe(channelId);
+      const adaSocket = await TestSocket.open(base, ada.token);
+      adaSocket.send({ type: "send_message", channel_id: channelId, content: "hello from ada" });
+      const live = await bobSocket.next((f) => f.type === "new_message");
+      assert.equal(live.content, "hello from ada");
+      assert.equal(live.username, `ada_${suffix}`, "the sender's name comes with the message");
+      await adaSocket.close();
+
+      // Registrations reach chat's replica through the outbox and the in-process bus.
+      await eventually(10_000, "the user outbox to drain into chat's replica", async () => {
+        const ready = await api(base, "GET", "/health/ready", undefined);
+        assert.equal(ready.status, 200);
+        return ready.body.data["user-service"].outbox.pending === 0 ? true : undefined;
+      });
+
+      const page = await fetch(`${base}/`);
+      assert.equal(page.status, 200, "the browser client is served at /");
+      assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+      await page.body?.cancel();
+
+      // Ctrl-C with a client still connected: the socket is closed as "going away", exit 0.
+      const closing = bobSocket.closed;
+      assert.equal(await server.stop(), 0, server.output());
+      assert.equal((await closing).code, 1001);
+
+      server = await startEmbedded(port, dataDir);
+      const history = await api(base, "GET", `/api/channels/${channelId}/messages`, ada.token);
+      assert.equal(history.status, 200, "a token issued before the restart is still valid");
+      assert.deepEqual(history.body.data.map((m: { content: string }) => m.content), [
+        "hello from ada",
+      ]);
+      const login = await api(base, "POST", "/api/users/login", undefined, {
+        username: `bob_${suffix}`,
+        password: bob.password,
+      });
+      assert.equal(login.status, 200, "users persist");
+    } finally {
+      await server.stop();
+      await Deno.remove(new URL(dataDir, new URL(".", import.meta.url)), { recursive: true })
+        .catch(() => {});
+    }
+  },
+});

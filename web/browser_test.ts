@@ -1,0 +1,350 @@
+/**
+ * The browser client end to end, in headless Chromium: two people register in two browser
+ * contexts, meet in a public channel (one creates it, the other finds it in the list) and
+ * each sees the other's message arrive live with the sender's username; a dropped connection
+ * shows a banner, comes back by itself and brings what was missed; scrolling to the top of
+ * a long channel loads older messages.
+ *
+ * Runs against the embedded mode (`deno task start`, which serves the client at `/`) and
+ * against the real deployment (both services on the local infrastructure, behind
+ * web/serve.ts). Needs Debian's Chromium (`apt-get install chromium`; CHROMIUM_PATH overrides
+ * the path); screenshots go to artifacts/browser/<mode>-<user>.png.
+ */
+import assert from "node:assert/strict";
+import type { Browser, Page, WebSocketRoute } from "playwright-core";
+import { freePort, startTask } from "../tests/support/process.ts";
+import { startStack, uniqueName } from "../tests/support/stack.ts";
+
+const webDir = new URL("./", import.meta.url).pathname;
+const screenshots = new URL("../artifacts/browser/", import.meta.url).pathname;
+const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+const PASSWORD = "correct horse battery";
+
+export interface ServerUnderTest {
+  /** Where the page is served; both APIs and `/ws` are reached on the same origin. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded mode as `deno task start` runs it (it builds the client first): one process,
+ * page and APIs on one port, data in a folder of its own under data/.
+ */
+export async function startEmbeddedMode(): Promise<ServerUnderTest> {
+  const port = freePort();
+  const dataDir = `../data/browser-test-${crypto.randomUUID()}`;
+  const server = await startTask({
+    cwd: new URL("../embedded/", import.meta.url).pathname,
+    task: "start",
+    env: { HTTP_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    readyUrl: `http://127.0.0.1:${port}/health/ready`,
+    timeoutMs: 60_000,
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      await server.stop();
+      await Deno.remove(new URL(dataDir, new URL("../embedded/", import.meta.url)), {
+        recursive: true,
+      });
+    },
+  };
+}
+
+/**
+ * The real deployment: user-service and one chat-service instance as their own processes on
+ * the local infrastructure, and web/serve.ts in front of them (under its `deno task serve`
+ * permissions) serving the page and proxying the APIs and the WebSocket.
+ */
+export async function startRealDeployment(): Promise<ServerUnderTest> {
+  await buildClient();
+  const stack = await startStack({ chatInstances: 1 });
+  try {
+    const port = freePort();
+    const chatUrl = stack.chatUrls[0];
+    assert.ok(chatUrl !== undefined);
+    const web = await startTask({
+      cwd: webDir,
+      task: "serve",
+      env: {
+        WEB_HOST: "127.0.0.1",
+        WEB_PORT: String(port),
+        USER_API_URL: stack.userServiceUrl,
+        CHAT_API_URL: chatUrl,
+      },
+      readyUrl: `http://127.0.0.1:${port}/`,
+    });
+    return {
+      url: `http://127.0.0.1:${port}`,
+      async stop() {
+        await web.stop();
+        await stack.stop();
+      },
+    };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
+
+/** `deno task build`: web/dist/app.js from web/src. */
+async function buildClient(): Promise<void> {
+  const { success, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", "build"],
+    cwd: webDir,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!success) throw new Error(`web build failed:\n${new TextDecoder().decode(stderr)}`);
+}
+
+async function launchChromium(): Promise<Browser> {
+  try {
+    await Deno.stat(CHROMIUM);
+  } catch {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  }
+  // playwright-core asks is-wsl at import time, whose probe of /proc/sys/fs/binfmt_misc needs
+  // Deno's --allow-all; with this variable set it defers the probe (never made for Chromium),
+  // so the test runs under `./deno task test`'s explicit permissions too.
+  Deno.env.set("__IS_WSL_TEST__", "1");
+  const { chromium } = await import("playwright-core");
+  return await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/**
+ * Stands between a page and the server's `/ws`: lets the test cut the live connection and
+ * refuse new ones for a while, as a network outage would.
+ */
+class Outage {
+  #down = false;
+  readonly #open = new Set<WebSocketRoute>();
+
+  async install(page: Page): Promise<void> {
+    await page.routeWebSocket(/\/ws\?/, (route) => {
+      if (this.#down) {
+        void route.close({ code: 1011, reason: "outage" });
+        return;
+      }
+      const server = route.connectToServer();
+      this.#open.add(route);
+      route.onClose(() => {
+        this.#open.delete(route);
+        void server.close();
+      });
+      server.onClose(() => {
+        this.#open.delete(route);
+        void route.close();
+      });
+    });
+  }
+
+  async begin(): Promise<void> {
+    this.#down = true;
+    for (const route of [...this.#open]) await route.close({ code: 1011, reason: "outage" });
+  }
+
+  end(): void {
+    this.#down = false;
+  }
+}
+
+interface Person {
+  readonly username: string;
+  readonly page: Page;
+  readonly outage: Outage;
+  /** Uncaught errors and console errors of the page. */
+  readonly errors: string[];
+}
+
+/** A new browser context that registers `username` through the page (and so logs in). */
+async function register(browser: Browser, url: string, username: string): Promise<Person> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const outage = new Outage();
+  await outage.install(page);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await page.goto(url);
+  await page.getByRole("tab", { name: "Create account" }).click();
+  const form = page.locator("#register-form");
+  await form.getByLabel("Username").fill(username);
+  await form.getByLabel("Email").fill(`${username}@example.com`);
+  await form.getByLabel("Password").fill(PASSWORD);
+  await form.getByRole("button", { name: "Create account" }).click();
+  await page.locator("#me-name", { hasText: username }).waitFor();
+  return { username, page, outage, errors };
+}
+
+async function createPublicChannel(person: Person, name: string): Promise<void> {
+  const { page } = person;
+  await page.getByText("New channel", { exact: true }).click();
+  const form = page.locator("#new-channel");
+  await form.getByLabel("Channel name").fill(name);
+  await form.getByRole("button", { name: "Create channel" }).click();
+  await page.locator("#channel-title", { hasText: `# ${name}` }).waitFor();
+}
+
+async function findAndOpenChannel(person: Person, name: string): Promise<void> {
+  const { page } = person;
+  await page.getByRole("button", { name: "Refresh channels" }).click();
+  await page.getByLabel("Find a public channel").fill(name);
+  await page.locator("#public-channels button", { hasText: name }).click();
+  await page.locator("#channel-title", { hasText: `# ${name}` }).waitFor();
+}
+
+/** Waits until the open channel is subscribed: from now on, messages arrive over the socket. */
+async function waitLive(person: Person): Promise<void> {
+  await person.page.locator("#channel-live[data-live=true]").waitFor();
+}
+
+async function send(person: Person, text: string): Promise<void> {
+  const input = person.page.getByRole("textbox", { name: "Message" });
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+/** The confirmed (stored) messages on screen whose text contains `text`. */
+function shown(person: Person, text: string) {
+  return person.page.locator("#message-list li.message[data-id]", { hasText: text });
+}
+
+/** The sender shown on the confirmed message containing `text`, once it is on screen. */
+async function senderOf(person: Person, text: string): Promise<string> {
+  const message = shown(person, text);
+  await message.waitFor();
+  return (await message.locator(".sender").textContent()) ?? "";
+}
+
+async function contents(person: Person): Promise<string[]> {
+  return await person.page.locator("#message-list li.message .content").allTextContents();
+}
+
+/** The session token the page keeps, for setting up data over HTTP. */
+async function tokenOf(person: Person): Promise<string> {
+  const stored = await person.page.evaluate(() => localStorage.getItem("chat-ts.session"));
+  const token: unknown = JSON.parse(stored ?? "{}").token;
+  assert.equal(typeof token, "string");
+  return String(token);
+}
+
+async function post(url: string, token: string, body: unknown): Promise<{ id: string }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  assert.equal(res.status, 201, JSON.stringify(json));
+  return json.data;
+}
+
+const targets = [
+  { name: "embedded mode", start: startEmbeddedMode },
+  { name: "real deployment behind web/serve.ts", start: startRealDeployment },
+];
+
+for (const target of targets) {
+  Deno.test(`browser client [${target.name}]`, async (t) => {
+    const server = await target.start();
+    let browser: Browser | undefined;
+    try {
+      browser = await launchChromium();
+      const alice = await register(browser, server.url, uniqueName("alice"));
+      const bob = await register(browser, server.url, uniqueName("bob"));
+      const fromAlice = `Hello from ${alice.username} at ${Date.now()}`;
+      const fromBob = `Hi ${alice.username}, ${bob.username} here`;
+      const missed = "Sent while Bob was offline";
+
+      await t.step("two people see each other's messages live with their names", async () => {
+        const channel = `room-${crypto.randomUUID().slice(0, 8)}`;
+        await createPublicChannel(alice, channel);
+        await findAndOpenChannel(bob, channel);
+        await waitLive(alice);
+        await waitLive(bob);
+
+        await send(alice, fromAlice);
+        assert.equal(await senderOf(bob, fromAlice), alice.username);
+        assert.equal(await senderOf(alice, fromAlice), alice.username);
+
+        await send(bob, fromBob);
+        assert.equal(await senderOf(alice, fromBob), bob.username);
+        assert.equal(await senderOf(bob, fromBob), bob.username);
+
+        // Both see both messages, in order, each once, and nothing is left pending.
+        for (const person of [alice, bob]) {
+          assert.deepEqual(await contents(person), [fromAlice, fromBob]);
+          assert.equal(await person.page.locator("#banner").isVisible(), false);
+        }
+
+        await Deno.mkdir(screenshots, { recursive: true });
+        for (const person of [alice, bob]) {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          await person.page.screenshot({ path: `${screenshots}${mode}-${person.username}.png` });
+        }
+      });
+
+      await t.step("a lost connection reconnects and brings what was missed", async () => {
+        await bob.outage.begin();
+        await bob.page.locator("#banner", { hasText: "reconnecting" }).waitFor();
+
+        await send(alice, missed);
+        await shown(alice, missed).waitFor();
+        assert.equal(await shown(bob, missed).count(), 0);
+
+        bob.outage.end();
+        assert.equal(await senderOf(bob, missed), alice.username);
+        await bob.page.locator("#banner").waitFor({ state: "hidden" });
+        await waitLive(bob);
+        assert.deepEqual(await contents(bob), [fromAlice, fromBob, missed]);
+      });
+
+      await t.step("scrolling to the top loads older messages", async () => {
+        const token = await tokenOf(alice);
+        const name = `long-${crypto.randomUUID().slice(0, 8)}`;
+        const channel = await post(`${server.url}/api/channels`, token, {
+          channel_type: "public",
+          name,
+        });
+        const texts = Array.from(
+          { length: 70 },
+          (_, i) => `message ${String(i + 1).padStart(2, "0")}`,
+        );
+        for (const content of texts) {
+          await post(`${server.url}/api/channels/${channel.id}/messages`, token, { content });
+        }
+
+        await findAndOpenChannel(bob, name);
+        await shown(bob, "message 70").waitFor();
+        assert.equal((await contents(bob)).length, 50, "the first page holds the newest 50");
+
+        await bob.page.locator("#messages").evaluate((pane) => pane.scrollTop = 0);
+        await bob.page.getByText("This is the beginning of the conversation.").waitFor();
+        assert.deepEqual(await contents(bob), texts);
+      });
+
+      for (const person of [alice, bob]) {
+        assert.deepEqual(person.errors, [], `${person.username}'s page reported errors`);
+      }
+    } finally {
+      await browser?.close();
+      await server.stop();
+    }
+  });
+}

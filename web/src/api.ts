@@ -1,0 +1,187 @@
+/**
+ * Every HTTP call of the client, made through Hono's typed RPC client (`hc`) with the
+ * services' own route types, on the page's own origin. Each call returns the `data` of its
+ * success status, typed by the route, or throws an `ApiError` carrying the API's message.
+ */
+import { type ClientResponse, hc, type InferResponseType } from "hono/client";
+import type { AppType as UserApp } from "@chat-ts/user-service/app";
+import type { AppType as ChatApp } from "@chat-ts/chat-service/app";
+import { parseErrorBody } from "./wire.ts";
+
+type UserClient = ReturnType<typeof hc<UserApp>>;
+type ChatClient = ReturnType<typeof hc<ChatApp>>;
+
+export type User = InferResponseType<UserClient["api"]["users"][":id"]["$get"], 200>["data"];
+export type Session = InferResponseType<UserClient["api"]["users"]["login"]["$post"], 200>["data"];
+export type Channel = InferResponseType<ChatClient["api"]["channels"]["$get"], 200>["data"][number];
+export type Message = InferResponseType<
+  ChatClient["api"]["channels"][":id"]["messages"]["$get"],
+  200
+>["data"][number];
+
+/** Compile-time proof that the route types flow through `hc` (an untyped route gives `any`). */
+type IsAny<T> = 0 extends 1 & T ? true : false;
+const routesAreTyped: [IsAny<User>, IsAny<Session>, IsAny<Channel>, IsAny<Message>] = [
+  false,
+  false,
+  false,
+  false,
+];
+void routesAreTyped;
+
+/** A failed call: `status` 0 when the server could not be reached at all. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** History page size; a shorter page means the beginning of the channel was reached. */
+export const HISTORY_PAGE = 50;
+
+export type Api = ReturnType<typeof createApi>;
+
+/** `origin` is the page's own (`location.origin`); `token` is read at every call. */
+export function createApi(origin: string, token: () => string | undefined) {
+  const headers = (): Record<string, string> => {
+    const current = token();
+    return current === undefined ? {} : { Authorization: `Bearer ${current}` };
+  };
+  const users = hc<UserApp>(origin, { headers });
+  const chat = hc<ChatApp>(origin, { headers });
+
+  return {
+    async register(body: { username: string; email_address: string; password: string }) {
+      const res = await call(() => users.api.users.$post({ json: body }));
+      if (res.status === 201) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    async login(body: { username: string; password: string }) {
+      const res = await call(() => users.api.users.login.$post({ json: body }));
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    async user(id: string) {
+      const res = await call(() => users.api.users[":id"].$get({ param: { id } }));
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** Public channels by name, or (`member`) every channel the caller belongs to. */
+    async channels(options: { member?: boolean; after?: string; limit?: number } = {}) {
+      const res = await call(() =>
+        chat.api.channels.$get({
+          query: {
+            ...(options.member ? { member: "me" } : {}),
+            ...(options.after === undefined ? {} : { after: options.after }),
+            ...(options.limit === undefined ? {} : { limit: options.limit }),
+          },
+        })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** One channel; 404 also when the caller may not see it. */
+    async channel(id: string) {
+      const res = await call(() => chat.api.channels[":id"].$get({ param: { id } }));
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    async createChannel(body: {
+      channel_type: "public" | "private";
+      name: string;
+      description?: string;
+    }) {
+      const res = await call(() => chat.api.channels.$post({ json: body }));
+      if (res.status === 201) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** The direct conversation with `participantId`, created when the pair has none yet. */
+    async directChannel(participantId: string) {
+      const res = await call(() =>
+        chat.api.channels.$post({
+          json: { channel_type: "direct", participant_id: participantId },
+        })
+      );
+      if (res.status === 201 || res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    async addMember(channelId: string, userId: string) {
+      const res = await call(() =>
+        chat.api.channels[":id"].members.$post({
+          param: { id: channelId },
+          json: { user_id: userId },
+        })
+      );
+      if (res.status === 201) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** One page of history, newest first: the newest messages, or those older than `before`. */
+    async history(channelId: string, before?: string) {
+      const res = await call(() =>
+        chat.api.channels[":id"].messages.$get({
+          param: { id: channelId },
+          query: { limit: HISTORY_PAGE, ...(before === undefined ? {} : { before }) },
+        })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** Sends over HTTP; retrying with the same `clientId` returns the original message. */
+    async send(channelId: string, content: string, clientId: string) {
+      const res = await call(() =>
+        chat.api.channels[":id"].messages.$post({
+          param: { id: channelId },
+          json: { content, client_id: clientId },
+        })
+      );
+      if (res.status === 201) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /**
+     * The live socket's address. `/ws` reads its token without a validator, so the
+     * route's type has no query and the token is added to the typed URL here.
+     */
+    socketUrl(jwt: string): string {
+      const url = chat.ws.$url();
+      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      url.searchParams.set("token", jwt);
+      return url.toString();
+    },
+  };
+}
+
+/** Runs one request; a network failure becomes an `ApiError` with status 0. */
+async function call<R>(request: () => Promise<R>): Promise<R> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(0, "unreachable", "Cannot reach the server. Check your connection.");
+  }
+}
+
+/**
+ * The error of a non-success response. The body is read defensively: a proxy or an
+ * undeclared status (413, 502, …) may answer with something other than the API's shape.
+ */
+async function failure(res: ClientResponse<unknown, number, string>): Promise<ApiError> {
+  let text = "";
+  try {
+    text = await res.text();
+  } catch { /* body lost; fall back to the status */ }
+  const body = parseErrorBody(text);
+  return body === undefined
+    ? new ApiError(res.status, "http_error", `Request failed (HTTP ${res.status})`)
+    : new ApiError(res.status, body.code, body.message);
+}

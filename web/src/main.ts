@@ -1,0 +1,67 @@
+/** The browser client: wires the store, the API, the live socket and the views together. */
+import { createApi } from "./api.ts";
+import { Chat } from "./chat.ts";
+import { loadSession } from "./session_store.ts";
+import { Store } from "./state.ts";
+import { mountComposer } from "./views/composer.ts";
+import { mountConversation } from "./views/conversation.ts";
+import { byId } from "./views/dom.ts";
+import { mountLogin } from "./views/login.ts";
+import { mountSidebar } from "./views/sidebar.ts";
+import { mountStatus } from "./views/status.ts";
+
+const CHANNEL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function main(): void {
+  const store = new Store();
+  const api = createApi(location.origin, () => store.session?.token);
+  const chat = new Chat(store, api);
+
+  mountStatus(store);
+  mountLogin(store, chat);
+  mountSidebar(store, chat);
+  mountConversation(store, chat);
+  mountComposer(store, chat);
+
+  const shell = byId("shell", HTMLDivElement);
+  store.on("session", () => {
+    shell.hidden = store.session === undefined;
+  });
+
+  // The open channel lives in the address (#<channel id>), so a reload or a link reopens it.
+  const openFromAddress = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    if (store.session !== undefined && CHANNEL_ID.test(id) && id !== store.selectedId) {
+      void chat.open(id);
+    }
+  };
+  store.on("selection", () => {
+    const id = store.selectedId;
+    if (id !== undefined && location.hash !== `#${id}`) history.replaceState(null, "", `#${id}`);
+  });
+  store.on("session", () => {
+    if (store.session === undefined && location.hash !== "") {
+      history.replaceState(null, "", location.pathname);
+    }
+  });
+  addEventListener("hashchange", openFromAddress);
+
+  // Unread messages in other channels show in the tab's title.
+  const showUnread = () => {
+    let unread = 0;
+    for (const conversation of store.conversations()) unread += conversation.unread;
+    document.title = unread > 0 ? `(${unread}) chat-ts` : "chat-ts";
+  };
+  store.on("channels", showUnread);
+  store.on("selection", showUnread);
+  store.on("session", showUnread);
+
+  store.session = loadSession();
+  if (store.session === undefined) {
+    store.emit("session");
+  } else {
+    void chat.start().then(openFromAddress);
+  }
+}
+
+main();

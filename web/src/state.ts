@@ -1,0 +1,169 @@
+/**
+ * The client's state, one object, and change notifications by topic so each view redraws
+ * only what it shows. Messages are kept per channel, de-duplicated by id and ordered by time.
+ */
+import type { Channel, Message, Session } from "./api.ts";
+import { compareMessages } from "./timeuuid.ts";
+
+export type ConnectionStatus = "offline" | "connecting" | "online" | "reconnecting";
+
+/** A message typed here and not yet confirmed by the server. */
+export interface Outgoing {
+  readonly clientId: string;
+  readonly channelId: string;
+  readonly content: string;
+  status: "sending" | "failed";
+  error?: string;
+}
+
+export interface Conversation {
+  readonly channelId: string;
+  /** Oldest first, one entry per id. */
+  messages: Message[];
+  /** The newest page has been fetched (older pages load on scroll). */
+  loaded: boolean;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  /** Subscribed on the current socket: new messages arrive live. */
+  live: boolean;
+  readonly outgoing: Map<string, Outgoing>;
+  unread: number;
+}
+
+export interface Notice {
+  readonly kind: "error" | "info";
+  readonly text: string;
+}
+
+export type Topic =
+  | "session"
+  | "channels"
+  | "selection"
+  | "conversation"
+  | "connection"
+  | "notice"
+  | "users";
+
+type Listener = (detail: string | undefined) => void;
+
+export class Store {
+  session: Session | undefined;
+  publicChannels: Channel[] = [];
+  /** Every page of public channels has been fetched. */
+  publicComplete = false;
+  publicLoading = false;
+  myChannels: Channel[] = [];
+  selectedId: string | undefined;
+  connection: ConnectionStatus = "offline";
+  notice: Notice | undefined;
+  /** user id → username, for direct channels. */
+  readonly usernames = new Map<string, string>();
+  /** Channels known by id from any source (lists, creation, direct conversations). */
+  readonly #channels = new Map<string, Channel>();
+  readonly #conversations = new Map<string, Conversation>();
+  readonly #listeners = new Map<Topic, Set<Listener>>();
+
+  on(topic: Topic, listener: Listener): () => void {
+    let set = this.#listeners.get(topic);
+    if (set === undefined) this.#listeners.set(topic, set = new Set());
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  emit(topic: Topic, detail?: string): void {
+    for (const listener of this.#listeners.get(topic) ?? []) listener(detail);
+  }
+
+  get me(): string | undefined {
+    return this.session?.user.id;
+  }
+
+  channel(id: string): Channel | undefined {
+    return this.#channels.get(id);
+  }
+
+  rememberChannels(channels: readonly Channel[]): void {
+    for (const channel of channels) this.#channels.set(channel.id, channel);
+  }
+
+  conversation(channelId: string): Conversation {
+    let conversation = this.#conversations.get(channelId);
+    if (conversation === undefined) {
+      conversation = {
+        channelId,
+        messages: [],
+        loaded: false,
+        hasOlder: true,
+        loadingOlder: false,
+        live: false,
+        outgoing: new Map(),
+        unread: 0,
+      };
+      this.#conversations.set(channelId, conversation);
+    }
+    return conversation;
+  }
+
+  conversations(): IterableIterator<Conversation> {
+    return this.#conversations.values();
+  }
+
+  /** Adds messages not seen yet; returns those that are new. */
+  addMessages(channelId: string, incoming: readonly Message[]): Message[] {
+    const conversation = this.conversation(channelId);
+    const known = new Set(conversation.messages.map((m) => m.id));
+    const fresh = incoming.filter((m) => {
+      if (known.has(m.id)) return false;
+      known.add(m.id);
+      return true;
+    });
+    if (fresh.length > 0) {
+      conversation.messages = [...conversation.messages, ...fresh].sort(compareMessages);
+      this.emit("conversation", channelId);
+    }
+    return fresh;
+  }
+
+  removeMessage(channelId: string, messageId: string): void {
+    const conversation = this.conversation(channelId);
+    const before = conversation.messages.length;
+    conversation.messages = conversation.messages.filter((m) => m.id !== messageId);
+    if (conversation.messages.length !== before) this.emit("conversation", channelId);
+  }
+
+  newestId(channelId: string): string | undefined {
+    return this.#conversations.get(channelId)?.messages.at(-1)?.id;
+  }
+
+  oldestId(channelId: string): string | undefined {
+    return this.#conversations.get(channelId)?.messages[0]?.id;
+  }
+
+  setNotice(notice: Notice | undefined): void {
+    this.notice = notice;
+    this.emit("notice");
+  }
+
+  setConnection(status: ConnectionStatus): void {
+    if (this.connection === status) return;
+    this.connection = status;
+    if (status !== "online") {
+      for (const conversation of this.#conversations.values()) conversation.live = false;
+    }
+    this.emit("connection");
+  }
+
+  /** Forgets everything of the previous user. */
+  reset(): void {
+    this.session = undefined;
+    this.publicChannels = [];
+    this.publicComplete = false;
+    this.publicLoading = false;
+    this.myChannels = [];
+    this.selectedId = undefined;
+    this.usernames.clear();
+    this.#channels.clear();
+    this.#conversations.clear();
+    this.connection = "offline";
+  }
+}

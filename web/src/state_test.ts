@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import type { Message } from "./api.ts";
+import { Store } from "./state.ts";
+
+const channel = "95e4103b-be2f-4131-ae0d-215c197061d8";
+const message = (id: string, content: string): Message => ({
+  id,
+  channel_id: channel,
+  user_id: "fcbe4008-754e-472a-bb29-7159e61b6aea",
+  username: "ada",
+  content,
+  timestamp: "2026-11-27T03:39:17.603Z",
+});
+const first = message("00000001-0000-11f1-a408-302e0cbf4465", "first");
+const second = message("00000002-0000-11f1-a408-302e0cbf4465", "second");
+const third = message("00000003-0000-11f1-a408-302e0cbf4465", "third");
+
+Deno.test("a message that arrives twice (history, replay, live) is kept once, in order", () => {
+  const store = new Store();
+  const changed: (string | undefined)[] = [];
+  store.on("conversation", (id) => changed.push(id));
+
+  assert.deepEqual(store.addMessages(channel, [third, first]), [third, first]);
+  assert.deepEqual(store.addMessages(channel, [second, third]), [second]);
+  assert.deepEqual(store.addMessages(channel, [first]), []);
+
+  assert.deepEqual(store.conversation(channel).messages.map((m) => m.content), [
+    "first",
+    "second",
+    "third",
+  ]);
+  assert.equal(store.newestId(channel), third.id);
+  assert.equal(store.oldestId(channel), first.id);
+  assert.deepEqual(changed, [channel, channel], "no redraw when nothing was new");
+});
+
+Deno.test("losing the connection marks every conversation as not live", () => {
+  const store = new Store();
+  store.conversation(channel).live = true;
+  store.setConnection("reconnecting");
+  assert.equal(store.conversation(channel).live, false);
+});
