@@ -68,6 +68,7 @@ const consumer = new ChatEventConsumer(
   `chat-service-fanout-${config.INSTANCE_ID}`,
   (event) => gateway.deliver(event),
   logger,
+  config.KAFKA_FETCH_WAIT_MS,
 );
 await consumer.start();
 // One group per deployment applies each user event once to the shared replica…

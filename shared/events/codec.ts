@@ -26,6 +26,8 @@ export function encodeEvent(event: Event): string {
 }
 
 const decoder = new TextDecoder();
+// Built once: building a zod schema costs more than using it (this ran per record).
+const Tagged = z.object({ event_type: z.string() });
 
 export function decodeEvent(
   value: Uint8Array | string | null | undefined,
@@ -42,7 +44,7 @@ export function decodeEvent(
       message: error instanceof Error ? error.message : String(error),
     });
   }
-  const tag = z.object({ event_type: z.string() }).safeParse(json);
+  const tag = Tagged.safeParse(json);
   if (!tag.success) {
     return err({ kind: "unknown_event_type", eventType: "", message: "record has no event_type" });
   }

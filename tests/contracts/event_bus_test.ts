@@ -126,6 +126,7 @@ contract<Events>("event bus", [
         `${group}-chat`,
         (e) => void events.chatEvents.push(e),
         silent,
+        20,
       );
       const replica = new UserEventConsumer(
         kafka,

@@ -36,6 +36,8 @@ export const chatServiceConfigShape = {
   USER_REPLICA_GROUP: env.string("chat-service-user-replica"),
   /** Names this instance's fan-out consumer group; a fresh one per process when unset. */
   INSTANCE_ID: env.string(crypto.randomUUID()),
+  /** Longest a fan-out fetch waits for more records: latency when quiet vs. cost under load. */
+  KAFKA_FETCH_WAIT_MS: env.int(20, 0, 1000),
   /** Width of a message partition's time bucket. A deployment constant: never change it on live data. */
   MESSAGE_BUCKET_SECONDS: env.int(86_400, 1, 366 * 86_400),
   ...chatCoreConfigShape,

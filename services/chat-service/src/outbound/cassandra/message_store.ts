@@ -52,15 +52,16 @@ export class CassandraMessageStore implements MessageStore {
   }
 
   /**
-   * Both rows are written in parallel: an idempotent retry rewrites them, and a
-   * logged batch would cost a batchlog round trip on every send.
+   * Both rows in one unlogged batch: one request instead of two (Cassandra's
+   * CPU per request dominates at chat rates), without a logged batch's
+   * batchlog round trip. An idempotent retry rewrites both rows.
    */
   async #insert(message: Message): Promise<void> {
-    await Promise.all([
-      this.client.execute(
-        `INSERT INTO messages (channel_id, bucket, message_id, user_id, content, client_id)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-        [
+    await this.client.batch([
+      {
+        query: `INSERT INTO messages (channel_id, bucket, message_id, user_id, content, client_id)
+                VALUES (?, ?, ?, ?, ?, ?)`,
+        params: [
           message.channelId,
           cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
           message.id,
@@ -68,14 +69,12 @@ export class CassandraMessageStore implements MessageStore {
           message.content,
           message.clientId ?? null,
         ],
-        { prepare: true },
-      ),
-      this.client.execute(
-        "INSERT INTO messages_by_user (user_id, channel_id, message_id) VALUES (?, ?, ?)",
-        [message.userId, message.channelId, message.id],
-        { prepare: true },
-      ),
-    ]);
+      },
+      {
+        query: "INSERT INTO messages_by_user (user_id, channel_id, message_id) VALUES (?, ?, ?)",
+        params: [message.userId, message.channelId, message.id],
+      },
+    ], { prepare: true, logged: false });
   }
 
   async find(channelId: ChannelId, id: MessageId): Promise<Message | undefined> {
