@@ -11,7 +11,7 @@
  *  2. N idle WebSocket connections on one instance: RSS per connection.
  *
  * ./deno run -A bench/chat_fanout.ts [--rate 500] [--subscribers 100] [--seconds 60] [--idle 2000]
- *   [--user-service-down]
+ *   [--warmup 10] [--user-service-down]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
 import { serviceRssBytes } from "../tests/support/process.ts";
@@ -25,6 +25,8 @@ const RATE = arg("rate", 500);
 const SUBSCRIBERS = arg("subscribers", 100);
 const SECONDS = arg("seconds", 60);
 const IDLE = arg("idle", 2000);
+/** Seconds sent at the same rate before measuring (0: measure from the first message). */
+const WARMUP = arg("warmup", 10);
 const WORKERS = arg("workers", 2);
 /** `--user-service-down`: stop user-service before sending, to see delivery while it is down. */
 const USER_SERVICE_DOWN = Deno.args.includes("--user-service-down");
@@ -80,43 +82,58 @@ try {
     w.postMessage({ type: "start", urls, token: reader.token, channelId, count });
     return ready;
   }));
+  /** A paced sender: posts RATE messages/s for `seconds`; each tick posts whatever is due. */
+  async function sendFor(seconds: number) {
+    let sent = 0;
+    let failed = 0;
+    let inFlight = 0;
+    const latencies: number[] = [];
+    const started = now();
+    const total = RATE * seconds;
+    const pending: Promise<void>[] = [];
+    while (sent + failed < total) {
+      const due = Math.min(total, Math.floor(((now() - started) / 1000) * RATE));
+      while (sent + failed + inFlight < due) {
+        const seq = sent + failed + inFlight;
+        const t0 = now();
+        inFlight++;
+        const p = fetch(`${urls[seq % urls.length]}/api/channels/${channelId}/messages`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${sender.token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ content: `${now()} bench message ${seq}` }),
+        }).then(async (res) => {
+          await res.body?.cancel();
+          latencies.push(now() - t0);
+          inFlight--;
+          if (res.status === 201) sent++;
+          else failed++;
+        }, () => {
+          inFlight--;
+          failed++;
+        });
+        pending.push(p);
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await Promise.all(pending);
+    return { sent, failed, latencies, seconds: (now() - started) / 1000 };
+  }
+
+  if (WARMUP > 0) {
+    // JIT, connection pools and JVMs settle first; this phase is reported, not hidden.
+    const warm = await sendFor(WARMUP);
+    warm.latencies.sort((a, b) => a - b);
+    console.log(
+      `warm-up: ${warm.sent} sent in ${WARMUP} s, HTTP send p50 ${
+        percentile(warm.latencies, 50).toFixed(1)
+      } p99 ${percentile(warm.latencies, 99).toFixed(1)} ms (not counted below)`,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
   for (const w of workers) w.postMessage({ type: "record", on: true });
-
-  let sent = 0;
-  let failed = 0;
-  let inFlight = 0;
-  const sendLatencies: number[] = [];
-  const started = now();
-  const total = RATE * SECONDS;
-  const pending: Promise<void>[] = [];
-  // A paced sender: each tick posts whatever the schedule says is due.
-  while (sent + failed < total) {
-    const due = Math.min(total, Math.floor(((now() - started) / 1000) * RATE));
-    while (sent + failed + inFlight < due) {
-      const seq = sent + failed + inFlight;
-      const t0 = now();
-      inFlight++;
-      const p = fetch(`${urls[seq % urls.length]}/api/channels/${channelId}/messages`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${sender.token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ content: `${now()} bench message ${seq}` }),
-      }).then(async (res) => {
-        await res.body?.cancel();
-        sendLatencies.push(now() - t0);
-        inFlight--;
-        if (res.status === 201) sent++;
-        else failed++;
-      }, () => {
-        inFlight--;
-        failed++;
-      });
-      pending.push(p);
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  await Promise.all(pending);
-  const sendSeconds = (now() - started) / 1000;
+  const { sent, failed, latencies: sendLatencies, seconds: measured } = await sendFor(SECONDS);
+  const sendSeconds = measured;
   await new Promise((r) => setTimeout(r, 2000)); // let the last deliveries land
   const rssAfter = await Promise.all(chats.map((c) => rssKiB(c.pid)));
   const results = await Promise.all(workers.map((w) => {
