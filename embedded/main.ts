@@ -27,6 +27,7 @@ import { createEmbeddedApp } from "./app.ts";
 import { loadEmbeddedConfig } from "./config.ts";
 import { LocalUsers } from "./local_users.ts";
 import { jwtSecret } from "./jwt_secret.ts";
+import { lockDataDir } from "./data_lock.ts";
 
 const startedAt = performance.now();
 const loaded = loadEmbeddedConfig();
@@ -40,6 +41,12 @@ const logger = createLogger({ service: "chat-ts", level: config.LOG_LEVEL }).chi
 });
 const dataDir = config.DATA_DIR;
 await Deno.mkdir(dataDir, { recursive: true });
+if (await lockDataDir(dataDir) === undefined) {
+  logger.error("another chat-ts process is using this data folder; stop it or set DATA_DIR", {
+    data_dir: dataDir,
+  });
+  Deno.exit(1);
+}
 const secret = config.JWT_SECRET ?? await jwtSecret(`${dataDir}/jwt-secret`);
 
 // One database per service, as in the real deployment.

@@ -35,7 +35,8 @@ async function register(base: string, username: string) {
 }
 
 Deno.test({
-  name: "embedded mode: one process chats live, stops cleanly and keeps its data across restarts",
+  name:
+    "embedded mode: one process chats live, guards its data folder, stops cleanly and keeps its data across restarts",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -45,6 +46,19 @@ Deno.test({
     const base = `http://127.0.0.1:${port}`;
     let server = await startEmbedded(port, dataDir);
     try {
+      // A second server on the same data folder would corrupt it: it refuses to start.
+      const second = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "--quiet", "start"],
+        cwd: embeddedDir,
+        env: { HTTP_PORT: String(freePort()), DATA_DIR: dataDir, JWT_SECRET: "", NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(second.code, 1);
+      const said = new TextDecoder().decode(second.stdout) +
+        new TextDecoder().decode(second.stderr);
+      assert.match(said, /another chat-ts process/);
+
       const suffix = crypto.randomUUID().slice(0, 8);
       const ada = await register(base, `ada_${suffix}`);
       const bob = await register(base, `bob_${suffix}`);
