@@ -4,6 +4,7 @@
  * health answers that cover both services.
  */
 import { errorResponse, liveHandler, type Readiness, readyHandler } from "@chat-ts/shared/http";
+import type { Logger } from "@chat-ts/shared/logger";
 import { type Context, Hono } from "hono";
 
 interface ServiceApp {
@@ -19,6 +20,7 @@ export interface EmbeddedAppDeps {
   };
   /** The folder holding index.html, style.css and dist/app.js. */
   readonly webRoot: string;
+  readonly logger: Logger;
 }
 
 export function createEmbeddedApp(deps: EmbeddedAppDeps) {
@@ -64,7 +66,11 @@ export function createEmbeddedApp(deps: EmbeddedAppDeps) {
     .get("/", web("index.html", "text/html; charset=utf-8"))
     .get("/style.css", web("style.css", "text/css; charset=utf-8"))
     .get("/app.js", web("dist/app.js", "text/javascript; charset=utf-8"))
-    .notFound((c) => errorResponse(c, 404, "not_found", "No such route"));
+    .notFound((c) => errorResponse(c, 404, "not_found", "No such route"))
+    .onError((error, c) => {
+      deps.logger.error("request failed", { error, path: c.req.path });
+      return errorResponse(c, 500, "internal", "Something went wrong on our side");
+    });
 }
 
 function openApiRequest(url: string): Request {

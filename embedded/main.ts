@@ -113,6 +113,7 @@ const app = createEmbeddedApp({
   chat: chat.createApp({ tokens: createTokenCodec({ secret }), readiness: chatReadiness }),
   readiness: { users: userService.readiness, chat: chatReadiness },
   webRoot: new URL("../web", import.meta.url).pathname,
+  logger,
 });
 
 const server = Deno.serve({
