@@ -83,7 +83,7 @@ try {
     return ready;
   }));
   /** A paced sender: posts RATE messages/s for `seconds`; each tick posts whatever is due. */
-  async function sendFor(seconds: number) {
+  const sendFor = async (seconds: number) => {
     let sent = 0;
     let failed = 0;
     let inFlight = 0;
@@ -117,7 +117,7 @@ try {
     }
     await Promise.all(pending);
     return { sent, failed, latencies, seconds: (now() - started) / 1000 };
-  }
+  };
 
   if (WARMUP > 0) {
     // JIT, connection pools and JVMs settle first; this phase is reported, not hidden.
