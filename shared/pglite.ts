@@ -15,6 +15,10 @@ import postgres from "postgres";
 import type { Logger } from "./logger.ts";
 import type { Sql } from "./postgres.ts";
 
+// Postgres' default 128 MB of shared buffers is resident WebAssembly memory here, per database;
+// an embedded chat needs a fraction (measured: 298 → 168 MiB RSS at 8 MB).
+const POSTGRESQL_CONF = ["shared_buffers=16MB"];
+
 export interface EmbeddedPostgres {
   readonly sql: Sql;
   /** Closes the client, then the database (flushing it to its data folder). */
@@ -28,11 +32,12 @@ export interface EmbeddedPostgres {
 export async function openEmbeddedPostgres(
   config: { readonly dataDir?: string; readonly logger?: Logger },
 ): Promise<EmbeddedPostgres> {
+  if (config.dataDir !== undefined && !(await exists(`${config.dataDir}/PG_VERSION`))) {
+    await createInWorker(config.dataDir);
+  }
   const db = await PGlite.create({
     ...(config.dataDir === undefined ? {} : { dataDir: config.dataDir }),
-    // Postgres' default 128 MB of shared buffers is resident WebAssembly memory here, per
-    // database; an embedded chat needs a fraction (measured: 298 → 168 MiB RSS at 8 MB).
-    postgresqlconf: ["shared_buffers=16MB"],
+    postgresqlconf: POSTGRESQL_CONF,
   });
   const options = {
     // PGlite is a single-session database: one connection keeps every
@@ -144,4 +149,34 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   joined.set(a);
   joined.set(b, a.length);
   return joined;
+}
+
+/** initdb in a worker thread: its memory (about 0.5 GiB per database) leaves with the worker. */
+async function createInWorker(dataDir: string): Promise<void> {
+  const worker = new Worker(new URL("./pglite_initdb_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  try {
+    const reply = await new Promise<{ ok: boolean; message?: string }>((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(event.message));
+      };
+      worker.postMessage({ dataDir, conf: POSTGRESQL_CONF });
+    });
+    if (!reply.ok) throw new Error(`creating the database in ${dataDir} failed: ${reply.message}`);
+  } finally {
+    worker.terminate();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
