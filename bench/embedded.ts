@@ -41,6 +41,8 @@ let { server, ms } = await start();
 console.log(
   `first start (empty data folder: initdb + migrations + web bundle): ${ms.toFixed(0)} ms`,
 );
+await new Promise((r) => setTimeout(r, 2000));
+console.log(`RSS after the first start: ${mib(await serviceRssBytes(server.pid))}`);
 const warm: number[] = [];
 for (let i = 0; i < RESTARTS; i++) {
   await server.stop();
