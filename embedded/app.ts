@@ -6,6 +6,7 @@
 import { errorResponse, liveHandler, type Readiness, readyHandler } from "@chat-ts/shared/http";
 import type { Logger } from "@chat-ts/shared/logger";
 import { type Context, Hono } from "hono";
+import { ASSET_CACHE_CONTROL, readClientAsset } from "../web/assets.ts";
 
 interface ServiceApp {
   fetch(request: Request): Response | Promise<Response>;
@@ -18,8 +19,6 @@ export interface EmbeddedAppDeps {
     readonly users: () => Promise<Readiness>;
     readonly chat: () => Promise<Readiness>;
   };
-  /** The folder holding index.html, style.css and dist/app.js. */
-  readonly webRoot: string;
   readonly logger: Logger;
 }
 
@@ -27,18 +26,22 @@ export function createEmbeddedApp(deps: EmbeddedAppDeps) {
   // The original request goes through, so chat's WebSocket upgrade still works.
   const toUsers = (c: { req: { raw: Request } }) => deps.users.fetch(c.req.raw);
   const toChat = (c: { req: { raw: Request } }) => deps.chat.fetch(c.req.raw);
-  const web = (path: string, type: string) => async (c: Context) => {
-    try {
-      const body = await Deno.readFile(`${deps.webRoot}/${path}`);
-      return c.body(body, 200, { "content-type": type, "cache-control": "no-cache" });
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      return errorResponse(
-        c,
-        404,
-        "not_found",
-        `The web client is not built (missing web/${path})`,
-      );
+  const web = async (c: Context) => {
+    const asset = await readClientAsset(c.req.path);
+    switch (asset?.kind) {
+      case undefined:
+        return errorResponse(c, 404, "not_found", "No such route");
+      case "file":
+        return c.body(asset.body, 200, {
+          "content-type": asset.type,
+          "cache-control": ASSET_CACHE_CONTROL,
+        });
+      case "not_built":
+        return errorResponse(c, 404, "not_found", `The web client is not built (${asset.file})`);
+      default: {
+        const unknown: never = asset;
+        throw new Error(`unhandled asset ${JSON.stringify(unknown)}`);
+      }
     }
   };
 
@@ -63,9 +66,8 @@ export function createEmbeddedApp(deps: EmbeddedAppDeps) {
     // Each service's OpenAPI document, under a name (both serve /openapi.json on their own).
     .get("/openapi/user-service.json", (c) => deps.users.fetch(openApiRequest(c.req.url)))
     .get("/openapi/chat-service.json", (c) => deps.chat.fetch(openApiRequest(c.req.url)))
-    .get("/", web("index.html", "text/html; charset=utf-8"))
-    .get("/style.css", web("style.css", "text/css; charset=utf-8"))
-    .get("/app.js", web("dist/app.js", "text/javascript; charset=utf-8"))
+    // The browser client's files (web/assets.ts knows which).
+    .get("*", web)
     .notFound((c) => errorResponse(c, 404, "not_found", "No such route"))
     .onError((error, c) => {
       deps.logger.error("request failed", { error, path: c.req.path });

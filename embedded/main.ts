@@ -112,7 +112,6 @@ const app = createEmbeddedApp({
   users: userService.app,
   chat: chat.createApp({ tokens: createTokenCodec({ secret }), readiness: chatReadiness }),
   readiness: { users: userService.readiness, chat: chatReadiness },
-  webRoot: new URL("../web", import.meta.url).pathname,
   logger,
 });
 

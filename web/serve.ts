@@ -7,15 +7,7 @@
  *   /api/channels*, /ws       → CHAT_API_URL (default http://localhost:3002), /ws as WebSocket
  */
 import { env, loadConfig } from "@chat-ts/shared/config";
-
-const here = new URL("./", import.meta.url);
-
-const STATIC: Record<string, { file: URL; type: string }> = {
-  "/": { file: new URL("index.html", here), type: "text/html; charset=utf-8" },
-  "/index.html": { file: new URL("index.html", here), type: "text/html; charset=utf-8" },
-  "/style.css": { file: new URL("style.css", here), type: "text/css; charset=utf-8" },
-  "/app.js": { file: new URL("dist/app.js", here), type: "text/javascript; charset=utf-8" },
-};
+import { ASSET_CACHE_CONTROL, readClientAsset } from "./assets.ts";
 
 /** Request headers that belong to one hop, not to the upstream request. */
 const HOP_BY_HOP = [
@@ -60,10 +52,7 @@ export function startWebServer(options: WebServerOptions): WebServer {
       if (under(path, "/api/channels")) {
         return proxyHttp(request, chat, clientAddress(info.remoteAddr));
       }
-      const asset = STATIC[path];
-      if (asset !== undefined && (request.method === "GET" || request.method === "HEAD")) {
-        return serveFile(asset.file, asset.type);
-      }
+      if (request.method === "GET" || request.method === "HEAD") return serveAsset(request, path);
       return errorJson(404, "not_found", `No route for ${request.method} ${path}`);
     },
   );
@@ -85,17 +74,25 @@ function under(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`);
 }
 
-async function serveFile(file: URL, type: string): Promise<Response> {
-  try {
-    const body = await Deno.readFile(file);
-    return new Response(body, { headers: { "content-type": type, "cache-control": "no-cache" } });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    return errorJson(
-      503,
-      "not_built",
-      `${file.pathname} is missing: run \`deno task build\` in web/ first`,
-    );
+async function serveAsset(request: Request, path: string): Promise<Response> {
+  const asset = await readClientAsset(path);
+  switch (asset?.kind) {
+    case undefined:
+      return errorJson(404, "not_found", `No route for ${request.method} ${path}`);
+    case "file":
+      return new Response(asset.body, {
+        headers: { "content-type": asset.type, "cache-control": ASSET_CACHE_CONTROL },
+      });
+    case "not_built":
+      return errorJson(
+        503,
+        "not_built",
+        `${asset.file} is missing: run \`deno task build\` in web/ first`,
+      );
+    default: {
+      const unknown: never = asset;
+      throw new Error(`unhandled asset ${JSON.stringify(unknown)}`);
+    }
   }
 }
 
