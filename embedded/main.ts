@@ -8,6 +8,7 @@
 import { InProcessEventBus } from "@chat-ts/shared/events";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { createLogger } from "@chat-ts/shared/logger";
+import { stopOnSignals } from "@chat-ts/shared/shutdown";
 import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
 import { openEmbeddedPostgres } from "@chat-ts/shared/pglite";
 import { postgresIsReady } from "@chat-ts/shared/postgres";
@@ -129,16 +130,8 @@ const server = Deno.serve({
   },
 }, app.fetch);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info("shutting down", { signal });
-  // A peer that never completes the close handshake must not keep the process alive.
-  const deadline = setTimeout(() => {
-    logger.error("shutdown timed out; exiting");
-    Deno.exit(1);
-  }, 10_000);
+// A peer that never completes the close handshake must not keep the process alive.
+stopOnSignals(logger, async () => {
   chat.gateway.closeAll();
   await server.shutdown();
   logger.debug("server stopped");
@@ -148,9 +141,4 @@ async function shutdown(signal: string) {
   // Closing PGlite flushes both databases to DATA_DIR.
   await Promise.all([usersDb.close(), chatDb.close()]);
   logger.info("stopped");
-  clearTimeout(deadline);
-  Deno.exit(0);
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, () => void shutdown(signal));
-}
+}, { deadlineMs: 10_000 });

@@ -8,6 +8,7 @@ import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { CHAT_MESSAGE_TOPICS, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
 import { consumerLag, createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
+import { stopOnSignals } from "@chat-ts/shared/shutdown";
 import { connectPostgres, postgresIsReady } from "@chat-ts/shared/postgres";
 import { assembleChatService } from "./src/assembly.ts";
 import { loadChatServiceConfig } from "./src/config.ts";
@@ -127,16 +128,8 @@ const server = Deno.serve({
     logger.info("chat-service listening", { http: `${hostname}:${port}` }),
 }, app.fetch);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info("shutting down", { signal });
-  // A peer that never completes the close handshake must not keep the process alive.
-  setTimeout(() => {
-    logger.error("shutdown timed out; exiting");
-    Deno.exit(1);
-  }, 10_000);
+// A peer that never completes the close handshake must not keep the process alive.
+stopOnSignals(logger, async () => {
   gateway.closeAll();
   // Leaving the group commits the consumed offsets.
   await Promise.all(
@@ -151,11 +144,7 @@ async function shutdown(signal: string) {
   await kafkaAdmin.disconnect().catch(() => {});
   grpcUsers.close();
   await Promise.allSettled([sql.end({ timeout: 5 }), cassandra.shutdown()]);
-  Deno.exit(0);
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, () => void shutdown(signal));
-}
+}, { deadlineMs: 10_000 });
 
 /** Unconsumed records per consumer group of this instance. */
 async function lagByGroup(): Promise<Record<string, number | null>> {

@@ -1,6 +1,7 @@
 /** user-service composition root: config → adapters → HTTP, gRPC and the outbox relay. */
 import { createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
+import { stopOnSignals } from "@chat-ts/shared/shutdown";
 import { connectPostgres } from "@chat-ts/shared/postgres";
 import { assembleUserService } from "./src/assembly.ts";
 import { loadUserServiceConfig } from "./src/config.ts";
@@ -42,18 +43,10 @@ const httpServer = Deno.serve({
     }),
 }, app.fetch);
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info("shutting down", { signal });
+stopOnSignals(logger, async () => {
   await httpServer.shutdown();
   await grpcServer.stop();
   await relay.stop();
   await publisher.close().catch(() => {});
   await sql.end({ timeout: 5 });
-  Deno.exit(0);
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, () => void shutdown(signal));
-}
+});
