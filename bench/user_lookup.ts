@@ -16,6 +16,7 @@ import { PostgresUserReplica } from "../services/chat-service/src/outbound/postg
 import { UserLookupChain } from "../services/chat-service/src/outbound/user_lookup/user_lookup_chain.ts";
 import { freePort } from "../tests/support/process.ts";
 import { registerUser, startUserServiceProcess } from "../tests/support/stack.ts";
+import { testDatabaseUrl } from "../tests/support/env.ts";
 
 const LOOKUPS = Number(Deno.args.find((a) => a.startsWith("--lookups="))?.split("=")[1] ?? 2000);
 
@@ -40,7 +41,7 @@ const httpPort = freePort();
 const grpcPort = freePort();
 const userService = await startUserServiceProcess(httpPort, grpcPort);
 const sql = connectPostgres({
-  url: Deno.env.get("CHAT_DATABASE_URL") ?? "postgres://chat:chat@127.0.0.1:5432/chat",
+  url: testDatabaseUrl("chat"),
   max: 4,
 });
 const grpc = new GrpcUserDirectory(`127.0.0.1:${grpcPort}`, 500, silentLogger);

@@ -7,11 +7,11 @@ import type { PasswordHash } from "./src/domain/user/models.ts";
 import { UserService } from "./src/domain/user/service.ts";
 import { createUserApp } from "./src/inbound/http/app.ts";
 import { PostgresUserStore } from "./src/outbound/postgres/user_store.ts";
+import { testDatabaseUrl } from "../../tests/support/env.ts";
 
 export const TEST_SECRET = Deno.env.get("JWT_SECRET") ??
   "test-secret-for-chat-ts-integration-tests";
-export const TEST_DATABASE_URL = Deno.env.get("USER_DATABASE_URL") ??
-  "postgres://chat:chat@127.0.0.1:5432/users";
+export const TEST_DATABASE_URL = testDatabaseUrl("users");
 
 export interface TestUserService {
   readonly sql: Sql;

@@ -17,10 +17,10 @@ import {
 } from "../src/outbound/cassandra/message_store.ts";
 import { PostgresChannelRepository } from "../src/outbound/postgres/channel_repository.ts";
 import { PostgresUserReplica } from "../src/outbound/postgres/user_replica.ts";
+import { testCassandraContactPoints, testDatabaseUrl } from "../../../tests/support/env.ts";
 
-const chatDatabase = Deno.env.get("CHAT_DATABASE_URL") ??
-  "postgres://chat:chat@127.0.0.1:5432/chat";
-const contactPoints = (Deno.env.get("CASSANDRA_CONTACT_POINTS") ?? "127.0.0.1:9042").split(",");
+const chatDatabase = testDatabaseUrl("chat");
+const contactPoints = testCassandraContactPoints();
 const slug = () => crypto.randomUUID().slice(0, 8);
 
 Deno.test({

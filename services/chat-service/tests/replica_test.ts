@@ -15,32 +15,20 @@ import {
   TestSocket,
   uniqueName,
 } from "../../../tests/support/stack.ts";
+import { eventually } from "../../../tests/support/async.ts";
+import { testDatabaseUrl } from "../../../tests/support/env.ts";
 
 let stack: Stack;
 let chat: string;
 let alice: RegisteredUser;
 let bob: RegisteredUser;
 const sql = connectPostgres({
-  url: Deno.env.get("CHAT_DATABASE_URL") ?? "postgres://chat:chat@127.0.0.1:5432/chat",
+  url: testDatabaseUrl("chat"),
   max: 2,
 });
 
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `chat replica: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });
-
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (true) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const replicaName = async (userId: string) => {
   const [row] = await sql<
@@ -58,6 +46,7 @@ test("start the stack", async () => {
 test("registrations reach the replica through user-events", async () => {
   for (const user of [alice, bob]) {
     await eventually(
+      20_000,
       "the replica row",
       async () => (await replicaName(user.id))?.username === user.username || undefined,
     );
@@ -79,7 +68,7 @@ test("a rename shows in later messages and in history", async () => {
   });
   assert.equal(patched.status, 200);
   for (const url of stack.chatUrls) {
-    await eventually(`the new name on ${url}`, async () => {
+    await eventually(20_000, `the new name on ${url}`, async () => {
       const sent = await api(url, "POST", `/api/channels/${channel}/messages`, alice.token, {
         content: "new name",
       });
@@ -151,6 +140,7 @@ test("a deleted user is erased: memberships, owned channels and messages", async
     name: uniqueName("shared").replaceAll("_", "-"),
   })).body.data.id;
   await eventually(
+    20_000,
     "carol in the replica",
     async () => (await replicaName(carol.id))?.username === carol.username || undefined,
   );
@@ -166,6 +156,7 @@ test("a deleted user is erased: memberships, owned channels and messages", async
     204,
   );
   await eventually(
+    20_000,
     "erasure",
     async () =>
       (await api(chat, "GET", `/api/channels/${owned}`, bob.token)).status === 404 || undefined,

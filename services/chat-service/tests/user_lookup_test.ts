@@ -12,9 +12,9 @@ import type { UserId } from "../src/domain/ids.ts";
 import { GrpcUserDirectory } from "../src/outbound/grpc/user_directory.ts";
 import { PostgresUserReplica } from "../src/outbound/postgres/user_replica.ts";
 import { UserLookupChain } from "../src/outbound/user_lookup/user_lookup_chain.ts";
+import { testDatabaseUrl } from "../../../tests/support/env.ts";
 
-const chatDatabase = Deno.env.get("CHAT_DATABASE_URL") ??
-  "postgres://chat:chat@127.0.0.1:5432/chat";
+const chatDatabase = testDatabaseUrl("chat");
 
 Deno.test({
   name:

@@ -4,8 +4,9 @@ import { connectPostgres } from "@chat-ts/shared/postgres";
 import type { UserId } from "../../domain/ids.ts";
 import type { UserChange } from "../../domain/user/models.ts";
 import { PostgresUserReplica } from "./user_replica.ts";
+import { testDatabaseUrl } from "../../../../../tests/support/env.ts";
 
-const url = Deno.env.get("CHAT_DATABASE_URL") ?? "postgres://chat:chat@127.0.0.1:5432/chat";
+const url = testDatabaseUrl("chat");
 
 const upsert = (userId: UserId, username: string, at: string): UserChange => ({
   type: "upserted",
