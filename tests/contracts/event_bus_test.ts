@@ -13,7 +13,10 @@ import {
 import { createKafka } from "@chat-ts/shared/kafka";
 import type { ChannelEventPublisher } from "../../services/chat-service/src/domain/channel/ports.ts";
 import type { ChannelId, UserId } from "../../services/chat-service/src/domain/ids.ts";
-import type { MessageContent } from "../../services/chat-service/src/domain/message/models.ts";
+import {
+  CONTENT_MAX_LENGTH,
+  type MessageContent,
+} from "../../services/chat-service/src/domain/message/models.ts";
 import type { MessageEventPublisher } from "../../services/chat-service/src/domain/message/ports.ts";
 import type { UserChange } from "../../services/chat-service/src/domain/user/models.ts";
 import { timeUuidGenerator } from "../../services/chat-service/src/outbound/cassandra/message_store.ts";
@@ -174,6 +177,35 @@ contract<Events>("event bus", [
     assert.ok(first.event_type === "message_sent");
     assert.equal(first.content, "message 0");
     assert.equal(first.user_id, userId);
+  },
+  "a burst of large messages all arrive, in publish order": async (events) => {
+    // 300 messages of the longest content published at once: over 1 MiB together, more than the
+    // broker accepts in one record batch, so they must go in several produce requests.
+    const channelId = crypto.randomUUID() as ChannelId;
+    const userId = crypto.randomUUID() as UserId;
+    const messages = Array.from({ length: 300 }, (_, i) => {
+      const at = new Date();
+      return {
+        id: timeUuidGenerator.next(at),
+        channelId,
+        userId,
+        content: `${i} `.padEnd(CONTENT_MAX_LENGTH, "x") as MessageContent,
+        timestamp: at,
+      };
+    });
+    await Promise.all(
+      messages.map((message) =>
+        events.chat.publish({ type: "message_sent", eventId: crypto.randomUUID(), message })
+      ),
+    );
+    const received = await eventually(30_000, "300 large message events", () => {
+      const got = chatReceived(events, channelId);
+      return got.length >= messages.length ? got : undefined;
+    });
+    assert.deepEqual(
+      received.map((e) => e.event_type === "message_sent" ? e.message_id : "?"),
+      messages.map((m) => m.id),
+    );
   },
   "channel and deletion events carry what subscribers need": async (events) => {
     const channelId = crypto.randomUUID() as ChannelId;

@@ -1,9 +1,7 @@
 /**
  * Publishes chat events to the channel's shard topic, keyed by channel id
- * (DESIGN §5). One produce request is in flight at a time; events published
- * meanwhile wait and go together in the next request. An idle publisher
- * sends at once (no linger), a busy one sends fewer, larger requests: each
- * request costs the broker and this process about as much as its records.
+ * (DESIGN §5), through a `ProduceQueue`: one produce request in flight, the
+ * events published meanwhile together in the next one.
  */
 import { type Kafka, type Message, Partitioners, type Producer } from "kafkajs";
 import type { ChannelCreated } from "../../domain/channel/events.ts";
@@ -11,19 +9,30 @@ import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
 import { toRecord } from "./chat_event_envelope.ts";
+import { ProduceQueue } from "./produce_queue.ts";
 
 interface PendingRecord {
   readonly topic: string;
-  readonly message: Message;
-  resolve(): void;
-  reject(error: unknown): void;
+  readonly message: Message & { value: string };
 }
+
+/**
+ * One produce request stays well below the broker's 1 MiB request limit:
+ * 256 Ki characters are at most 768 KiB of UTF-8.
+ */
+const REQUEST_LIMITS = {
+  maxItems: 500,
+  maxSize: 256 * 1024,
+  sizeOf: (record: PendingRecord) => record.message.value.length,
+};
 
 export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEventPublisher {
   readonly #producer: Producer;
   #connecting: Promise<void> | undefined;
-  #waiting: PendingRecord[] = [];
-  #flushing = false;
+  readonly #records = new ProduceQueue<PendingRecord>(
+    (batch) => this.#produce(batch),
+    REQUEST_LIMITS,
+  );
 
   constructor(kafka: Kafka) {
     this.#producer = kafka.producer({
@@ -53,33 +62,19 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
 
   #send(event: MessageEvent | ChannelCreated): Promise<void> {
     const { topic, key, value } = toRecord(event);
-    return new Promise((resolve, reject) => {
-      this.#waiting.push({ topic, message: { key, value }, resolve, reject });
-      if (!this.#flushing) void this.#flush();
-    });
+    return this.#records.submit({ topic, message: { key, value } });
   }
 
-  /** Sends everything waiting, request after request, until nothing waits. */
-  async #flush(): Promise<void> {
-    this.#flushing = true;
-    while (this.#waiting.length > 0) {
-      const batch = this.#waiting.splice(0);
-      const byTopic = new Map<string, Message[]>();
-      for (const { topic, message } of batch) {
-        byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
-      }
-      try {
-        await this.connect();
-        await this.#producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
-        for (const pending of batch) pending.resolve();
-      } catch (error) {
-        for (const pending of batch) pending.reject(error);
-      }
+  async #produce(batch: readonly PendingRecord[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of batch) {
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
     }
-    this.#flushing = false;
+    await this.connect();
+    await this.#producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
   }
 
   async close(): Promise<void> {
