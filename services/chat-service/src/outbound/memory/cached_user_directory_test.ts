@@ -17,19 +17,64 @@ function setup(answer: (id: UserId) => UserLookup) {
   return { cache, asked, advance: (ms: number) => now += ms };
 }
 
-Deno.test("user cache: hits within the TTL, re-asks after it, and never caches unavailable", async () => {
+Deno.test("user cache: hits within the TTL, refreshes after it, and never caches unavailable", async () => {
+  let name = "ada";
   let up = true;
   const { cache, asked, advance } = setup(() =>
-    up ? { status: "found", username: "ada" } : { status: "unavailable" }
+    up ? { status: "found", username: name } : { status: "unavailable" }
   );
   await cache.lookup(id(1));
   await cache.lookup(id(1));
   assert.equal(asked.length, 1);
+
+  advance(1001);
+  name = "ada2";
+  // Expired: the last known name comes back at once while one refresh runs.
+  assert.deepEqual(await cache.lookup(id(1)), { status: "found", username: "ada" });
+  assert.equal(asked.length, 2);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(await cache.lookup(id(1)), { status: "found", username: "ada2" });
+  assert.equal(asked.length, 2, "the refreshed entry is fresh again");
+
   advance(1001);
   up = false;
+  assert.deepEqual(await cache.lookup(id(1)), { status: "found", username: "ada2" });
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(await cache.lookup(id(1)), { status: "found", username: "ada2" });
+  assert.equal(asked.length, 4, "while the source is down, every lookup asks it again");
+  assert.deepEqual(await cache.lookup(id(2)), { status: "unavailable" });
+  assert.deepEqual(await cache.lookup(id(2)), { status: "unavailable" });
+  assert.equal(asked.filter((u) => u === id(2)).length, 2, "unavailable is not cached");
+});
+
+Deno.test("user cache: concurrent misses for one user share one lookup", async () => {
+  const { cache, asked } = setup(() => ({ status: "found", username: "ada" }));
+  const answers = await Promise.all([
+    cache.lookup(id(1)),
+    cache.lookup(id(1)),
+    cache.lookup(id(1)),
+  ]);
+  assert.deepEqual(answers.map((a) => a.status), ["found", "found", "found"]);
+  assert.equal(asked.length, 1);
+});
+
+Deno.test("user cache: a user event during a lookup wins over the lookup's older answer", async () => {
+  let release: (lookup: UserLookup) => void = () => {};
+  const cache = new CachedUserDirectory({
+    lookup: () => new Promise<UserLookup>((resolve) => release = resolve),
+  }, { maxEntries: 10, ttlMs: 1000, notFoundTtlMs: 100 });
+  const asking = cache.lookup(id(1));
+  cache.learn(id(1), { status: "found", username: "renamed" });
+  release({ status: "found", username: "before-rename" });
+  await asking;
+  assert.deepEqual(await cache.lookup(id(1)), { status: "found", username: "renamed" });
+});
+
+Deno.test("user cache: a source that throws answers unavailable instead of rejecting", async () => {
+  const cache = new CachedUserDirectory({
+    lookup: () => Promise.reject(new Error("replica away")),
+  }, { maxEntries: 10, ttlMs: 1000, notFoundTtlMs: 100 });
   assert.deepEqual(await cache.lookup(id(1)), { status: "unavailable" });
-  assert.deepEqual(await cache.lookup(id(1)), { status: "unavailable" });
-  assert.equal(asked.length, 3, "unavailable answers are asked again");
 });
 
 Deno.test("user cache: bounded, least recently used goes first", async () => {
