@@ -19,7 +19,7 @@ KAFKA_CONTROLLER_PORT=9093
 CASSANDRA_PORT=9042
 
 # Heaps for a 2-core, 24 GiB machine that also runs Postgres and the services.
-KAFKA_HEAP="${KAFKA_HEAP:-512m}"
+KAFKA_HEAP="${KAFKA_HEAP:-1g}"
 CASSANDRA_HEAP="${CASSANDRA_HEAP:-1g}"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
