@@ -11,7 +11,7 @@
  *  2. N idle WebSocket connections on one instance: RSS per connection.
  *
  * ./deno run -A bench/chat_fanout.ts [--rate 500] [--subscribers 100] [--seconds 60] [--idle 2000]
- *   [--warmup 10] [--user-service-down]
+ *   [--warmup 10] [--user-service-down] [--timeline]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
 import { serviceRssBytes } from "../tests/support/process.ts";
@@ -30,6 +30,8 @@ const WARMUP = arg("warmup", 10);
 const WORKERS = arg("workers", 2);
 /** `--user-service-down`: stop user-service before sending, to see delivery while it is down. */
 const USER_SERVICE_DOWN = Deno.args.includes("--user-service-down");
+/** `--timeline`: per-second send and delivery percentiles, to see when a tail happens. */
+const TIMELINE = Deno.args.includes("--timeline");
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -37,6 +39,37 @@ const now = () => performance.timeOrigin + performance.now();
 const rssKiB = async (taskPid: number) => (await serviceRssBytes(taskPid)) / 1024;
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+interface Samples {
+  readonly latencies: readonly number[];
+  readonly sentTimes: readonly number[];
+}
+
+/** One line per second of the measured phase, by send time: sends, and send and delivery percentiles. */
+function printTimeline(started: number, sends: Samples, deliveries: Samples) {
+  const bySecond = (s: Samples) => {
+    const seconds: number[][] = [];
+    s.latencies.forEach((latency, i) => {
+      const second = Math.floor((s.sentTimes[i] - started) / 1000);
+      (seconds[second] ??= []).push(latency);
+    });
+    return seconds.map((l) => l.sort((a, b) => a - b));
+  };
+  const send = bySecond(sends);
+  const delivery = bySecond(deliveries);
+  const ms = (l: number[], ...ps: number[]) =>
+    ps.map((p) => l.length ? percentile(l, p).toFixed(0) : "-").join("/");
+  console.log("  second  sends  send p99/max ms  delivery p50/p99/max ms");
+  for (let i = 0; i < Math.max(send.length, delivery.length); i++) {
+    const s = send[i] ?? [];
+    const d = delivery[i] ?? [];
+    console.log(
+      `  ${String(i).padStart(6)}  ${String(s.length).padStart(5)}  ${
+        ms(s, 99, 100).padStart(15)
+      }  ${ms(d, 50, 99, 100).padStart(23)}`,
+    );
+  }
 }
 
 // --- the deployment: user-service and two chat-service instances under their task permissions
@@ -88,6 +121,7 @@ try {
     let failed = 0;
     let inFlight = 0;
     const latencies: number[] = [];
+    const sentTimes: number[] = [];
     const started = now();
     const total = RATE * seconds;
     const pending: Promise<void>[] = [];
@@ -104,6 +138,7 @@ try {
         }).then(async (res) => {
           await res.body?.cancel();
           latencies.push(now() - t0);
+          sentTimes.push(t0);
           inFlight--;
           if (res.status === 201) sent++;
           else failed++;
@@ -116,7 +151,7 @@ try {
       await new Promise((r) => setTimeout(r, 2));
     }
     await Promise.all(pending);
-    return { sent, failed, latencies, seconds: (now() - started) / 1000 };
+    return { sent, failed, latencies, sentTimes, started, seconds: (now() - started) / 1000 };
   };
 
   if (WARMUP > 0) {
@@ -132,7 +167,8 @@ try {
   }
   const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
   for (const w of workers) w.postMessage({ type: "record", on: true });
-  const { sent, failed, latencies: sendLatencies, seconds: measured } = await sendFor(SECONDS);
+  const measuredSends = await sendFor(SECONDS);
+  const { sent, failed, latencies: sendLatencies, seconds: measured } = measuredSends;
   const sendSeconds = measured;
   await new Promise((r) => setTimeout(r, 2000)); // let the last deliveries land
   const rssAfter = await Promise.all(chats.map((c) => rssKiB(c.pid)));
@@ -167,6 +203,12 @@ try {
       percentile(sendLatencies, 99).toFixed(1)
     }`,
   );
+  if (TIMELINE) {
+    printTimeline(measuredSends.started, measuredSends, {
+      latencies: results.flatMap((r) => r.latencies),
+      sentTimes: results.flatMap((r) => r.sentTimes),
+    });
+  }
   console.log(`  sockets closed abnormally: ${abnormal}`);
   chats.forEach((_c, i) =>
     console.log(

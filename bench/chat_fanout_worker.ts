@@ -14,6 +14,8 @@ interface Start {
 
 const now = () => performance.timeOrigin + performance.now();
 const latencies: number[] = [];
+/** When each recorded message was sent, beside its latency: for the per-second timeline. */
+const sentTimes: number[] = [];
 let deliveries = 0;
 let recording = false;
 let closedAbnormally = 0;
@@ -40,6 +42,7 @@ self.onmessage = async (event: MessageEvent) => {
               deliveries++;
               const sentAt = Number(frame.content.slice(0, frame.content.indexOf(" ")));
               latencies.push(now() - sentAt);
+              sentTimes.push(sentAt);
             }
           };
         })),
@@ -48,7 +51,7 @@ self.onmessage = async (event: MessageEvent) => {
   } else if (data.type === "record") {
     recording = data.on;
     if (!recording) {
-      self.postMessage({ type: "result", deliveries, latencies, closedAbnormally });
+      self.postMessage({ type: "result", deliveries, latencies, sentTimes, closedAbnormally });
     }
   }
 };
