@@ -197,10 +197,11 @@ try {
       percentile(latencies, 99).toFixed(1)
     }  max ${latencies[latencies.length - 1].toFixed(1)}`,
   );
-  sendLatencies.sort((a, b) => a - b);
+  // A sorted copy: the timeline below pairs the measured order with send times.
+  const sortedSends = [...sendLatencies].sort((a, b) => a - b);
   console.log(
-    `  HTTP send ms: p50 ${percentile(sendLatencies, 50).toFixed(1)}  p99 ${
-      percentile(sendLatencies, 99).toFixed(1)
+    `  HTTP send ms: p50 ${percentile(sortedSends, 50).toFixed(1)}  p99 ${
+      percentile(sortedSends, 99).toFixed(1)
     }`,
   );
   if (TIMELINE) {
