@@ -17,8 +17,10 @@ interface PendingRecord {
 }
 
 /**
- * One produce request stays well below the broker's 1 MiB request limit:
- * 256 Ki characters are at most 768 KiB of UTF-8.
+ * One produce request stays well below the broker's record-batch limit
+ * (`message.max.bytes`, 1 MiB by default): 256 Ki characters are at most
+ * 768 KiB of UTF-8. One channel's records all go to one partition, so one
+ * batch could otherwise carry a whole burst.
  */
 const REQUEST_LIMITS = {
   maxItems: 500,
@@ -68,7 +70,9 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
   async #produce(batch: readonly PendingRecord[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     for (const { topic, message } of batch) {
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+      const messages = byTopic.get(topic);
+      if (messages === undefined) byTopic.set(topic, [message]);
+      else messages.push(message);
     }
     await this.connect();
     await this.#producer.sendBatch({
