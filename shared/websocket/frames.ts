@@ -1,0 +1,92 @@
+/**
+ * The WebSocket protocol of DESIGN §4 as it travels: JSON text frames tagged
+ * by `type`, in both directions. One schema for the server (which parses
+ * client frames with it and builds server frames against it), the browser
+ * client and `@chat-ts/client` (which parse server frames with it), and the
+ * AsyncAPI document. Written with `zod/mini` so the browser bundle stays small;
+ * the schemas are the same objects full zod uses.
+ *
+ * Values here are wire values (strings); a service turns them into its
+ * domain's branded values at its own edge.
+ */
+import * as z from "zod/mini";
+
+/** Echoed on the error frame a client frame caused, so a client can match the two. */
+const ref = z.optional(z.string().check(z.maxLength(100)));
+const channelId = z.string().check(z.minLength(1));
+
+export const SubscribeFrame = z.object({
+  type: z.literal("subscribe"),
+  channel_id: channelId,
+  /** A message id: replay what was sent after it, then go live. */
+  after: z.optional(z.string()),
+  ref,
+});
+export const UnsubscribeFrame = z.object({
+  type: z.literal("unsubscribe"),
+  channel_id: channelId,
+  ref,
+});
+export const SendMessageFrame = z.object({
+  type: z.literal("send_message"),
+  channel_id: channelId,
+  content: z.string(),
+  /** The sender's idempotency key: a retried send stores and delivers one message. */
+  client_id: z.optional(z.string()),
+  ref,
+});
+export const PingFrame = z.object({ type: z.literal("ping"), ref });
+
+export const ClientFrame = z.discriminatedUnion("type", [
+  SubscribeFrame,
+  UnsubscribeFrame,
+  SendMessageFrame,
+  PingFrame,
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/** A message as clients see it, identical over HTTP and WebSocket. */
+export const WireMessage = z.object({
+  id: z.string(),
+  channel_id: z.string(),
+  user_id: z.string(),
+  /** The sender's current username; null only when no source can answer. */
+  username: z.nullable(z.string()),
+  content: z.string(),
+  /** RFC 3339 UTC, millisecond precision. */
+  timestamp: z.string(),
+  client_id: z.optional(z.string()),
+});
+export type WireMessage = z.infer<typeof WireMessage>;
+
+export const SubscribedFrame = z.object({ type: z.literal("subscribed"), channel_id: z.string() });
+export const UnsubscribedFrame = z.object({
+  type: z.literal("unsubscribed"),
+  channel_id: z.string(),
+});
+export const PongFrame = z.object({ type: z.literal("pong") });
+export const NewMessageFrame = z.extend(WireMessage, { type: z.literal("new_message") });
+export const MessageDeletedFrame = z.object({
+  type: z.literal("message_deleted"),
+  id: z.string(),
+  channel_id: z.string(),
+});
+export const ErrorFrame = z.object({
+  type: z.literal("error"),
+  code: z.string(),
+  message: z.string(),
+  ref: z.optional(z.string()),
+});
+
+export const ServerFrame = z.discriminatedUnion("type", [
+  SubscribedFrame,
+  UnsubscribedFrame,
+  PongFrame,
+  NewMessageFrame,
+  MessageDeletedFrame,
+  ErrorFrame,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type ServerFrameType = ServerFrame["type"];
+/** The server frame of one type. */
+export type ServerFrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;
