@@ -1,6 +1,6 @@
 /** The embedded mode's environment variables and their defaults (README: Configuration). */
 import { env, loadConfig } from "@chat-ts/shared/config";
-import { chatCoreConfigShape } from "../services/chat-service/src/config.ts";
+import { chatCoreConfigShape } from "@chat-ts/chat-service/config";
 
 export const embeddedConfigShape = {
   HTTP_HOST: env.string("127.0.0.1"),

@@ -2,8 +2,7 @@
  * chat-service's "ask user-service" port answered in process: the embedded
  * mode's stand-in for the gRPC GetUser call, with the same answers.
  */
-import type { UserId } from "../services/chat-service/src/domain/ids.ts";
-import type { RemoteUsers } from "../services/chat-service/src/outbound/user_lookup/user_lookup_chain.ts";
+import type { RemoteUsers, UserId } from "@chat-ts/chat-service/embedded";
 import type { UserService } from "../services/user-service/src/domain/user/service.ts";
 
 export class LocalUsers implements RemoteUsers {

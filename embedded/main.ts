@@ -11,17 +11,8 @@ import { createLogger } from "@chat-ts/shared/logger";
 import { stopOnSignals } from "@chat-ts/shared/shutdown";
 import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
 import { openEmbeddedPostgres } from "@chat-ts/shared/pglite";
-import { postgresIsReady } from "@chat-ts/shared/postgres";
-import { assembleChatService } from "../services/chat-service/src/assembly.ts";
-import { timeUuidGenerator } from "../services/chat-service/src/outbound/cassandra/message_store.ts";
-import {
-  InProcessChatEventPublisher,
-  subscribeChatEvents,
-  subscribeUserChanges,
-} from "../services/chat-service/src/outbound/memory/event_bus.ts";
-import { PostgresChannelRepository } from "../services/chat-service/src/outbound/postgres/channel_repository.ts";
-import { PostgresMessageStore } from "../services/chat-service/src/outbound/postgres/message_store.ts";
-import { PostgresUserReplica } from "../services/chat-service/src/outbound/postgres/user_replica.ts";
+import { assembleChatService } from "@chat-ts/chat-service/assembly";
+import { embeddedChatPorts } from "@chat-ts/chat-service/embedded";
 import { assembleUserService } from "../services/user-service/src/assembly.ts";
 import { InProcessUserEventPublisher } from "../services/user-service/src/outbound/memory/user_event_publisher.ts";
 import { createEmbeddedApp } from "./app.ts";
@@ -73,46 +64,24 @@ const userService = assembleUserService(
 );
 const chatLogger = logger.child({ component: "chat-service" });
 const chat = assembleChatService(
-  {
-    channels: new PostgresChannelRepository(chatDb.sql),
-    messages: new PostgresMessageStore(chatDb.sql),
-    messageIds: timeUuidGenerator,
-    events: new InProcessChatEventPublisher(bus),
-    replica: new PostgresUserReplica(chatDb.sql),
+  embeddedChatPorts({
+    sql: chatDb.sql,
+    bus,
     remoteUsers: new LocalUsers(userService.users),
-  },
-  config,
+  }),
+  // One instance, so its groups need no distinct names.
+  { ...config, instanceId: "embedded", replicaGroup: "chat-service-user-replica", fetchWaitMs: 0 },
   chatLogger,
 );
 
 // Subscribe before anything publishes: the bus keeps no history.
-const subscriptions = [
-  subscribeChatEvents(bus, (event) => chat.gateway.deliver(event), chatLogger),
-  subscribeUserChanges(bus, async (change) => {
-    await chat.applyToReplica(change);
-    chat.refreshCaches(change);
-  }, chatLogger),
-];
+await chat.start();
 userService.relay.start();
 
-const chatReadiness = async () => {
-  const postgres = await postgresIsReady(chatDb.sql);
-  return {
-    ready: postgres,
-    checks: {
-      postgres: postgres ? "ok" : "unavailable",
-      websocket: {
-        connections: chat.gateway.connectionCount,
-        channels: chat.gateway.hub.channelCount,
-      },
-      user_lookup: { cached: chat.users.size },
-    },
-  };
-};
 const app = createEmbeddedApp({
   users: userService.app,
-  chat: chat.createApp({ tokens: createTokenCodec({ secret }), readiness: chatReadiness }),
-  readiness: { users: userService.readiness, chat: chatReadiness },
+  chat: chat.createApp({ tokens: createTokenCodec({ secret }) }),
+  readiness: { users: userService.readiness, chat: chat.readiness },
   logger,
 });
 
@@ -136,8 +105,8 @@ stopOnSignals(logger, async () => {
   await server.shutdown();
   logger.debug("server stopped");
   await userService.relay.stop();
-  await Promise.all(subscriptions.map((s) => s.close()));
-  logger.debug("relay and subscriptions stopped");
+  await chat.stop();
+  logger.debug("relay and event readers stopped");
   // Closing PGlite flushes both databases to DATA_DIR.
   await Promise.all([usersDb.close(), chatDb.close()]);
   logger.info("stopped");

@@ -8,6 +8,7 @@ import {
   type LogEntry,
   logLevel,
 } from "kafkajs";
+import type { EventSource } from "./events/consume.ts";
 import type { Logger } from "./logger.ts";
 
 export interface KafkaOptions {
@@ -127,6 +128,37 @@ export async function startConsumer(
       clearInterval(timer);
       await commit();
       await consumer.disconnect();
+    },
+  };
+}
+
+/**
+ * Kafka as an `EventSource`: one consumer per subscription, in the
+ * subscription's group, through `startConsumer`.
+ */
+export function kafkaEventSource(kafka: Kafka, logger: Logger): EventSource {
+  return {
+    async subscribe(subscription) {
+      const consumer = kafka.consumer({
+        groupId: subscription.group,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1000,
+        ...(subscription.fetch === undefined ? {} : {
+          // The broker answers a fetch once `minBytes` are there or `maxWaitMs` have passed,
+          // instead of at the first record: under load one fetch carries many records.
+          minBytes: subscription.fetch.minBytes,
+          maxWaitTimeInMs: subscription.fetch.maxWaitMs,
+        }),
+      });
+      const running = await startConsumer(consumer, {
+        topics: subscription.topics,
+        fromBeginning: subscription.fromBeginning,
+        partitionsConsumedConcurrently: subscription.fetch?.partitionsConsumedConcurrently,
+        logger,
+        eachMessage: ({ topic, partition, message }) =>
+          subscription.handle({ topic, partition, offset: message.offset, value: message.value }),
+      });
+      return { group: subscription.group, topics: subscription.topics, stop: running.stop };
     },
   };
 }

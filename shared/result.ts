@@ -13,3 +13,9 @@ export function ok<T>(value: T): Result<T, never> {
 export function err<E>(error: E): Result<never, E> {
   return { ok: false, error };
 }
+
+/** The value, or a throw naming the error: for values known to be valid (tests, constants). */
+export function unwrap<T, E>(result: Result<T, E>): T {
+  if (result.ok) return result.value;
+  throw new Error(`unwrap of an error: ${JSON.stringify(result.error)}`);
+}

@@ -5,23 +5,18 @@
  */
 import { connectCassandra } from "@chat-ts/shared/cassandra";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
-import { CHAT_MESSAGE_TOPICS, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
-import { consumerLag, createKafka } from "@chat-ts/shared/kafka";
+import { consumerLag, createKafka, kafkaEventSource } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { stopOnSignals } from "@chat-ts/shared/shutdown";
 import { connectPostgres, postgresIsReady } from "@chat-ts/shared/postgres";
 import { assembleChatService } from "./src/assembly.ts";
 import { loadChatServiceConfig } from "./src/config.ts";
-import {
-  CassandraMessageStore,
-  timeUuidGenerator,
-} from "./src/outbound/cassandra/message_store.ts";
+import { CassandraMessageStore } from "./src/outbound/cassandra/message_store.ts";
 import { GrpcUserDirectory } from "./src/outbound/grpc/user_directory.ts";
-import { ChatEventConsumer } from "./src/outbound/kafka/chat_event_consumer.ts";
 import { KafkaChatEventPublisher } from "./src/outbound/kafka/chat_event_publisher.ts";
-import { UserEventConsumer } from "./src/outbound/kafka/user_event_consumer.ts";
 import { PostgresChannelRepository } from "./src/outbound/postgres/channel_repository.ts";
 import { PostgresUserReplica } from "./src/outbound/postgres/user_replica.ts";
+import { TimeUuidGenerator } from "./src/outbound/time_uuid/time_uuid_generator.ts";
 
 const loaded = loadChatServiceConfig();
 if (!loaded.ok) {
@@ -54,72 +49,50 @@ const chat = assembleChatService(
   {
     channels: new PostgresChannelRepository(sql),
     messages: new CassandraMessageStore(cassandra, config.MESSAGE_BUCKET_SECONDS * 1000),
-    messageIds: timeUuidGenerator,
+    messageIds: new TimeUuidGenerator(),
     events: publisher,
     replica: new PostgresUserReplica(sql),
     remoteUsers: grpcUsers,
-  },
-  config,
-  logger,
-);
-const { gateway, users, lookupChain } = chat;
-
-const consumer = new ChatEventConsumer(
-  kafka,
-  `chat-service-fanout-${config.INSTANCE_ID}`,
-  (event) => gateway.deliver(event),
-  logger,
-  config.KAFKA_FETCH_WAIT_MS,
-);
-await consumer.start();
-// One group per deployment applies each user event once to the shared replica…
-const replicaConsumer = new UserEventConsumer(
-  kafka,
-  config.USER_REPLICA_GROUP,
-  true,
-  chat.applyToReplica,
-  logger,
-);
-// …and one group per instance keeps this instance's caches current.
-const cacheConsumer = new UserEventConsumer(
-  kafka,
-  `chat-service-user-cache-${config.INSTANCE_ID}`,
-  false,
-  chat.refreshCaches,
-  logger,
-);
-await Promise.all([replicaConsumer.start(), cacheConsumer.start()]);
-
-const app = chat.createApp({
-  tokens: createTokenCodec({ secret: config.JWT_SECRET }),
-  readiness: async () => {
-    const [postgres, cassandraUp, kafkaUp] = await Promise.all([
-      postgresIsReady(sql),
-      cassandra.execute("SELECT release_version FROM system.local").then(() => true, () => false),
-      withTimeout(kafkaAdmin.describeCluster(), 2000).then(
-        (c) => c.brokers.length > 0,
-        () => false,
-      ),
-    ]);
-    return {
-      ready: postgres && cassandraUp && kafkaUp,
-      checks: {
-        postgres: postgres ? "ok" : "unavailable",
-        cassandra: cassandraUp ? "ok" : "unavailable",
-        kafka: {
-          status: kafkaUp ? "ok" : "unavailable",
-          consumer_lag: kafkaUp ? await lagByGroup() : null,
-        },
-        websocket: { connections: gateway.connectionCount, channels: gateway.hub.channelCount },
-        user_lookup: {
-          breaker: lookupChain.breakerState,
-          grpc_calls: grpcUsers.calls,
-          cached: users.size,
-        },
+    eventSource: kafkaEventSource(kafka, logger),
+    dependencies: {
+      postgres: async () => {
+        const ok = await postgresIsReady(sql);
+        return { ok, report: ok ? "ok" : "unavailable" };
       },
-    };
+      cassandra: async () => {
+        const ok = await cassandra.execute("SELECT release_version FROM system.local").then(
+          () => true,
+          () => false,
+        );
+        return { ok, report: ok ? "ok" : "unavailable" };
+      },
+      kafka: async (readers) => {
+        const ok = await withTimeout(kafkaAdmin.describeCluster(), 2000).then(
+          (c) => c.brokers.length > 0,
+          () => false,
+        );
+        if (!ok) return { ok, report: { status: "unavailable", consumer_lag: null } };
+        // Unconsumed records per consumer group of this instance.
+        const lags = await Promise.all(
+          readers.map((r) =>
+            withTimeout(consumerLag(kafkaAdmin, r.group, r.topics), 2000).catch(() => null)
+          ),
+        );
+        const consumerLagByGroup = Object.fromEntries(readers.map((r, i) => [r.group, lags[i]]));
+        return { ok, report: { status: "ok", consumer_lag: consumerLagByGroup } };
+      },
+    },
   },
-});
+  {
+    ...config,
+    instanceId: config.INSTANCE_ID,
+    replicaGroup: config.USER_REPLICA_GROUP,
+    fetchWaitMs: config.KAFKA_FETCH_WAIT_MS,
+  },
+  logger,
+);
+await chat.start();
+const app = chat.createApp({ tokens: createTokenCodec({ secret: config.JWT_SECRET }) });
 
 const server = Deno.serve({
   hostname: config.HTTP_HOST,
@@ -130,13 +103,9 @@ const server = Deno.serve({
 
 // A peer that never completes the close handshake must not keep the process alive.
 stopOnSignals(logger, async () => {
-  gateway.closeAll();
-  // Leaving the group commits the consumed offsets.
-  await Promise.all(
-    [consumer, replicaConsumer, cacheConsumer].map((c) =>
-      c.stop().catch((error) => logger.warn("consumer stop failed", { error, group: c.groupId }))
-    ),
-  );
+  chat.gateway.closeAll();
+  // Leaving the groups commits the consumed offsets.
+  await chat.stop();
   await withTimeout(server.shutdown(), 5000).catch(() =>
     logger.warn("HTTP server drain timed out")
   );
@@ -145,21 +114,6 @@ stopOnSignals(logger, async () => {
   grpcUsers.close();
   await Promise.allSettled([sql.end({ timeout: 5 }), cassandra.shutdown()]);
 }, { deadlineMs: 10_000 });
-
-/** Unconsumed records per consumer group of this instance. */
-async function lagByGroup(): Promise<Record<string, number | null>> {
-  const groups: [string, readonly string[]][] = [
-    [consumer.groupId, CHAT_MESSAGE_TOPICS],
-    [replicaConsumer.groupId, [USER_EVENTS_TOPIC]],
-    [cacheConsumer.groupId, [USER_EVENTS_TOPIC]],
-  ];
-  const lags = await Promise.all(
-    groups.map(([group, topics]) =>
-      withTimeout(consumerLag(kafkaAdmin, group, topics), 2000).catch(() => null)
-    ),
-  );
-  return Object.fromEntries(groups.map(([group], i) => [group, lags[i]]));
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -66,3 +66,22 @@ export function decodeEvent(
   }
   return ok(parsed.data);
 }
+
+type EventOf<K extends EventType> = Extract<Event, { event_type: K }>;
+
+/**
+ * A record decoder for the event types one reader handles: others decode to
+ * null (skipped), these through the reader's own `fromEnvelope`.
+ */
+export function decoderFor<K extends EventType, T>(
+  types: readonly K[],
+  fromEnvelope: (event: EventOf<K>) => Result<T, DecodeError>,
+): (value: Uint8Array | string | null | undefined) => Result<T | null, DecodeError> {
+  const wanted = new Set<EventType>(types);
+  const handles = (event: Event): event is EventOf<K> => wanted.has(event.event_type);
+  return (value) => {
+    const decoded = decodeEvent(value);
+    if (!decoded.ok) return decoded;
+    return handles(decoded.value) ? fromEnvelope(decoded.value) : ok(null);
+  };
+}

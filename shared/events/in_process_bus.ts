@@ -12,6 +12,8 @@
  * before anything publishes.
  */
 
+import type { EventSource } from "./consume.ts";
+
 export interface BusRecord {
   readonly topic: string;
   readonly key: string;
@@ -68,4 +70,21 @@ class Subscriber {
   idle(): Promise<void> {
     return this.#tail;
   }
+}
+
+/**
+ * The bus as an `EventSource`. It has no groups: every subscription sees every
+ * record published after it started, which is what one instance's groups see.
+ */
+export function busEventSource(bus: InProcessEventBus): EventSource {
+  return {
+    subscribe(subscription) {
+      const running = bus.subscribe(subscription.topics, subscription.handle);
+      return Promise.resolve({
+        group: subscription.group,
+        topics: subscription.topics,
+        stop: () => running.close(),
+      });
+    },
+  };
 }

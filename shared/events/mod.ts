@@ -3,3 +3,4 @@ export * from "./user_events.ts";
 export * from "./chat_events.ts";
 export * from "./codec.ts";
 export * from "./in_process_bus.ts";
+export * from "./consume.ts";

@@ -1,22 +1,35 @@
 /**
  * Bearer-token authentication for Hono routes: a valid `Authorization: Bearer
  * <jwt>` puts the caller in `c.var.caller`; anything else is a 401 in the error
- * shape (DESIGN §3).
+ * shape (DESIGN §3). A service passes its own user-id parser, so the caller is
+ * branded once, here, in the service's own type.
  */
 import type { MiddlewareHandler } from "hono";
 import type { TokenCodec } from "../jwt.ts";
+import { err, ok, type Result } from "../result.ts";
 import { errorResponse } from "./errors.ts";
 
-export interface Caller {
-  readonly userId: string;
+export interface Caller<Id extends string = string> {
+  readonly userId: Id;
   readonly username: string;
 }
 
-export type AuthVariables = { caller: Caller };
+export type AuthVariables<Id extends string = string> = { caller: Caller<Id> };
+
+/** A token's subject as the service's user id; undefined refuses the token. */
+export type ParseUserId<Id extends string> = (raw: string) => Id | undefined;
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.=]+)$/;
 
-export function bearerAuth(tokens: TokenCodec): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function bearerAuth(tokens: TokenCodec): MiddlewareHandler<{ Variables: AuthVariables }>;
+export function bearerAuth<Id extends string>(
+  tokens: TokenCodec,
+  parseUserId: ParseUserId<Id>,
+): MiddlewareHandler<{ Variables: AuthVariables<Id> }>;
+export function bearerAuth(
+  tokens: TokenCodec,
+  parseUserId: ParseUserId<string> = (raw) => raw,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const header = c.req.header("Authorization");
     if (header === undefined) {
@@ -30,11 +43,24 @@ export function bearerAuth(tokens: TokenCodec): MiddlewareHandler<{ Variables: A
     if (match === null) {
       return unauthorized(c, "invalid_token", "Authorization must use the Bearer scheme");
     }
-    const verified = await tokens.verify(match[1]);
-    if (!verified.ok) return unauthorized(c, "invalid_token", verified.error.message);
-    c.set("caller", { userId: verified.value.userId, username: verified.value.username });
+    const caller = await verifyCaller(tokens, match[1], parseUserId);
+    if (!caller.ok) return unauthorized(c, "invalid_token", caller.error);
+    c.set("caller", caller.value);
     await next();
   };
+}
+
+/** The caller a token names, or why it is refused: the one check for headers and `/ws?token=`. */
+export async function verifyCaller<Id extends string>(
+  tokens: TokenCodec,
+  token: string,
+  parseUserId: ParseUserId<Id>,
+): Promise<Result<Caller<Id>, string>> {
+  const verified = await tokens.verify(token);
+  if (!verified.ok) return err(verified.error.message);
+  const userId = parseUserId(verified.value.userId);
+  if (userId === undefined) return err("Token subject is not a user id");
+  return ok({ userId, username: verified.value.username });
 }
 
 function unauthorized(

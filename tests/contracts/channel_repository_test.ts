@@ -4,6 +4,7 @@ import { connectPostgres } from "@chat-ts/shared/postgres";
 import { err, ok } from "@chat-ts/shared/result";
 import {
   type Channel,
+  type ChannelDescription,
   type ChannelName,
   type DirectChannel,
   directPair,
@@ -26,7 +27,7 @@ function publicChannel(name = uniqueName("c-"), createdBy = newUserId()): Public
     id: crypto.randomUUID() as ChannelId,
     type: "public",
     name: name as ChannelName,
-    description: "a place to talk",
+    description: "a place to talk" as ChannelDescription,
     createdBy,
     createdAt: now(),
   };

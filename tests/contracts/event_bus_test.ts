@@ -5,12 +5,16 @@
  */
 import assert from "node:assert/strict";
 import {
-  type ChatEvent,
+  busEventSource,
+  CHAT_MESSAGE_TOPICS,
+  consume,
   encodeEvent,
+  type EventSource,
   InProcessEventBus,
+  USER_EVENTS_TOPIC,
   type UserEvent,
 } from "@chat-ts/shared/events";
-import { createKafka } from "@chat-ts/shared/kafka";
+import { createKafka, kafkaEventSource } from "@chat-ts/shared/kafka";
 import type { ChannelEventPublisher } from "../../services/chat-service/src/domain/channel/ports.ts";
 import type { ChannelId, UserId } from "../../services/chat-service/src/domain/ids.ts";
 import {
@@ -19,15 +23,14 @@ import {
 } from "../../services/chat-service/src/domain/message/models.ts";
 import type { MessageEventPublisher } from "../../services/chat-service/src/domain/message/ports.ts";
 import type { UserChange } from "../../services/chat-service/src/domain/user/models.ts";
-import { timeUuidGenerator } from "../../services/chat-service/src/outbound/cassandra/message_store.ts";
-import { ChatEventConsumer } from "../../services/chat-service/src/outbound/kafka/chat_event_consumer.ts";
-import { KafkaChatEventPublisher } from "../../services/chat-service/src/outbound/kafka/chat_event_publisher.ts";
-import { UserEventConsumer } from "../../services/chat-service/src/outbound/kafka/user_event_consumer.ts";
 import {
-  InProcessChatEventPublisher,
-  subscribeChatEvents,
-  subscribeUserChanges,
-} from "../../services/chat-service/src/outbound/memory/event_bus.ts";
+  type ChatEventReceived,
+  decodeChatEvent,
+} from "../../services/chat-service/src/outbound/envelopes/chat_envelope.ts";
+import { decodeUserChange } from "../../services/chat-service/src/outbound/envelopes/user_envelope.ts";
+import { KafkaChatEventPublisher } from "../../services/chat-service/src/outbound/kafka/chat_event_publisher.ts";
+import { InProcessChatEventPublisher } from "../../services/chat-service/src/outbound/memory/chat_event_publisher.ts";
+import { TimeUuidGenerator } from "../../services/chat-service/src/outbound/time_uuid/time_uuid_generator.ts";
 import {
   KafkaUserEventPublisher,
   type UserEventPublisher,
@@ -41,12 +44,40 @@ interface Events {
   readonly chat: MessageEventPublisher & ChannelEventPublisher;
   readonly users: UserEventPublisher;
   /** What this instance's fan-out and replica subscriptions received. */
-  readonly chatEvents: ChatEvent[];
+  readonly chatEvents: ChatEventReceived[];
   readonly userChanges: UserChange[];
 }
 
+const timeUuidGenerator = new TimeUuidGenerator();
+const channelOf = (e: ChatEventReceived) =>
+  e.type === "message_sent" ? e.message.channelId : e.channelId;
 const chatReceived = (events: Events, channelId: string) =>
-  events.chatEvents.filter((e) => e.channel_id === channelId);
+  events.chatEvents.filter((e) => channelOf(e) === channelId);
+
+/** This instance's fan-out and replica readers, as chat-service's assembly declares them. */
+function subscribe(source: EventSource, events: Events, group: string) {
+  return Promise.all([
+    source.subscribe({
+      group: `${group}-chat`,
+      topics: CHAT_MESSAGE_TOPICS,
+      fromBeginning: false,
+      handle: consume(decodeChatEvent, (e) => void events.chatEvents.push(e), {
+        logger: silent,
+        onFailure: "skip",
+      }),
+      fetch: { minBytes: 16 * 1024, maxWaitMs: 20, partitionsConsumedConcurrently: 4 },
+    }),
+    source.subscribe({
+      group: `${group}-users`,
+      topics: [USER_EVENTS_TOPIC],
+      fromBeginning: false,
+      handle: consume(decodeUserChange, (c) => void events.userChanges.push(c), {
+        logger: silent,
+        onFailure: "retry",
+      }),
+    }),
+  ]);
+}
 const userReceived = (events: Events, userId: string) =>
   events.userChanges.filter((c) => c.userId === userId);
 
@@ -94,7 +125,7 @@ async function untilLive(events: Events): Promise<void> {
 contract<Events>("event bus", [
   {
     name: "in-process",
-    open() {
+    async open() {
       const bus = new InProcessEventBus();
       const events: Events = {
         chat: new InProcessChatEventPublisher(bus),
@@ -102,14 +133,11 @@ contract<Events>("event bus", [
         chatEvents: [],
         userChanges: [],
       };
-      const subscriptions = [
-        subscribeChatEvents(bus, (e) => void events.chatEvents.push(e), silent),
-        subscribeUserChanges(bus, (c) => void events.userChanges.push(c), silent),
-      ];
-      return Promise.resolve({
+      const readers = await subscribe(busEventSource(bus), events, "in-process");
+      return {
         subject: events,
-        close: async () => void await Promise.all(subscriptions.map((s) => s.close())),
-      });
+        close: async () => void await Promise.all(readers.map((r) => r.stop())),
+      };
     },
   },
   {
@@ -124,26 +152,12 @@ contract<Events>("event bus", [
       const users = new KafkaUserEventPublisher(kafka);
       const events: Events = { chat, users, chatEvents: [], userChanges: [] };
       const group = `contract-test-${crypto.randomUUID()}`;
-      const fanOut = new ChatEventConsumer(
-        kafka,
-        `${group}-chat`,
-        (e) => void events.chatEvents.push(e),
-        silent,
-        20,
-      );
-      const replica = new UserEventConsumer(
-        kafka,
-        `${group}-users`,
-        false,
-        (c) => void events.userChanges.push(c),
-        silent,
-      );
-      await Promise.all([fanOut.start(), replica.start()]);
+      const readers = await subscribe(kafkaEventSource(kafka, silent), events, group);
       await untilLive(events);
       return {
         subject: events,
         async close() {
-          await Promise.all([fanOut.stop(), replica.stop(), chat.close(), users.close()]);
+          await Promise.all([...readers.map((r) => r.stop()), chat.close(), users.close()]);
         },
       };
     },
@@ -170,13 +184,13 @@ contract<Events>("event bus", [
       return got.length >= 20 ? got : undefined;
     });
     assert.deepEqual(
-      received.map((e) => e.event_type === "message_sent" ? e.message_id : "?"),
+      received.map((e) => e.type === "message_sent" ? e.message.id : "?"),
       sent,
     );
     const first = received[0];
-    assert.ok(first.event_type === "message_sent");
-    assert.equal(first.content, "message 0");
-    assert.equal(first.user_id, userId);
+    assert.ok(first.type === "message_sent");
+    assert.equal(first.message.content, "message 0");
+    assert.equal(first.message.userId, userId);
   },
   "a burst of large messages all arrive, in publish order": async (events) => {
     // 300 messages of the longest content published at once: over 1 MiB together, more than the
@@ -203,7 +217,7 @@ contract<Events>("event bus", [
       return got.length >= messages.length ? got : undefined;
     });
     assert.deepEqual(
-      received.map((e) => e.event_type === "message_sent" ? e.message_id : "?"),
+      received.map((e) => e.type === "message_sent" ? e.message.id : "?"),
       messages.map((m) => m.id),
     );
   },
@@ -234,9 +248,9 @@ contract<Events>("event bus", [
       const got = chatReceived(events, channelId);
       return got.length >= 2 ? got : undefined;
     });
-    assert.deepEqual(received.map((e) => e.event_type), ["channel_created", "message_deleted"]);
-    assert.ok(received[1].event_type === "message_deleted");
-    assert.equal(received[1].message_id, messageId);
+    assert.deepEqual(received.map((e) => e.type), ["channel_created", "message_deleted"]);
+    assert.ok(received[1].type === "message_deleted");
+    assert.equal(received[1].messageId, messageId);
   },
   "user events become replica changes, in order per user": async (events) => {
     const userId = crypto.randomUUID();

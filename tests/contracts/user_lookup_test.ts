@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { connectPostgres } from "@chat-ts/shared/postgres";
 import type { UserId } from "../../services/chat-service/src/domain/ids.ts";
 import { GrpcUserDirectory } from "../../services/chat-service/src/outbound/grpc/user_directory.ts";
-import type { RemoteUsers } from "../../services/chat-service/src/outbound/user_lookup/user_lookup_chain.ts";
+import type { RemoteUsers } from "../../services/chat-service/src/domain/user/ports.ts";
 import { assembleUserService } from "../../services/user-service/src/assembly.ts";
 import type { UserService } from "../../services/user-service/src/domain/user/service.ts";
 import { startUserGrpcServer } from "../../services/user-service/src/inbound/grpc/user_server.ts";

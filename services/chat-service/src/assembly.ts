@@ -1,15 +1,24 @@
 /**
  * chat-service assembled from its ports: the domain services, the user
- * lookup chain and its cache, the WebSocket gateway and the HTTP app. The
- * real deployment (main.ts) and the embedded mode (embedded/main.ts) call
- * this with different adapters, so both run the same service.
+ * lookup chain and its cache, the WebSocket gateway, the event readers, the
+ * readiness report and the HTTP app. The real deployment (main.ts) and the
+ * embedded mode (embedded_ports.ts) call this with different adapters, so
+ * both run the same service.
  */
+import {
+  CHAT_MESSAGE_TOPICS,
+  consume,
+  type EventSource,
+  type RunningSubscription,
+  USER_EVENTS_TOPIC,
+} from "@chat-ts/shared/events";
+import type { Readiness } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
-import type { Readiness } from "@chat-ts/shared/http";
 import type { ChatCoreConfig } from "./config.ts";
 import type { ChannelEventPublisher, ChannelRepository } from "./domain/channel/ports.ts";
 import { ChannelService } from "./domain/channel/service.ts";
+import type { ChannelId } from "./domain/ids.ts";
 import type {
   MessageEventPublisher,
   MessageIdGenerator,
@@ -17,13 +26,21 @@ import type {
 } from "./domain/message/ports.ts";
 import { MessageService } from "./domain/message/service.ts";
 import type { UserChange } from "./domain/user/models.ts";
-import type { UserReplica } from "./domain/user/ports.ts";
+import type { RemoteUsers, UserReplica } from "./domain/user/ports.ts";
 import { UserReplicaService } from "./domain/user/service.ts";
 import { createChatApp } from "./inbound/http/app.ts";
 import { WebSocketGateway } from "./inbound/websocket/gateway.ts";
-import { CachedChannelRepository } from "./outbound/memory/cached_channel_repository.ts";
-import { CachedUserDirectory } from "./outbound/memory/cached_user_directory.ts";
-import { type RemoteUsers, UserLookupChain } from "./outbound/user_lookup/user_lookup_chain.ts";
+import { CachedChannelRepository } from "./outbound/cache/cached_channel_repository.ts";
+import { CachedUserDirectory } from "./outbound/cache/cached_user_directory.ts";
+import { UserLookupChain } from "./outbound/cache/user_lookup_chain.ts";
+import { decodeChatEvent } from "./outbound/envelopes/chat_envelope.ts";
+import { decodeUserChange } from "./outbound/envelopes/user_envelope.ts";
+
+/** One dependency's state for `/health/ready`: reported as is; not ok makes the service unready. */
+export interface DependencyCheck {
+  readonly ok: boolean;
+  readonly report: unknown;
+}
 
 export interface ChatPorts {
   readonly channels: ChannelRepository;
@@ -33,9 +50,28 @@ export interface ChatPorts {
   readonly replica: UserReplica;
   /** Where a replica miss is answered: user-service over gRPC, or in process. */
   readonly remoteUsers: RemoteUsers;
+  /** Where events are read: Kafka consumer groups, or the in-process bus. */
+  readonly eventSource: EventSource;
+  /** By name (`postgres`, `kafka`, …); given the running readers, for their lag. */
+  readonly dependencies: Readonly<
+    Record<string, (readers: readonly RunningSubscription[]) => Promise<DependencyCheck>>
+  >;
 }
 
-export function assembleChatService(ports: ChatPorts, config: ChatCoreConfig, logger: Logger) {
+export interface ChatInstance {
+  /** Names this instance's own consumer groups. */
+  readonly instanceId: string;
+  /** The group that maintains the replica: one per deployment. */
+  readonly replicaGroup: string;
+  /** Longest a fan-out fetch waits for more records (Kafka only). */
+  readonly fetchWaitMs: number;
+}
+
+export function assembleChatService(
+  ports: ChatPorts,
+  config: ChatCoreConfig & ChatInstance,
+  logger: Logger,
+) {
   // cache → replica → user-service (retries, breaker) → degraded
   const lookupChain = new UserLookupChain({
     replica: ports.replica,
@@ -51,20 +87,22 @@ export function assembleChatService(ports: ChatPorts, config: ChatCoreConfig, lo
     notFoundTtlMs: 5000,
   });
   const clock = { now: () => new Date() };
+  const newEventId = () => crypto.randomUUID();
   const channelRepository = new CachedChannelRepository(ports.channels);
   const channels = new ChannelService({
     channels: channelRepository,
     users,
     events: ports.events,
     clock,
-    ids: { newId: () => crypto.randomUUID() },
+    // Generated here, so a UUID by construction.
+    ids: { newChannelId: () => crypto.randomUUID() as ChannelId, newEventId },
   });
   const messages = new MessageService({
     channels,
     messages: ports.messages,
     events: ports.events,
     users,
-    ids: { ...ports.messageIds, newEventId: () => crypto.randomUUID() },
+    ids: { next: (at) => ports.messageIds.next(at), newEventId },
     clock,
     logger,
   });
@@ -89,25 +127,104 @@ export function assembleChatService(ports: ChatPorts, config: ChatCoreConfig, lo
     logger,
   });
 
+  /** Keeps this instance's caches current; every instance sees every change. */
+  const refreshCaches = (change: UserChange): void => {
+    if (change.type === "upserted") {
+      users.learn(change.userId, { status: "found", username: change.username });
+    } else {
+      users.learn(change.userId, { status: "not_found" });
+      channelRepository.forgetCreatedBy(change.userId);
+    }
+  };
+
+  let readers: RunningSubscription[] = [];
+
+  /** Starts reading events; resolves once every reader has joined. */
+  const start = async (): Promise<void> => {
+    const source = ports.eventSource;
+    readers = await Promise.all([
+      // Fan-out: every instance reads every shard in a group of its own, from now on.
+      source.subscribe({
+        group: `chat-service-fanout-${config.instanceId}`,
+        topics: CHAT_MESSAGE_TOPICS,
+        fromBeginning: false,
+        handle: consume(decodeChatEvent, (event) => gateway.deliver(event), {
+          logger,
+          onFailure: "skip",
+        }),
+        fetch: {
+          minBytes: 16 * 1024,
+          maxWaitMs: config.fetchWaitMs,
+          partitionsConsumedConcurrently: 4,
+        },
+      }),
+      // One group per deployment applies each user event once to the shared replica; a failure
+      // is retried rather than skipping a user change…
+      source.subscribe({
+        group: config.replicaGroup,
+        topics: [USER_EVENTS_TOPIC],
+        fromBeginning: true,
+        handle: consume(decodeUserChange, (change) => replicaService.apply(change), {
+          logger,
+          onFailure: "retry",
+        }),
+      }),
+      // …and one group per instance keeps this instance's caches current.
+      source.subscribe({
+        group: `chat-service-user-cache-${config.instanceId}`,
+        topics: [USER_EVENTS_TOPIC],
+        fromBeginning: false,
+        handle: consume(decodeUserChange, refreshCaches, { logger, onFailure: "retry" }),
+      }),
+    ]);
+  };
+
+  /** Commits what the readers handled and stops them. */
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      readers.map((r) =>
+        r.stop().catch((error) =>
+          logger.warn("event reader stop failed", { error, group: r.group })
+        )
+      ),
+    );
+  };
+
+  const readiness = async (): Promise<Readiness> => {
+    const names = Object.keys(ports.dependencies);
+    const checks = await Promise.all(
+      names.map((name) =>
+        ports.dependencies[name](readers).catch((): DependencyCheck => ({
+          ok: false,
+          report: "unavailable",
+        }))
+      ),
+    );
+    return {
+      ready: checks.every((c) => c.ok),
+      checks: {
+        ...Object.fromEntries(names.map((name, i) => [name, checks[i].report])),
+        websocket: { connections: gateway.connectionCount, channels: gateway.hub.channelCount },
+        user_lookup: {
+          breaker: lookupChain.breakerState,
+          cached: users.size,
+          ...(ports.remoteUsers.calls === undefined ? {} : { grpc_calls: ports.remoteUsers.calls }),
+        },
+      },
+    };
+  };
+
   return {
     channels,
     messages,
     gateway,
     users,
     lookupChain,
-    /** Applies a user change to the replica, once per deployment. */
-    applyToReplica: (change: UserChange) => replicaService.apply(change),
-    /** Keeps this instance's caches current; every instance sees every change. */
-    refreshCaches(change: UserChange): void {
-      if (change.type === "upserted") {
-        users.learn(change.userId, { status: "found", username: change.username });
-      } else {
-        users.learn(change.userId, { status: "not_found" });
-        channelRepository.forgetCreatedBy(change.userId);
-      }
-    },
-    createApp: (deps: { tokens: TokenCodec; readiness: () => Promise<Readiness> }) =>
-      createChatApp({ channels, messages, gateway, logger, ...deps }),
+    start,
+    stop,
+    readiness,
+    createApp: (deps: { tokens: TokenCodec }) =>
+      createChatApp({ channels, messages, gateway, logger, readiness, ...deps }),
   };
 }
 

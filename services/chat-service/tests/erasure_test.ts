@@ -7,20 +7,22 @@ import assert from "node:assert/strict";
 import { connectCassandra } from "@chat-ts/shared/cassandra";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { connectPostgres } from "@chat-ts/shared/postgres";
-import type { UserId } from "../src/domain/ids.ts";
+import { unwrap } from "@chat-ts/shared/result";
+import type { ChannelId, UserId } from "../src/domain/ids.ts";
+import { ChannelName } from "../src/domain/channel/models.ts";
+import { MessageContent } from "../src/domain/message/models.ts";
 import { ChannelService } from "../src/domain/channel/service.ts";
 import { MessageService } from "../src/domain/message/service.ts";
 import { UserReplicaService } from "../src/domain/user/service.ts";
-import {
-  CassandraMessageStore,
-  timeUuidGenerator,
-} from "../src/outbound/cassandra/message_store.ts";
+import { CassandraMessageStore } from "../src/outbound/cassandra/message_store.ts";
+import { TimeUuidGenerator } from "../src/outbound/time_uuid/time_uuid_generator.ts";
 import { PostgresChannelRepository } from "../src/outbound/postgres/channel_repository.ts";
 import { PostgresUserReplica } from "../src/outbound/postgres/user_replica.ts";
 import { testCassandraContactPoints, testDatabaseUrl } from "../../../tests/support/env.ts";
 
 const chatDatabase = testDatabaseUrl("chat");
 const contactPoints = testCassandraContactPoints();
+const timeUuids = new TimeUuidGenerator();
 const slug = () => crypto.randomUUID().slice(0, 8);
 
 Deno.test({
@@ -43,14 +45,17 @@ Deno.test({
         users,
         events: { publishChannelCreated: () => Promise.resolve() },
         clock,
-        ids: { newId: () => crypto.randomUUID() },
+        ids: {
+          newChannelId: () => crypto.randomUUID() as ChannelId,
+          newEventId: () => crypto.randomUUID(),
+        },
       });
       const messages = new MessageService({
         channels,
         messages: store,
         events: { publish: () => Promise.resolve() },
         users,
-        ids: { ...timeUuidGenerator, newEventId: () => crypto.randomUUID() },
+        ids: { next: (at: Date) => timeUuids.next(at), newEventId: () => crypto.randomUUID() },
         clock,
         logger: silentLogger,
       });
@@ -64,16 +69,32 @@ Deno.test({
 
       const doomed = crypto.randomUUID() as UserId;
       const other = crypto.randomUUID() as UserId;
-      const owned = await channels.create(doomed, { type: "public", name: `owned-${slug()}` });
+      const owned = await channels.create(doomed, {
+        type: "public",
+        name: unwrap(ChannelName.parse(`owned-${slug()}`)),
+        description: null,
+      });
       const direct = await channels.create(other, { type: "direct", participantId: doomed });
-      const shared = await channels.create(other, { type: "private", name: `shared-${slug()}` });
+      const shared = await channels.create(other, {
+        type: "private",
+        name: unwrap(ChannelName.parse(`shared-${slug()}`)),
+        description: null,
+      });
       assert.ok(owned.ok && direct.ok && shared.ok);
       const sharedId = shared.value.channel.id;
       assert.ok((await channels.addMember(other, sharedId, doomed)).ok);
-      assert.ok((await messages.send(doomed, sharedId, { content: "mine" })).ok);
-      assert.ok((await messages.send(other, sharedId, { content: "theirs" })).ok);
       assert.ok(
-        (await messages.send(doomed, owned.value.channel.id, { content: "in my channel" })).ok,
+        (await messages.send(doomed, sharedId, { content: unwrap(MessageContent.parse("mine")) }))
+          .ok,
+      );
+      assert.ok(
+        (await messages.send(other, sharedId, { content: unwrap(MessageContent.parse("theirs")) }))
+          .ok,
+      );
+      assert.ok(
+        (await messages.send(doomed, owned.value.channel.id, {
+          content: unwrap(MessageContent.parse("in my channel")),
+        })).ok,
       );
 
       const deleted = {

@@ -11,7 +11,7 @@ import { registerUser, startUserServiceProcess } from "../../../tests/support/st
 import type { UserId } from "../src/domain/ids.ts";
 import { GrpcUserDirectory } from "../src/outbound/grpc/user_directory.ts";
 import { PostgresUserReplica } from "../src/outbound/postgres/user_replica.ts";
-import { UserLookupChain } from "../src/outbound/user_lookup/user_lookup_chain.ts";
+import { UserLookupChain } from "../src/outbound/cache/user_lookup_chain.ts";
 import { testDatabaseUrl } from "../../../tests/support/env.ts";
 
 const chatDatabase = testDatabaseUrl("chat");

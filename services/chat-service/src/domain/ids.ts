@@ -1,25 +1,19 @@
 /** Identifiers shared by the chat aggregates. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
+import { invalid, type ValidationError } from "./validation.ts";
 
 export type UserId = string & { readonly __brand: "UserId" };
 export type ChannelId = string & { readonly __brand: "ChannelId" };
 /** A time-based UUID (v1, Cassandra timeuuid): ids sort by time. */
 export type MessageId = string & { readonly __brand: "MessageId" };
 
-export interface InvalidId {
-  readonly type: "validation";
-  readonly field: string;
-  readonly message: string;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIME_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
+/** Ids are compared as text, so they are kept lower-case. */
 function uuidParser<T extends string>(field: string, pattern = UUID, rule = "must be a UUID") {
-  return (raw: string): Result<T, InvalidId> =>
-    pattern.test(raw)
-      ? ok(raw.toLowerCase() as T)
-      : err({ type: "validation", field, message: `${field}: ${rule}` });
+  return (raw: string, as = field): Result<T, ValidationError> =>
+    pattern.test(raw) ? ok(raw.toLowerCase() as T) : err(invalid(as, rule));
 }
 
 export const UserId = { parse: uuidParser<UserId>("user_id") };

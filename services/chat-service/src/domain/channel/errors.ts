@@ -1,8 +1,8 @@
 /** What channel commands refuse, each with a user-facing message. */
-import type { InvalidId } from "../ids.ts";
+import type { ValidationError } from "../validation.ts";
 
 export type ChannelError =
-  | InvalidId
+  | ValidationError
   | { readonly type: "name_taken"; readonly message: string }
   /** Missing, or not visible to the caller: the two are indistinguishable on purpose. */
   | { readonly type: "channel_not_found"; readonly message: string }

@@ -1,6 +1,7 @@
 /** Channels: public, private and direct, and who may see them. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
-import type { ChannelId, InvalidId, UserId } from "../ids.ts";
+import type { ChannelId, UserId } from "../ids.ts";
+import { invalid, type ValidationError } from "../validation.ts";
 
 export type ChannelName = string & { readonly __brand: "ChannelName" };
 
@@ -9,10 +10,23 @@ export const CHANNEL_NAME_RULE = "must be 3–50 characters: letters, digits or 
 export const DESCRIPTION_MAX_LENGTH = 500;
 
 export const ChannelName = {
-  parse(raw: string): Result<ChannelName, InvalidId> {
+  parse(raw: string): Result<ChannelName, ValidationError> {
     return CHANNEL_NAME_PATTERN.test(raw)
       ? ok(raw as ChannelName)
-      : err({ type: "validation", field: "name", message: `name: ${CHANNEL_NAME_RULE}` });
+      : err(invalid("name", CHANNEL_NAME_RULE));
+  },
+};
+
+/** Trimmed; a blank description is none. */
+export type ChannelDescription = string & { readonly __brand: "ChannelDescription" };
+
+export const ChannelDescription = {
+  parse(raw: string): Result<ChannelDescription | null, ValidationError> {
+    const description = raw.trim();
+    if (description === "") return ok(null);
+    return description.length <= DESCRIPTION_MAX_LENGTH
+      ? ok(description as ChannelDescription)
+      : err(invalid("description", `must be at most ${DESCRIPTION_MAX_LENGTH} characters`));
   },
 };
 
@@ -25,13 +39,13 @@ interface ChannelBase {
 export interface PublicChannel extends ChannelBase {
   readonly type: "public";
   readonly name: ChannelName;
-  readonly description: string | null;
+  readonly description: ChannelDescription | null;
 }
 
 export interface PrivateChannel extends ChannelBase {
   readonly type: "private";
   readonly name: ChannelName;
-  readonly description: string | null;
+  readonly description: ChannelDescription | null;
   readonly members: readonly UserId[];
 }
 

@@ -1,21 +1,26 @@
 /** Channel commands: create, read, list, and manage members, under the access rule of DESIGN §3. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
-import { ChannelId, UserId } from "../ids.ts";
+import type { ChannelId, UserId } from "../ids.ts";
+import { invalid } from "../validation.ts";
 import type { UserDirectory } from "../user/ports.ts";
 import { type ChannelError, channelNotFound, nameTaken } from "./errors.ts";
 import {
   canAccess,
   type Channel,
-  ChannelName,
-  DESCRIPTION_MAX_LENGTH,
+  type ChannelDescription,
+  type ChannelName,
   type DirectChannel,
   directPair,
 } from "./models.ts";
 import type { ChannelEventPublisher, ChannelRepository } from "./ports.ts";
 
 export type CreateChannel =
-  | { readonly type: "public" | "private"; readonly name: string; readonly description?: string }
-  | { readonly type: "direct"; readonly participantId: string };
+  | {
+    readonly type: "public" | "private";
+    readonly name: ChannelName;
+    readonly description: ChannelDescription | null;
+  }
+  | { readonly type: "direct"; readonly participantId: UserId };
 
 export interface ListChannels {
   readonly memberOnly: boolean;
@@ -28,7 +33,7 @@ export interface ChannelServiceDeps {
   readonly users: UserDirectory;
   readonly events: ChannelEventPublisher;
   readonly clock: { now(): Date };
-  readonly ids: { newId(): string };
+  readonly ids: { newChannelId(): ChannelId; newEventId(): string };
 }
 
 const unavailable: ChannelError = {
@@ -40,55 +45,33 @@ export class ChannelService {
   constructor(private readonly deps: ChannelServiceDeps) {}
 
   async create(
-    rawCallerId: string,
+    caller: UserId,
     command: CreateChannel,
   ): Promise<Result<{ channel: Channel; created: boolean }, ChannelError>> {
-    const caller = UserId.parse(rawCallerId);
-    if (!caller.ok) return caller;
     const base = {
-      id: this.deps.ids.newId() as ChannelId,
-      createdBy: caller.value,
+      id: this.deps.ids.newChannelId(),
+      createdBy: caller,
       createdAt: this.deps.clock.now(),
     };
     let result: { channel: Channel; created: boolean };
     switch (command.type) {
       case "public":
       case "private": {
-        const name = ChannelName.parse(command.name);
-        if (!name.ok) return name;
-        const description = command.description?.trim() || null;
-        if (description !== null && description.length > DESCRIPTION_MAX_LENGTH) {
-          return err({
-            type: "validation",
-            field: "description",
-            message: `description: must be at most ${DESCRIPTION_MAX_LENGTH} characters`,
-          });
-        }
+        const { name, description } = command;
         const channel: Channel = command.type === "public"
-          ? { ...base, type: "public", name: name.value, description }
-          : { ...base, type: "private", name: name.value, description, members: [caller.value] };
+          ? { ...base, type: "public", name, description }
+          : { ...base, type: "private", name, description, members: [caller] };
         const created = await this.deps.channels.createNamed(channel);
         if (!created.ok) return err(nameTaken);
         result = { channel: created.value, created: true };
         break;
       }
       case "direct": {
-        const other = UserId.parse(command.participantId);
-        if (!other.ok) {
-          return err({
-            ...other.error,
-            field: "participant_id",
-            message: "participant_id: must be a UUID",
-          });
+        const other = command.participantId;
+        if (other === caller) {
+          return err(invalid("participant_id", "a direct channel needs another user"));
         }
-        if (other.value === caller.value) {
-          return err({
-            type: "validation",
-            field: "participant_id",
-            message: "participant_id: a direct channel needs another user",
-          });
-        }
-        const lookup = await this.deps.users.lookup(other.value);
+        const lookup = await this.deps.users.lookup(other);
         if (lookup.status === "unavailable") return err(unavailable);
         if (lookup.status === "not_found") {
           return err({
@@ -100,7 +83,7 @@ export class ChannelService {
         const channel: DirectChannel = {
           ...base,
           type: "direct",
-          members: directPair(caller.value, other.value),
+          members: directPair(caller, other),
         };
         result = await this.deps.channels.createDirect(channel);
         break;
@@ -113,7 +96,7 @@ export class ChannelService {
     if (result.created) {
       await this.deps.events.publishChannelCreated({
         type: "channel_created",
-        eventId: this.deps.ids.newId(),
+        eventId: this.deps.ids.newEventId(),
         channel: result.channel,
       });
     }
@@ -121,36 +104,25 @@ export class ChannelService {
   }
 
   /** The channel when the caller may see it; a 404-shaped error otherwise. */
-  async accessible(
-    rawCallerId: string,
-    rawChannelId: string,
-  ): Promise<Result<Channel, ChannelError>> {
-    const caller = UserId.parse(rawCallerId);
-    if (!caller.ok) return caller;
-    const id = ChannelId.parse(rawChannelId);
-    if (!id.ok) return id;
-    const channel = await this.deps.channels.findById(id.value);
-    if (channel === undefined || !canAccess(channel, caller.value)) return err(channelNotFound);
+  async accessible(caller: UserId, id: ChannelId): Promise<Result<Channel, ChannelError>> {
+    const channel = await this.deps.channels.findById(id);
+    if (channel === undefined || !canAccess(channel, caller)) return err(channelNotFound);
     return ok(channel);
   }
 
-  async list(rawCallerId: string, query: ListChannels): Promise<Result<Channel[], ChannelError>> {
-    const caller = UserId.parse(rawCallerId);
-    if (!caller.ok) return caller;
+  list(caller: UserId, query: ListChannels): Promise<Channel[]> {
     const page = { limit: query.limit, after: query.after };
-    return ok(
-      query.memberOnly
-        ? await this.deps.channels.listForMember(caller.value, page)
-        : await this.deps.channels.listPublic(page),
-    );
+    return query.memberOnly
+      ? this.deps.channels.listForMember(caller, page)
+      : this.deps.channels.listPublic(page);
   }
 
   async addMember(
-    rawCallerId: string,
-    rawChannelId: string,
-    rawUserId: string,
+    caller: UserId,
+    channelId: ChannelId,
+    userId: UserId,
   ): Promise<Result<Channel, ChannelError>> {
-    const channel = await this.accessible(rawCallerId, rawChannelId);
+    const channel = await this.accessible(caller, channelId);
     if (!channel.ok) return channel;
     if (channel.value.type !== "private") {
       return err({
@@ -159,26 +131,22 @@ export class ChannelService {
         message: "Members can only be added to private channels",
       });
     }
-    const user = UserId.parse(rawUserId);
-    if (!user.ok) return user;
-    const lookup = await this.deps.users.lookup(user.value);
+    const lookup = await this.deps.users.lookup(userId);
     if (lookup.status === "unavailable") return err(unavailable);
     if (lookup.status === "not_found") {
       return err({ type: "user_not_found", field: "user_id", message: "user_id: no such user" });
     }
-    await this.deps.channels.addMember(channel.value.id, user.value);
-    return await this.accessible(rawCallerId, rawChannelId);
+    await this.deps.channels.addMember(channel.value.id, userId);
+    return await this.accessible(caller, channelId);
   }
 
   async removeMember(
-    rawCallerId: string,
-    rawChannelId: string,
-    rawUserId: string,
+    caller: UserId,
+    channelId: ChannelId,
+    userId: UserId,
   ): Promise<Result<void, ChannelError>> {
-    const channel = await this.accessible(rawCallerId, rawChannelId);
+    const channel = await this.accessible(caller, channelId);
     if (!channel.ok) return channel;
-    const user = UserId.parse(rawUserId);
-    if (!user.ok) return user;
     if (channel.value.type !== "private") {
       return err({
         type: "unsupported",
@@ -186,14 +154,13 @@ export class ChannelService {
         message: "Only private channels have members to remove",
       });
     }
-    const isSelf = user.value === rawCallerId.toLowerCase();
-    if (!isSelf && channel.value.createdBy !== rawCallerId.toLowerCase()) {
+    if (userId !== caller && channel.value.createdBy !== caller) {
       return err({
         type: "not_allowed",
         message: "Only the channel's creator can remove other members",
       });
     }
-    if (!(await this.deps.channels.removeMember(channel.value.id, user.value))) {
+    if (!(await this.deps.channels.removeMember(channel.value.id, userId))) {
       return err({
         type: "member_not_found",
         message: "That user is not a member of this channel",

@@ -1,8 +1,10 @@
 /** Channel rules with in-process adapters: fast, no infrastructure. */
 import assert from "node:assert/strict";
-import type { UserId } from "../ids.ts";
+import { unwrap } from "@chat-ts/shared/result";
+import type { ChannelId, UserId } from "../ids.ts";
 import { MemoryChannelRepository } from "../../outbound/memory/channel_repository.ts";
 import type { ChannelCreated } from "./events.ts";
+import { ChannelName } from "./models.ts";
 import { ChannelService } from "./service.ts";
 import type { UserLookup } from "../user/ports.ts";
 
@@ -10,6 +12,8 @@ const alice = "00000000-0000-4000-8000-00000000000a" as UserId;
 const bob = "00000000-0000-4000-8000-00000000000b" as UserId;
 const carol = "00000000-0000-4000-8000-00000000000c" as UserId;
 const ghost = "00000000-0000-4000-8000-0000000000ff" as UserId;
+
+const name = (raw: string) => unwrap(ChannelName.parse(raw));
 
 function setup(
   directory: (id: UserId) => UserLookup = (id) =>
@@ -21,17 +25,26 @@ function setup(
     users: { lookup: (id) => Promise.resolve(directory(id)) },
     events: { publishChannelCreated: (e) => Promise.resolve(void events.push(e)) },
     clock: { now: () => new Date("2026-01-01T00:00:00Z") },
-    ids: { newId: () => crypto.randomUUID() },
+    ids: {
+      newChannelId: () => crypto.randomUUID() as ChannelId,
+      newEventId: () => crypto.randomUUID(),
+    },
   });
   return { channels, events };
 }
 
 Deno.test("channels: names are unique ignoring case across public and private; events only for new channels", async () => {
   const { channels, events } = setup();
-  assert.ok((await channels.create(alice, { type: "public", name: "General" })).ok);
-  const clash = await channels.create(bob, { type: "private", name: "general" });
+  assert.ok(
+    (await channels.create(alice, { type: "public", name: name("General"), description: null })).ok,
+  );
+  const clash = await channels.create(bob, {
+    type: "private",
+    name: name("general"),
+    description: null,
+  });
   assert.ok(!clash.ok && clash.error.type === "name_taken");
-  const bad = await channels.create(bob, { type: "public", name: "no spaces" });
+  const bad = ChannelName.parse("no spaces");
   assert.ok(!bad.ok && bad.error.type === "validation" && bad.error.field === "name");
   assert.equal(events.length, 1);
 });
@@ -59,7 +72,11 @@ Deno.test("channels: with the user directory down, direct channels answer unavai
 
 Deno.test("channels: private channels are visible to members only; members add, the creator removes, members leave", async () => {
   const { channels } = setup();
-  const created = await channels.create(alice, { type: "private", name: "team" });
+  const created = await channels.create(alice, {
+    type: "private",
+    name: name("team"),
+    description: null,
+  });
   assert.ok(created.ok);
   const id = created.value.channel.id;
   assert.ok(!(await channels.accessible(bob, id)).ok);
@@ -78,24 +95,20 @@ Deno.test("channels: private channels are visible to members only; members add, 
 
 Deno.test("channels: the caller's list holds private and direct channels by name, paged with after", async () => {
   const { channels } = setup();
-  for (const name of ["b-team", "a-team", "c-team"]) {
-    await channels.create(alice, { type: "private", name });
+  for (const raw of ["b-team", "a-team", "c-team"]) {
+    await channels.create(alice, { type: "private", name: name(raw), description: null });
   }
-  await channels.create(alice, { type: "public", name: "lobby" });
+  await channels.create(alice, { type: "public", name: name("lobby"), description: null });
   await channels.create(alice, { type: "direct", participantId: bob });
   const mine = await channels.list(alice, { memberOnly: true, limit: 10 });
-  assert.ok(mine.ok);
-  assert.deepEqual(mine.value.map((c) => c.type === "direct" ? "direct" : c.name), [
+  assert.deepEqual(mine.map((c) => c.type === "direct" ? "direct" : c.name), [
     "a-team",
     "b-team",
     "c-team",
     "direct",
   ]);
   const page = await channels.list(alice, { memberOnly: true, limit: 1, after: "a-team" });
-  assert.ok(
-    page.ok && page.value.length === 1 && page.value[0].type === "private" &&
-      page.value[0].name === "b-team",
-  );
+  assert.ok(page.length === 1 && page[0].type === "private" && page[0].name === "b-team");
   const open = await channels.list(bob, { memberOnly: false, limit: 10 });
-  assert.ok(open.ok && open.value.length === 1);
+  assert.ok(open.length === 1);
 });

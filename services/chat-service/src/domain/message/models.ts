@@ -1,6 +1,7 @@
 /** Messages: what was said, by whom, in which channel, when. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
-import type { ChannelId, InvalidId, MessageId, UserId } from "../ids.ts";
+import type { ChannelId, MessageId, UserId } from "../ids.ts";
+import { invalid, type ValidationError } from "../validation.ts";
 
 export type MessageContent = string & { readonly __brand: "MessageContent" };
 export type ClientId = string & { readonly __brand: "ClientId" };
@@ -10,22 +11,20 @@ export const CONTENT_RULE = `must be 1–${CONTENT_MAX_LENGTH} characters after 
 export const CLIENT_ID_MAX_LENGTH = 100;
 
 export const MessageContent = {
-  parse(raw: string): Result<MessageContent, InvalidId> {
+  parse(raw: string): Result<MessageContent, ValidationError> {
     const content = raw.trim();
     const length = [...content].length;
     return length >= 1 && length <= CONTENT_MAX_LENGTH
       ? ok(content as MessageContent)
-      : err({ type: "validation", field: "content", message: `content: ${CONTENT_RULE}` });
+      : err(invalid("content", CONTENT_RULE));
   },
 };
 
 export const ClientId = {
-  parse(raw: string): Result<ClientId, InvalidId> {
-    return raw.length >= 1 && raw.length <= CLIENT_ID_MAX_LENGTH ? ok(raw as ClientId) : err({
-      type: "validation",
-      field: "client_id",
-      message: `client_id: must be 1–${CLIENT_ID_MAX_LENGTH} characters`,
-    });
+  parse(raw: string): Result<ClientId, ValidationError> {
+    return raw.length >= 1 && raw.length <= CLIENT_ID_MAX_LENGTH
+      ? ok(raw as ClientId)
+      : err(invalid("client_id", `must be 1–${CLIENT_ID_MAX_LENGTH} characters`));
   },
 };
 

@@ -2,21 +2,15 @@
 import type { Logger } from "@chat-ts/shared/logger";
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelService } from "../channel/service.ts";
-import { MessageId, type UserId } from "../ids.ts";
+import type { ChannelId, MessageId, UserId } from "../ids.ts";
 import type { UserDirectory } from "../user/ports.ts";
 import { type MessageError, messageNotFound, notAuthor } from "./errors.ts";
-import {
-  ClientId,
-  type HistoryCursor,
-  type Message,
-  MessageContent,
-  type MessageView,
-} from "./models.ts";
+import type { ClientId, HistoryCursor, Message, MessageContent, MessageView } from "./models.ts";
 import type { MessageEventPublisher, MessageIdGenerator, MessageStore } from "./ports.ts";
 
 export interface SendMessage {
-  readonly content: string;
-  readonly clientId?: string;
+  readonly content: MessageContent;
+  readonly clientId?: ClientId;
 }
 
 export interface ReadHistory {
@@ -39,25 +33,20 @@ export class MessageService {
   constructor(private readonly deps: MessageServiceDeps) {}
 
   async send(
-    callerId: string,
-    channelId: string,
+    caller: UserId,
+    channelId: ChannelId,
     command: SendMessage,
   ): Promise<Result<MessageView, MessageError>> {
-    const channel = await this.deps.channels.accessible(callerId, channelId);
+    const channel = await this.deps.channels.accessible(caller, channelId);
     if (!channel.ok) return channel;
-    const content = MessageContent.parse(command.content);
-    if (!content.ok) return content;
-    const clientId = command.clientId === undefined ? undefined : ClientId.parse(command.clientId);
-    if (clientId !== undefined && !clientId.ok) return clientId;
-
     const now = this.deps.clock.now();
     const { message, created } = await this.deps.messages.save({
       id: this.deps.ids.next(now),
       channelId: channel.value.id,
-      userId: callerId.toLowerCase() as UserId,
-      content: content.value,
+      userId: caller,
+      content: command.content,
       timestamp: now,
-      ...(clientId === undefined ? {} : { clientId: clientId.value }),
+      ...(command.clientId === undefined ? {} : { clientId: command.clientId }),
     });
     if (created) {
       // Stored first, so a Kafka outage loses no message: it stays in history
@@ -79,11 +68,11 @@ export class MessageService {
   }
 
   async history(
-    callerId: string,
-    channelId: string,
+    caller: UserId,
+    channelId: ChannelId,
     query: ReadHistory,
   ): Promise<Result<MessageView[], MessageError>> {
-    const channel = await this.deps.channels.accessible(callerId, channelId);
+    const channel = await this.deps.channels.accessible(caller, channelId);
     if (!channel.ok) return channel;
     const messages = await this.deps.messages.history({
       channelId: channel.value.id,
@@ -96,17 +85,15 @@ export class MessageService {
   }
 
   async delete(
-    callerId: string,
-    channelId: string,
-    rawMessageId: string,
+    caller: UserId,
+    channelId: ChannelId,
+    messageId: MessageId,
   ): Promise<Result<void, MessageError>> {
-    const channel = await this.deps.channels.accessible(callerId, channelId);
+    const channel = await this.deps.channels.accessible(caller, channelId);
     if (!channel.ok) return channel;
-    const id = MessageId.parse(rawMessageId);
-    if (!id.ok) return err(messageNotFound);
-    const message = await this.deps.messages.find(channel.value.id, id.value);
+    const message = await this.deps.messages.find(channel.value.id, messageId);
     if (message === undefined) return err(messageNotFound);
-    if (message.userId !== callerId.toLowerCase()) return err(notAuthor);
+    if (message.userId !== caller) return err(notAuthor);
     await this.deps.messages.delete(message);
     try {
       await this.deps.events.publish({

@@ -1,10 +1,13 @@
 /** Message rules with in-process adapters: fast, no infrastructure. */
 import assert from "node:assert/strict";
 import { silentLogger } from "@chat-ts/shared/logger";
-import type { MessageId, UserId } from "../ids.ts";
+import { unwrap } from "@chat-ts/shared/result";
+import type { ChannelId, MessageId, UserId } from "../ids.ts";
+import { ChannelName } from "../channel/models.ts";
+import { ClientId, MessageContent } from "./models.ts";
 import { MemoryChannelRepository } from "../../outbound/memory/channel_repository.ts";
 import { MemoryMessageStore } from "../../outbound/memory/message_store.ts";
-import { timeUuidGenerator } from "../../outbound/cassandra/message_store.ts";
+import { TimeUuidGenerator } from "../../outbound/time_uuid/time_uuid_generator.ts";
 import { ChannelService } from "../channel/service.ts";
 import type { UserLookup } from "../user/ports.ts";
 import type { MessageEvent } from "./events.ts";
@@ -12,6 +15,10 @@ import { MessageService } from "./service.ts";
 
 const alice = "00000000-0000-4000-8000-00000000000a" as UserId;
 const bob = "00000000-0000-4000-8000-00000000000b" as UserId;
+
+const timeUuids = new TimeUuidGenerator();
+const content = (raw: string) => unwrap(MessageContent.parse(raw));
+const clientId = (raw: string) => unwrap(ClientId.parse(raw));
 
 async function setup(options: { lookup?: UserLookup; publishFails?: boolean } = {}) {
   let now = new Date("2026-01-01T00:00:00.000Z");
@@ -25,7 +32,10 @@ async function setup(options: { lookup?: UserLookup; publishFails?: boolean } = 
     users,
     events: { publishChannelCreated: () => Promise.resolve() },
     clock,
-    ids: { newId: () => crypto.randomUUID() },
+    ids: {
+      newChannelId: () => crypto.randomUUID() as ChannelId,
+      newEventId: () => crypto.randomUUID(),
+    },
   });
   const published: MessageEvent[] = [];
   const messages = new MessageService({
@@ -38,12 +48,20 @@ async function setup(options: { lookup?: UserLookup; publishFails?: boolean } = 
           : Promise.resolve(void published.push(e)),
     },
     users,
-    ids: { ...timeUuidGenerator, newEventId: () => crypto.randomUUID() },
+    ids: { next: (at: Date) => timeUuids.next(at), newEventId: () => crypto.randomUUID() },
     clock,
     logger: silentLogger,
   });
-  const open = await channels.create(alice, { type: "public", name: "lobby" });
-  const closed = await channels.create(alice, { type: "private", name: "inner" });
+  const open = await channels.create(alice, {
+    type: "public",
+    name: unwrap(ChannelName.parse("lobby")),
+    description: null,
+  });
+  const closed = await channels.create(alice, {
+    type: "private",
+    name: unwrap(ChannelName.parse("inner")),
+    description: null,
+  });
   assert.ok(open.ok && closed.ok);
   return {
     messages,
@@ -56,15 +74,15 @@ async function setup(options: { lookup?: UserLookup; publishFails?: boolean } = 
 
 Deno.test("messages: content is trimmed and checked; ids are time-based with the message's millisecond time", async () => {
   const { messages, lobby, published } = await setup();
-  const sent = await messages.send(alice, lobby, { content: "  hi  " });
+  const sent = await messages.send(alice, lobby, { content: content("  hi  ") });
   assert.ok(sent.ok);
   assert.equal(sent.value.content, "hi");
   assert.equal(sent.value.username, "alice");
   assert.match(sent.value.id, /^[0-9a-f]{8}-[0-9a-f]{4}-1/);
   assert.equal(sent.value.timestamp.toISOString(), "2026-01-01T00:00:00.000Z");
   assert.equal(published.length, 1);
-  for (const content of ["", " \n ", "x".repeat(4001)]) {
-    const refused = await messages.send(alice, lobby, { content });
+  for (const raw of ["", " \n ", "x".repeat(4001)]) {
+    const refused = MessageContent.parse(raw);
     assert.ok(
       !refused.ok && refused.error.type === "validation" && refused.error.field === "content",
     );
@@ -73,9 +91,15 @@ Deno.test("messages: content is trimmed and checked; ids are time-based with the
 
 Deno.test("messages: a retried client_id returns the original and is published once", async () => {
   const { messages, lobby, published, tick } = await setup();
-  const first = await messages.send(alice, lobby, { content: "once", clientId: "k1" });
+  const first = await messages.send(alice, lobby, {
+    content: content("once"),
+    clientId: clientId("k1"),
+  });
   tick(5);
-  const retry = await messages.send(alice, lobby, { content: "once", clientId: "k1" });
+  const retry = await messages.send(alice, lobby, {
+    content: content("once"),
+    clientId: clientId("k1"),
+  });
   assert.ok(first.ok && retry.ok);
   assert.deepEqual(retry.value, first.value);
   assert.equal(published.length, 1);
@@ -85,7 +109,7 @@ Deno.test("messages: a retried client_id returns the original and is published o
 
 Deno.test("messages: a channel the sender may not see is not found; nothing is stored", async () => {
   const { messages, inner, published } = await setup();
-  const refused = await messages.send(bob, inner, { content: "hello?" });
+  const refused = await messages.send(bob, inner, { content: content("hello?") });
   assert.ok(!refused.ok && refused.error.type === "channel_not_found");
   const history = await messages.history(bob, inner, { limit: 10 });
   assert.ok(!history.ok);
@@ -96,7 +120,7 @@ Deno.test("messages: history pages newest first by id and time, both directions"
   const { messages, lobby, tick } = await setup();
   const ids: MessageId[] = [];
   for (let i = 0; i < 7; i++) {
-    const sent = await messages.send(alice, lobby, { content: `m${i}` });
+    const sent = await messages.send(alice, lobby, { content: content(`m${i}`) });
     assert.ok(sent.ok);
     ids.push(sent.value.id);
     tick(10);
@@ -135,7 +159,7 @@ Deno.test("messages: history pages newest first by id and time, both directions"
 
 Deno.test("messages: only the author deletes; the deletion is published", async () => {
   const { messages, lobby, published } = await setup();
-  const sent = await messages.send(alice, lobby, { content: "mine" });
+  const sent = await messages.send(alice, lobby, { content: content("mine") });
   assert.ok(sent.ok);
   const theft = await messages.delete(bob, lobby, sent.value.id);
   assert.ok(!theft.ok && theft.error.type === "not_author");
@@ -150,7 +174,7 @@ Deno.test("messages: degraded mode keeps sending: no username, and a failed broa
     lookup: { status: "unavailable" },
     publishFails: true,
   });
-  const sent = await messages.send(alice, lobby, { content: "still here" });
+  const sent = await messages.send(alice, lobby, { content: content("still here") });
   assert.ok(sent.ok);
   assert.equal(sent.value.username, null);
   const history = await messages.history(bob, lobby, { limit: 1 });

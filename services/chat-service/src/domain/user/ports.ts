@@ -12,6 +12,13 @@ export interface UserDirectory {
   lookup(userId: UserId): Promise<UserLookup>;
 }
 
+/** user-service itself (gRPC GetUser, or a direct call in the embedded mode): it always knows. */
+export interface RemoteUsers {
+  fetch(userId: UserId): Promise<Exclude<UserLookup, { status: "unavailable" }>>;
+  /** Calls made so far, when they cost a network round trip (for `/health/ready`). */
+  readonly calls?: number;
+}
+
 /** chat's own copy of users; lookups that miss fall through to user-service. */
 export interface UserReplica {
   /** `undefined` when the replica has no row (ask user-service). */

@@ -1,34 +1,64 @@
-/** Request and response shapes of the chat API; they validate requests and generate /openapi.json. */
+/**
+ * Request and response shapes of the chat API; they validate requests and
+ * generate /openapi.json. Request fields come out as the domain's branded
+ * values, through the domain's own smart constructors (one rule, one text).
+ */
 import { z } from "@hono/zod-openapi";
+import type { Result } from "@chat-ts/shared/result";
+import { type Channel, ChannelDescription, ChannelName } from "../../domain/channel/models.ts";
+import { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
 import {
-  type Channel,
-  CHANNEL_NAME_PATTERN,
-  CHANNEL_NAME_RULE,
-  DESCRIPTION_MAX_LENGTH,
-} from "../../domain/channel/models.ts";
-import type { HistoryCursor, MessageView } from "../../domain/message/models.ts";
+  ClientId,
+  type HistoryCursor,
+  MessageContent,
+  type MessageView,
+} from "../../domain/message/models.ts";
+import type { ValidationError } from "../../domain/validation.ts";
 import { toWireMessage } from "../message_wire.ts";
-import type { MessageId } from "../../domain/ids.ts";
+
+/** A string field parsed by a domain smart constructor; its rule is the issue's message. */
+function domain<T>(parse: (raw: string) => Result<T, ValidationError>) {
+  return z.string().transform((raw, ctx): T => {
+    const parsed = parse(raw);
+    if (parsed.ok) return parsed.value;
+    ctx.issues.push({ code: "custom", message: parsed.error.rule, input: raw });
+    return z.NEVER;
+  });
+}
+
+const channelId = domain(ChannelId.parse);
+const userId = domain(UserId.parse);
 
 export const CreateChannelBody = z.discriminatedUnion("channel_type", [
   z.object({
     channel_type: z.enum(["public", "private"]),
-    name: z.string().regex(CHANNEL_NAME_PATTERN, CHANNEL_NAME_RULE),
-    description: z.string().max(DESCRIPTION_MAX_LENGTH).optional(),
+    name: domain(ChannelName.parse),
+    description: domain(ChannelDescription.parse).optional(),
   }),
-  z.object({ channel_type: z.literal("direct"), participant_id: z.uuid("must be a UUID") }),
+  z.object({ channel_type: z.literal("direct"), participant_id: userId }),
 ], { error: "channel_type: must be one of public, private, direct" }).openapi("CreateChannel");
 
-export const ChannelIdParam = z.object({
-  id: z.uuid("must be a UUID").openapi({ param: { name: "id", in: "path" } }),
-});
+const pathParam = <T extends z.ZodType>(schema: T, name: string) =>
+  schema.openapi({ param: { name, in: "path" } });
+
+export const ChannelIdParam = z.object({ id: pathParam(channelId, "id") });
 export const MemberParams = z.object({
-  id: z.uuid("must be a UUID").openapi({ param: { name: "id", in: "path" } }),
-  user_id: z.uuid("must be a UUID").openapi({ param: { name: "user_id", in: "path" } }),
+  id: pathParam(channelId, "id"),
+  user_id: pathParam(userId, "user_id"),
 });
 export const MessageParams = z.object({
-  id: z.uuid("must be a UUID").openapi({ param: { name: "id", in: "path" } }),
-  message_id: z.uuid("must be a UUID").openapi({ param: { name: "message_id", in: "path" } }),
+  id: pathParam(channelId, "id"),
+  /**
+   * Any UUID is a well-formed id; one that is not time-based names no message
+   * (404, as for a missing one), so it comes out as null.
+   */
+  message_id: pathParam(
+    z.uuid("must be a UUID").transform((raw) => {
+      const id = MessageId.parse(raw);
+      return id.ok ? id.value : null;
+    }),
+    "message_id",
+  ),
 });
 
 export const ListChannelsQuery = z.object({
@@ -37,11 +67,18 @@ export const ListChannelsQuery = z.object({
   after: z.string().max(100).optional(),
 });
 
-const TIME_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-const cursor = z.string().refine(
-  (s) => TIME_UUID.test(s) || z.iso.datetime({ offset: true }).safeParse(s).success,
-  "must be an RFC 3339 time or a message id",
-);
+const Rfc3339 = z.iso.datetime({ offset: true });
+const cursor = z.string().transform((raw, ctx): HistoryCursor => {
+  const id = MessageId.parse(raw);
+  if (id.ok) return { kind: "message", id: id.value };
+  if (Rfc3339.safeParse(raw).success) return { kind: "time", at: new Date(raw) };
+  ctx.issues.push({
+    code: "custom",
+    message: "must be an RFC 3339 time or a message id",
+    input: raw,
+  });
+  return z.NEVER;
+});
 
 export const HistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -52,18 +89,11 @@ export const HistoryQuery = z.object({
   path: ["after"],
 });
 
-export function toCursor(raw: string | undefined): HistoryCursor | undefined {
-  if (raw === undefined) return undefined;
-  return TIME_UUID.test(raw)
-    ? { kind: "message", id: raw.toLowerCase() as MessageId }
-    : { kind: "time", at: new Date(raw) };
-}
-
-export const AddMemberBody = z.object({ user_id: z.uuid("must be a UUID") }).openapi("AddMember");
+export const AddMemberBody = z.object({ user_id: userId }).openapi("AddMember");
 
 export const SendMessageBody = z.object({
-  content: z.string(),
-  client_id: z.string().min(1).max(100).optional(),
+  content: domain(MessageContent.parse),
+  client_id: domain(ClientId.parse).optional(),
 }).openapi("SendMessage");
 
 export const ChannelJson = z.object({

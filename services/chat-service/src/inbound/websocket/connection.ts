@@ -2,16 +2,19 @@
  * One client's WebSocket: many channel subscriptions, the frames of DESIGN §4,
  * and the protections: frame size (1009), flood (1008), a bounded send queue
  * (a client too far behind is closed with 1013 instead of growing memory).
+ * The seam between replay and live delivery is `ReplaySeam`.
  */
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Caller } from "@chat-ts/shared/http";
+import type { ServerFrame } from "@chat-ts/shared/websocket";
 import type { ChannelService } from "../../domain/channel/service.ts";
+import type { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
 import type { MessageService } from "../../domain/message/service.ts";
-import type { MessageError } from "../../domain/message/errors.ts";
-import { MessageId } from "../../domain/ids.ts";
-import { type ClientFrame, errorFrame, newMessageFrame, parseClientFrame } from "./frames.ts";
+import { errorFrameFor } from "./error_frames.ts";
+import { type ClientCommand, frames, parseClientFrame } from "./frames.ts";
 import type { Hub, OutgoingFrame, Subscriber } from "./hub.ts";
 import { TokenBucket } from "./rate_limit.ts";
+import { ReplaySeam } from "./replay_seam.ts";
 
 export interface ConnectionLimits {
   readonly maxFrameBytes: number;
@@ -44,21 +47,10 @@ export interface ConnectionDeps {
   readonly onClose: (connection: Connection) => void;
 }
 
-type Subscription =
-  | { state: "replaying"; buffered: { channelId: string; frame: OutgoingFrame }[] }
-  /**
-   * `replayed` drops live copies of replayed messages: a message stored before the replay
-   * read history may reach this instance through Kafka only after the replay ended.
-   */
-  | { state: "live"; replayed?: ReadonlySet<string>; replayedUntil?: number };
-
-/** How long live copies of replayed messages are watched for after a replay. */
-const SEAM_WINDOW_MS = 60_000;
-
 const encoder = new TextEncoder();
 
 export class Connection implements Subscriber {
-  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #subscriptions = new Map<ChannelId, ReplaySeam>();
   readonly #bucket: TokenBucket;
   #closed = false;
   /** When the socket's send queue first went over the limit; undefined when it is not. */
@@ -66,7 +58,7 @@ export class Connection implements Subscriber {
 
   constructor(
     private readonly socket: WebSocket,
-    readonly caller: Caller,
+    readonly caller: Caller<UserId>,
     private readonly deps: ConnectionDeps,
   ) {
     this.#bucket = new TokenBucket(deps.limits.framesPerSecond, deps.limits.frameBurst);
@@ -75,19 +67,9 @@ export class Connection implements Subscriber {
     socket.onerror = () => this.#cleanUp();
   }
 
-  deliver(channelId: string, frame: OutgoingFrame): void {
-    const subscription = this.#subscriptions.get(channelId);
-    if (subscription === undefined) return;
-    if (subscription.state === "replaying") {
-      subscription.buffered.push({ channelId, frame });
-      return;
-    }
-    if (subscription.replayed !== undefined && frame.kind === "new_message") {
-      if ((subscription.replayedUntil ?? 0) < performance.now()) {
-        this.#subscriptions.set(channelId, { state: "live" });
-      } else if (subscription.replayed.has(frame.messageId)) return;
-    }
-    this.#send(frame.text);
+  deliver(channelId: ChannelId, frame: OutgoingFrame): void {
+    const out = this.#subscriptions.get(channelId)?.accept(frame, performance.now());
+    if (out !== undefined) this.#sendText(out.text);
   }
 
   close(code: number, reason: string): void {
@@ -98,7 +80,11 @@ export class Connection implements Subscriber {
     this.#cleanUp();
   }
 
-  #send(text: string): void {
+  #send(frame: ServerFrame): void {
+    this.#sendText(JSON.stringify(frame));
+  }
+
+  #sendText(text: string): void {
     if (this.#closed || this.socket.readyState !== WebSocket.OPEN) return;
     const queued = this.socket.bufferedAmount;
     const { maxBufferedBytes, slowClientGraceMs } = this.deps.limits;
@@ -136,7 +122,7 @@ export class Connection implements Subscriber {
       return;
     }
     if (typeof data !== "string") {
-      this.#send(errorFrame("malformed_frame", "Frames must be JSON text"));
+      this.#send(frames.error("malformed_frame", "Frames must be JSON text"));
       return;
     }
     const parsed = parseClientFrame(data);
@@ -144,72 +130,61 @@ export class Connection implements Subscriber {
       this.#send(parsed.error);
       return;
     }
-    this.#handle(parsed.frame).catch((error) => {
-      this.deps.logger.error("websocket frame failed", { error, frame_type: parsed.frame.type });
-      this.#send(errorFrame("internal", "Something went wrong on our side", parsed.frame.ref));
+    const command = parsed.value;
+    this.#handle(command).catch((error) => {
+      this.deps.logger.error("websocket frame failed", { error, frame_type: command.type });
+      this.#send(frames.error("internal", "Something went wrong on our side", command.ref));
     });
   }
 
-  async #handle(frame: ClientFrame): Promise<void> {
-    switch (frame.type) {
+  async #handle(command: ClientCommand): Promise<void> {
+    switch (command.type) {
       case "ping":
-        this.#send(JSON.stringify({ type: "pong" }));
+        this.#send(frames.pong());
         return;
       case "subscribe":
-        await this.#subscribe(frame.channel_id, frame.after, frame.ref);
+        await this.#subscribe(command.channelId, command.after, command.ref);
         return;
-      case "unsubscribe": {
-        const id = frame.channel_id.toLowerCase();
-        this.#subscriptions.delete(id);
-        this.deps.hub.unsubscribe(id, this);
-        this.#send(JSON.stringify({ type: "unsubscribed", channel_id: frame.channel_id }));
+      case "unsubscribe":
+        this.#subscriptions.delete(command.channelId);
+        this.deps.hub.unsubscribe(command.channelId, this);
+        this.#send(frames.unsubscribed(command.channelId));
         return;
-      }
       case "send_message": {
-        const sent = await this.deps.messages.send(this.caller.userId, frame.channel_id, {
-          content: frame.content,
-          clientId: frame.client_id,
+        const sent = await this.deps.messages.send(this.caller.userId, command.channelId, {
+          content: command.content,
+          clientId: command.clientId,
         });
-        if (!sent.ok) this.#send(errorFrameFor(sent.error, frame.ref));
+        if (!sent.ok) this.#send(errorFrameFor(sent.error, command.ref));
         return;
       }
       default: {
-        const unknown: never = frame;
+        const unknown: never = command;
         return unknown;
       }
     }
   }
 
-  async #subscribe(rawChannelId: string, after: string | undefined, ref: string | undefined) {
-    const channel = await this.deps.channels.accessible(this.caller.userId, rawChannelId);
+  async #subscribe(id: ChannelId, after: MessageId | undefined, ref: string | undefined) {
+    const channel = await this.deps.channels.accessible(this.caller.userId, id);
     if (!channel.ok) {
       this.#send(errorFrameFor(channel.error, ref));
       return;
     }
-    const cursor = after === undefined ? undefined : MessageId.parse(after);
-    if (cursor !== undefined && !cursor.ok) {
-      this.#send(errorFrame("invalid_frame", "after: must be a message id", ref));
-      return;
-    }
     const channelId = channel.value.id;
-    if (cursor === undefined) {
-      this.#subscriptions.set(channelId, { state: "live" });
-      this.deps.hub.subscribe(channelId, this);
-      this.#send(JSON.stringify({ type: "subscribed", channel_id: channelId }));
-      return;
-    }
-    // Live messages that arrive during the replay wait, so none is lost or doubled at the seam.
-    const subscription: Subscription = { state: "replaying", buffered: [] };
-    this.#subscriptions.set(channelId, subscription);
+    const seam = after === undefined ? ReplaySeam.live() : ReplaySeam.replaying();
+    this.#subscriptions.set(channelId, seam);
     this.deps.hub.subscribe(channelId, this);
-    this.#send(JSON.stringify({ type: "subscribed", channel_id: channelId }));
+    this.#send(frames.subscribed(channelId));
+    if (after === undefined) return;
+
     const cap = this.deps.limits.replayCap;
     let missed = await this.deps.messages.history(this.caller.userId, channelId, {
       limit: cap + 1,
-      after: { kind: "message", id: cursor.value },
+      after: { kind: "message", id: after },
     });
     if (missed.ok && missed.value.length > cap) {
-      this.#send(errorFrame(
+      this.#send(frames.error(
         "replay_truncated",
         `More than ${cap} messages were missed; the newest ${cap} follow, older ones are in the channel's history`,
         ref,
@@ -220,19 +195,11 @@ export class Connection implements Subscriber {
     if (missed.ok) {
       for (const message of [...missed.value].reverse()) {
         replayed.add(message.id);
-        this.#send(JSON.stringify(newMessageFrame(message)));
+        this.#send(frames.newMessage(message));
       }
     }
-    if (this.#subscriptions.get(channelId) !== subscription) return; // unsubscribed meanwhile
-    this.#subscriptions.set(channelId, {
-      state: "live",
-      replayed,
-      replayedUntil: performance.now() + SEAM_WINDOW_MS,
-    });
-    for (const { frame } of subscription.buffered) {
-      if (frame.kind === "new_message" && replayed.has(frame.messageId)) continue;
-      this.#send(frame.text);
-    }
+    if (this.#subscriptions.get(channelId) !== seam) return; // unsubscribed meanwhile
+    for (const frame of seam.finishReplay(replayed, performance.now())) this.#sendText(frame.text);
   }
 
   #cleanUp(): void {
@@ -241,30 +208,5 @@ export class Connection implements Subscriber {
     for (const channelId of this.#subscriptions.keys()) this.deps.hub.unsubscribe(channelId, this);
     this.#subscriptions.clear();
     this.deps.onClose(this);
-  }
-}
-
-function errorFrameFor(error: MessageError, ref: string | undefined): string {
-  switch (error.type) {
-    case "channel_not_found":
-    case "message_not_found":
-      return errorFrame("not_found", error.message, ref);
-    case "validation":
-    case "user_not_found":
-    case "unsupported":
-      return errorFrame("validation_failed", error.message, ref);
-    case "name_taken":
-      return errorFrame("conflict", error.message, ref);
-    case "not_allowed":
-    case "not_author":
-      return errorFrame("forbidden", error.message, ref);
-    case "member_not_found":
-      return errorFrame("not_found", error.message, ref);
-    case "dependency_unavailable":
-      return errorFrame("unavailable", error.message, ref);
-    default: {
-      const unknown: never = error;
-      return unknown;
-    }
   }
 }

@@ -1,68 +1,127 @@
-/** The WebSocket protocol of DESIGN §4: client frames parsed with zod, server frames built once. */
-import { z } from "zod";
-import type { MessageView } from "../../domain/message/models.ts";
-import { toWireMessage, type WireMessage } from "../message_wire.ts";
+/**
+ * The WebSocket protocol of DESIGN §4 at chat-service's edge: a client frame
+ * is parsed once (wire shape from `@chat-ts/shared/websocket`, then the
+ * domain's own smart constructors) into a command with branded values; every
+ * server frame is built by a typed constructor here.
+ */
+import { ClientFrame, type ServerFrame, type ServerFrameOf } from "@chat-ts/shared/websocket";
+import { err, ok, type Result } from "@chat-ts/shared/result";
+import { ChannelId, MessageId } from "../../domain/ids.ts";
+import { ClientId, MessageContent, type MessageView } from "../../domain/message/models.ts";
+import { toWireMessage } from "../message_wire.ts";
+import type { OutgoingFrame } from "./hub.ts";
 
-const ref = z.string().max(100).optional();
-const channelId = z.string().min(1);
+type Ref = { readonly ref?: string };
 
-export const ClientFrame = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("subscribe"),
+/** A client frame as the connection acts on it. */
+export type ClientCommand =
+  | { readonly type: "subscribe"; readonly channelId: ChannelId; readonly after?: MessageId } & Ref
+  | { readonly type: "unsubscribe"; readonly channelId: ChannelId } & Ref
+  | {
+    readonly type: "send_message";
+    readonly channelId: ChannelId;
+    readonly content: MessageContent;
+    readonly clientId?: ClientId;
+  } & Ref
+  | { readonly type: "ping" } & Ref;
+
+export type ErrorFrame = ServerFrameOf<"error">;
+
+export const frames = {
+  subscribed: (channelId: ChannelId): ServerFrame => ({
+    type: "subscribed",
     channel_id: channelId,
-    after: z.string().optional(),
-    ref,
   }),
-  z.object({ type: z.literal("unsubscribe"), channel_id: channelId, ref }),
-  z.object({
-    type: z.literal("send_message"),
+  unsubscribed: (channelId: ChannelId): ServerFrame => ({
+    type: "unsubscribed",
     channel_id: channelId,
-    content: z.string(),
-    client_id: z.string().optional(),
-    ref,
   }),
-  z.object({ type: z.literal("ping"), ref }),
-]);
-export type ClientFrame = z.infer<typeof ClientFrame>;
+  pong: (): ServerFrame => ({ type: "pong" }),
+  newMessage: (m: MessageView): ServerFrameOf<"new_message"> => ({
+    type: "new_message",
+    ...toWireMessage(m),
+  }),
+  messageDeleted: (id: MessageId, channelId: ChannelId): ServerFrameOf<"message_deleted"> => ({
+    type: "message_deleted",
+    id,
+    channel_id: channelId,
+  }),
+  error: (code: string, message: string, ref?: string): ErrorFrame => ({
+    type: "error",
+    code,
+    message,
+    ...(ref === undefined ? {} : { ref }),
+  }),
+};
 
-export type ServerFrame =
-  | { type: "subscribed"; channel_id: string }
-  | { type: "unsubscribed"; channel_id: string }
-  | { type: "pong" }
-  | ({ type: "new_message" } & WireMessage)
-  | { type: "message_deleted"; id: string; channel_id: string }
-  | { type: "error"; code: string; message: string; ref?: string };
-
-export function newMessageFrame(m: MessageView): ServerFrame {
-  return { type: "new_message", ...toWireMessage(m) };
+/** A frame for every subscriber of a channel, serialised once for all of them. */
+export function outgoing(
+  frame: ServerFrameOf<"new_message"> | ServerFrameOf<"message_deleted">,
+): OutgoingFrame {
+  return { text: JSON.stringify(frame), kind: frame.type, messageId: frame.id };
 }
 
-export function errorFrame(code: string, message: string, ref?: string): string {
-  return JSON.stringify({ type: "error", code, message, ...(ref === undefined ? {} : { ref }) });
-}
-
-/** Parses one text frame; an error frame's text when it is not a valid client frame. */
-export function parseClientFrame(
-  text: string,
-): { ok: true; frame: ClientFrame } | { ok: false; error: string } {
+/** Parses one text frame into a command, or the error frame that answers it. */
+export function parseClientFrame(text: string): Result<ClientCommand, ErrorFrame> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, error: errorFrame("malformed_frame", "Frame is not valid JSON") };
+    return err(frames.error("malformed_frame", "Frame is not valid JSON"));
   }
   const parsed = ClientFrame.safeParse(json);
-  if (parsed.success) return { ok: true, frame: parsed.data };
-  const ref =
-    typeof json === "object" && json !== null && "ref" in json && typeof json.ref === "string"
-      ? json.ref
-      : undefined;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.map(String).join(".") ?? "";
-  const message = issue === undefined
-    ? "Frame is invalid"
-    : field === ""
-    ? issue.message
-    : `${field}: ${issue.message}`;
-  return { ok: false, error: errorFrame("invalid_frame", message, ref) };
+  if (!parsed.success) {
+    const ref =
+      typeof json === "object" && json !== null && "ref" in json && typeof json.ref === "string"
+        ? json.ref
+        : undefined;
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join(".") ?? "";
+    const message = issue === undefined
+      ? "Frame is invalid"
+      : field === ""
+      ? issue.message
+      : `${field}: ${issue.message}`;
+    return err(frames.error("invalid_frame", message, ref));
+  }
+  return toCommand(parsed.data);
+}
+
+function toCommand(frame: ClientFrame): Result<ClientCommand, ErrorFrame> {
+  const ref = frame.ref === undefined ? {} : { ref: frame.ref };
+  const invalid = (message: string) => err(frames.error("validation_failed", message, frame.ref));
+  if (frame.type === "ping") return ok({ type: "ping", ...ref });
+  const channelId = ChannelId.parse(frame.channel_id);
+  if (!channelId.ok) return invalid(channelId.error.message);
+  switch (frame.type) {
+    case "subscribe": {
+      if (frame.after === undefined) {
+        return ok({ type: "subscribe", channelId: channelId.value, ...ref });
+      }
+      const after = MessageId.parse(frame.after);
+      if (!after.ok) {
+        return err(frames.error("invalid_frame", "after: must be a message id", frame.ref));
+      }
+      return ok({ type: "subscribe", channelId: channelId.value, after: after.value, ...ref });
+    }
+    case "unsubscribe":
+      return ok({ type: "unsubscribe", channelId: channelId.value, ...ref });
+    case "send_message": {
+      const content = MessageContent.parse(frame.content);
+      if (!content.ok) return invalid(content.error.message);
+      const clientId = frame.client_id === undefined ? undefined : ClientId.parse(frame.client_id);
+      if (clientId !== undefined && !clientId.ok) return invalid(clientId.error.message);
+      return ok({
+        type: "send_message",
+        channelId: channelId.value,
+        content: content.value,
+        ...(clientId === undefined ? {} : { clientId: clientId.value }),
+        ...ref,
+      });
+    }
+    default: {
+      const unknown: never = frame;
+      return unknown;
+    }
+  }
 }

@@ -1,17 +1,17 @@
 /**
  * The WebSocket side of one chat-service instance: accepts authenticated
- * sockets, keeps the connection registry, and turns chat events from Kafka
- * into frames for local subscribers (serialised once per event).
+ * sockets, keeps the connection registry, and turns the message events this
+ * instance reads into frames for local subscribers (serialised once per event).
  */
-import type { ChatEvent } from "@chat-ts/shared/events";
 import type { Caller } from "@chat-ts/shared/http";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { ChannelService } from "../../domain/channel/service.ts";
-import type { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
-import type { ClientId, MessageContent } from "../../domain/message/models.ts";
+import type { UserId } from "../../domain/ids.ts";
+import type { ChannelCreatedNotice } from "../../domain/channel/events.ts";
+import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageService } from "../../domain/message/service.ts";
 import { CLOSE_GOING_AWAY, Connection, type ConnectionLimits } from "./connection.ts";
-import { newMessageFrame } from "./frames.ts";
+import { frames, outgoing } from "./frames.ts";
 import { Hub } from "./hub.ts";
 
 export class WebSocketGateway {
@@ -27,7 +27,7 @@ export class WebSocketGateway {
     },
   ) {}
 
-  accept(socket: WebSocket, caller: Caller): void {
+  accept(socket: WebSocket, caller: Caller<UserId>): void {
     const connection = new Connection(socket, caller, {
       hub: this.hub,
       channels: this.deps.channels,
@@ -47,36 +47,21 @@ export class WebSocketGateway {
     return this.#connections.size;
   }
 
-  /** Delivers one chat event from Kafka to this instance's subscribers. */
-  async deliver(event: ChatEvent): Promise<void> {
-    switch (event.event_type) {
+  /** Delivers one chat event to this instance's subscribers of its channel. */
+  async deliver(event: MessageEvent | ChannelCreatedNotice): Promise<void> {
+    switch (event.type) {
       case "message_sent": {
-        if (!this.hub.hasSubscribers(event.channel_id)) return;
-        const view = await this.deps.messages.withUsername({
-          id: event.message_id as MessageId,
-          channelId: event.channel_id as ChannelId,
-          userId: event.user_id as UserId,
-          content: event.content as MessageContent,
-          timestamp: new Date(event.timestamp),
-          ...(event.client_id === undefined ? {} : { clientId: event.client_id as ClientId }),
-        });
-        this.hub.deliver(event.channel_id, {
-          kind: "new_message",
-          messageId: event.message_id,
-          text: JSON.stringify(newMessageFrame(view)),
-        });
+        const { channelId } = event.message;
+        if (!this.hub.hasSubscribers(channelId)) return;
+        const view = await this.deps.messages.withUsername(event.message);
+        this.hub.deliver(channelId, outgoing(frames.newMessage(view)));
         return;
       }
       case "message_deleted":
-        this.hub.deliver(event.channel_id, {
-          kind: "message_deleted",
-          messageId: event.message_id,
-          text: JSON.stringify({
-            type: "message_deleted",
-            id: event.message_id,
-            channel_id: event.channel_id,
-          }),
-        });
+        this.hub.deliver(
+          event.channelId,
+          outgoing(frames.messageDeleted(event.messageId, event.channelId)),
+        );
         return;
       case "channel_created":
         return;

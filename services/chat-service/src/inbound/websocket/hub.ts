@@ -2,8 +2,10 @@
  * This instance's subscribers, by channel. A frame is serialised once by the
  * caller and the same string goes to every subscriber.
  */
+import type { ChannelId } from "../../domain/ids.ts";
+
 export interface Subscriber {
-  deliver(channelId: string, frame: OutgoingFrame): void;
+  deliver(channelId: ChannelId, frame: OutgoingFrame): void;
 }
 
 export interface OutgoingFrame {
@@ -13,9 +15,9 @@ export interface OutgoingFrame {
 }
 
 export class Hub {
-  readonly #byChannel = new Map<string, Set<Subscriber>>();
+  readonly #byChannel = new Map<ChannelId, Set<Subscriber>>();
 
-  subscribe(channelId: string, subscriber: Subscriber): void {
+  subscribe(channelId: ChannelId, subscriber: Subscriber): void {
     let set = this.#byChannel.get(channelId);
     if (set === undefined) {
       set = new Set();
@@ -24,18 +26,18 @@ export class Hub {
     set.add(subscriber);
   }
 
-  unsubscribe(channelId: string, subscriber: Subscriber): void {
+  unsubscribe(channelId: ChannelId, subscriber: Subscriber): void {
     const set = this.#byChannel.get(channelId);
     if (set === undefined) return;
     set.delete(subscriber);
     if (set.size === 0) this.#byChannel.delete(channelId);
   }
 
-  hasSubscribers(channelId: string): boolean {
+  hasSubscribers(channelId: ChannelId): boolean {
     return this.#byChannel.has(channelId);
   }
 
-  deliver(channelId: string, frame: OutgoingFrame): number {
+  deliver(channelId: ChannelId, frame: OutgoingFrame): number {
     const set = this.#byChannel.get(channelId);
     if (set === undefined) return 0;
     for (const subscriber of set) subscriber.deliver(channelId, frame);

@@ -14,7 +14,7 @@ import type {
   Message,
   MessageContent,
 } from "../../domain/message/models.ts";
-import type { HistoryQuery, MessageIdGenerator, MessageStore } from "../../domain/message/ports.ts";
+import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
 
 const { TimeUuid } = cassandra.types;
 type TimeUuidT = cassandra.types.TimeUuid;
@@ -179,11 +179,6 @@ export class CassandraMessageStore implements MessageStore {
     ], { prepare: true, logged: true });
   }
 }
-
-/** Time-based ids whose embedded time is the message's millisecond timestamp. */
-export const timeUuidGenerator: MessageIdGenerator = {
-  next: (at) => TimeUuid.fromDate(at).toString() as MessageId,
-};
 
 function timeOf(id: MessageId): Date {
   return TimeUuid.fromString(id).getDate();

@@ -8,7 +8,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { createLogger } from "@chat-ts/shared/logger";
 import type { UserId } from "../../domain/ids.ts";
-import { CachedUserDirectory } from "../memory/cached_user_directory.ts";
+import { CachedUserDirectory } from "../cache/cached_user_directory.ts";
 import { GrpcUserDirectory } from "./user_directory.ts";
 
 const PROTO = new URL("../../../../../proto/user.proto", import.meta.url).pathname;

@@ -8,7 +8,7 @@ import type { ChannelCreated } from "../../domain/channel/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
-import { toRecord } from "./chat_event_envelope.ts";
+import { toRecord } from "../envelopes/chat_envelope.ts";
 import { ProduceQueue } from "./produce_queue.ts";
 
 interface PendingRecord {

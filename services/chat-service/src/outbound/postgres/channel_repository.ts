@@ -6,7 +6,12 @@
 import type { Sql } from "@chat-ts/shared/postgres";
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../../domain/ids.ts";
-import type { Channel, ChannelName, DirectChannel } from "../../domain/channel/models.ts";
+import type {
+  Channel,
+  ChannelDescription,
+  ChannelName,
+  DirectChannel,
+} from "../../domain/channel/models.ts";
 import type { ChannelPage, ChannelRepository } from "../../domain/channel/ports.ts";
 
 interface ChannelRow {
@@ -145,14 +150,14 @@ function toChannel(row: ChannelRow): Channel {
         ...base,
         type: "public",
         name: row.name as ChannelName,
-        description: row.description,
+        description: row.description as ChannelDescription | null,
       };
     case "private":
       return {
         ...base,
         type: "private",
         name: row.name as ChannelName,
-        description: row.description,
+        description: row.description as ChannelDescription | null,
         members,
       };
     case "direct": {

@@ -18,7 +18,12 @@ import {
   wrap,
 } from "cockatiel";
 import type { UserId } from "../../domain/ids.ts";
-import type { UserDirectory, UserLookup, UserReplica } from "../../domain/user/ports.ts";
+import type {
+  RemoteUsers,
+  UserDirectory,
+  UserLookup,
+  UserReplica,
+} from "../../domain/user/ports.ts";
 
 /** gRPC status codes worth retrying: the call may succeed if made again. */
 const TRANSIENT = new Set([
@@ -31,10 +36,6 @@ const TRANSIENT = new Set([
 export function isTransient(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error &&
     typeof error.code === "number" && TRANSIENT.has(error.code);
-}
-
-export interface RemoteUsers {
-  fetch(userId: UserId): Promise<Exclude<UserLookup, { status: "unavailable" }>>;
 }
 
 export interface UserLookupChainOptions {

@@ -1,0 +1,49 @@
+/** `/api/channels/{id}/members`: who belongs to a private channel. */
+import { createRoute } from "@hono/zod-openapi";
+import { createApiApp, jsonContent as json } from "@chat-ts/shared/http";
+import type { ChannelService } from "../../../domain/channel/service.ts";
+import type { ChatAuth, ChatEnv } from "../env.ts";
+import { chatErrorResponse } from "../errors.ts";
+import { ChannelEnvelope, errors } from "../responses.ts";
+import { AddMemberBody, ChannelIdParam, MemberParams, toChannelJson } from "../schemas.ts";
+
+export function memberRoutes(deps: { channels: ChannelService; auth: ChatAuth }) {
+  const { channels, auth } = deps;
+  return createApiApp<ChatEnv>()
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/api/channels/{id}/members",
+        middleware: [auth] as const,
+        request: {
+          params: ChannelIdParam,
+          body: { required: true, ...json(AddMemberBody, "Who to add") },
+        },
+        responses: { 201: json(ChannelEnvelope, "Added"), ...errors },
+      }),
+      async (c) => {
+        const result = await channels.addMember(
+          c.var.caller.userId,
+          c.req.valid("param").id,
+          c.req.valid("json").user_id,
+        );
+        if (!result.ok) return chatErrorResponse(c, result.error);
+        return c.json({ data: toChannelJson(result.value) }, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "delete",
+        path: "/api/channels/{id}/members/{user_id}",
+        middleware: [auth] as const,
+        request: { params: MemberParams },
+        responses: { 204: { description: "Removed" }, ...errors },
+      }),
+      async (c) => {
+        const { id, user_id } = c.req.valid("param");
+        const result = await channels.removeMember(c.var.caller.userId, id, user_id);
+        if (!result.ok) return chatErrorResponse(c, result.error);
+        return c.body(null, 204);
+      },
+    );
+}

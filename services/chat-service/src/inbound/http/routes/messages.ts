@@ -1,0 +1,79 @@
+/** `/api/channels/{id}/messages`: send, read history, delete. */
+import { createRoute } from "@hono/zod-openapi";
+import { createApiApp, jsonContent as json } from "@chat-ts/shared/http";
+import { messageNotFound } from "../../../domain/message/errors.ts";
+import type { MessageService } from "../../../domain/message/service.ts";
+import type { ChatAuth, ChatEnv } from "../env.ts";
+import { chatErrorResponse } from "../errors.ts";
+import { errors, MessageEnvelope, MessageListEnvelope } from "../responses.ts";
+import {
+  ChannelIdParam,
+  HistoryQuery,
+  MessageParams,
+  SendMessageBody,
+  toMessageJson,
+} from "../schemas.ts";
+
+export function messageRoutes(deps: { messages: MessageService; auth: ChatAuth }) {
+  const { messages, auth } = deps;
+  return createApiApp<ChatEnv>()
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/api/channels/{id}/messages",
+        middleware: [auth] as const,
+        request: {
+          params: ChannelIdParam,
+          body: { required: true, ...json(SendMessageBody, "The message") },
+        },
+        responses: {
+          201: json(MessageEnvelope, "Sent (or the original, for a retried client_id)"),
+          ...errors,
+        },
+      }),
+      async (c) => {
+        const body = c.req.valid("json");
+        const result = await messages.send(c.var.caller.userId, c.req.valid("param").id, {
+          content: body.content,
+          clientId: body.client_id,
+        });
+        if (!result.ok) return chatErrorResponse(c, result.error);
+        return c.json({ data: toMessageJson(result.value) }, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/api/channels/{id}/messages",
+        middleware: [auth] as const,
+        request: { params: ChannelIdParam, query: HistoryQuery },
+        responses: { 200: json(MessageListEnvelope, "Newest first"), ...errors },
+      }),
+      async (c) => {
+        const query = c.req.valid("query");
+        const result = await messages.history(c.var.caller.userId, c.req.valid("param").id, {
+          limit: query.limit,
+          before: query.before,
+          after: query.after,
+        });
+        if (!result.ok) return chatErrorResponse(c, result.error);
+        return c.json({ data: result.value.map(toMessageJson) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "delete",
+        path: "/api/channels/{id}/messages/{message_id}",
+        middleware: [auth] as const,
+        request: { params: MessageParams },
+        responses: { 204: { description: "Deleted" }, ...errors },
+      }),
+      async (c) => {
+        const { id, message_id } = c.req.valid("param");
+        if (message_id === null) return chatErrorResponse(c, messageNotFound);
+        const result = await messages.delete(c.var.caller.userId, id, message_id);
+        if (!result.ok) return chatErrorResponse(c, result.error);
+        return c.body(null, 204);
+      },
+    );
+}

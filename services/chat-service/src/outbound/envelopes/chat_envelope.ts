@@ -1,0 +1,147 @@
+/**
+ * Domain chat events as the `chat.messages.*` records of DESIGN §5, and back:
+ * the one translation between the two, used by the Kafka and the in-process
+ * adapters alike.
+ */
+import {
+  type ChatEvent,
+  chatMessagesTopic,
+  type DecodeError,
+  decoderFor,
+  encodeEvent,
+} from "@chat-ts/shared/events";
+import { err, ok, type Result } from "@chat-ts/shared/result";
+import type { ChannelCreated, ChannelCreatedNotice } from "../../domain/channel/events.ts";
+import { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
+import type { MessageEvent } from "../../domain/message/events.ts";
+import { ClientId, MessageContent } from "../../domain/message/models.ts";
+
+export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
+  switch (event.type) {
+    case "message_sent": {
+      const m = event.message;
+      return {
+        event_type: "message_sent",
+        event_id: event.eventId,
+        message_id: m.id,
+        channel_id: m.channelId,
+        user_id: m.userId,
+        content: m.content,
+        timestamp: m.timestamp.toISOString(),
+        ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
+      };
+    }
+    case "message_deleted":
+      return {
+        event_type: "message_deleted",
+        event_id: event.eventId,
+        message_id: event.messageId,
+        channel_id: event.channelId,
+        deleted_at: event.at.toISOString(),
+      };
+    case "channel_created": {
+      const c = event.channel;
+      return {
+        event_type: "channel_created",
+        event_id: event.eventId,
+        channel_id: c.id,
+        channel_type: c.type,
+        ...(c.type === "direct" ? {} : { name: c.name }),
+        created_by: c.createdBy,
+        created_at: c.createdAt.toISOString(),
+      };
+    }
+    default: {
+      const unknown: never = event;
+      throw new Error(`unhandled chat event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** What an instance hears on `chat.messages.*`. */
+export type ChatEventReceived = MessageEvent | ChannelCreatedNotice;
+
+/** The domain event an envelope announces, through the domain's own smart constructors. */
+export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, DecodeError> {
+  const invalid = (message: string): Result<never, DecodeError> =>
+    err({ kind: "invalid_event", eventType: event.event_type, message });
+  switch (event.event_type) {
+    case "message_sent": {
+      const id = MessageId.parse(event.message_id);
+      if (!id.ok) return invalid(id.error.message);
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      const userId = UserId.parse(event.user_id);
+      if (!userId.ok) return invalid(userId.error.message);
+      const content = MessageContent.parse(event.content);
+      if (!content.ok) return invalid(content.error.message);
+      const clientId = event.client_id === undefined ? undefined : ClientId.parse(event.client_id);
+      if (clientId !== undefined && !clientId.ok) return invalid(clientId.error.message);
+      return ok({
+        type: "message_sent",
+        eventId: event.event_id,
+        message: {
+          id: id.value,
+          channelId: channelId.value,
+          userId: userId.value,
+          content: content.value,
+          timestamp: new Date(event.timestamp),
+          ...(clientId === undefined ? {} : { clientId: clientId.value }),
+        },
+      });
+    }
+    case "message_deleted": {
+      const messageId = MessageId.parse(event.message_id);
+      if (!messageId.ok) return invalid(messageId.error.message);
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      return ok({
+        type: "message_deleted",
+        eventId: event.event_id,
+        messageId: messageId.value,
+        channelId: channelId.value,
+        at: new Date(event.deleted_at),
+      });
+    }
+    case "channel_created": {
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      const createdBy = UserId.parse(event.created_by);
+      if (!createdBy.ok) return invalid(createdBy.error.message);
+      return ok({
+        type: "channel_created",
+        eventId: event.event_id,
+        channelId: channelId.value,
+        channelType: event.channel_type,
+        createdBy: createdBy.value,
+        at: new Date(event.created_at),
+      });
+    }
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+/** A `chat.messages.*` record value as its domain event (see `fromEnvelope`). */
+export const decodeChatEvent = decoderFor(
+  ["message_sent", "message_deleted", "channel_created"],
+  fromEnvelope,
+);
+
+/** The record an event becomes: its channel's shard topic, keyed by channel id (DESIGN §5). */
+export function toRecord(
+  event: MessageEvent | ChannelCreated,
+): { topic: string; key: string; value: string } {
+  const channelId = event.type === "message_sent"
+    ? event.message.channelId
+    : event.type === "message_deleted"
+    ? event.channelId
+    : event.channel.id;
+  return {
+    topic: chatMessagesTopic(channelId),
+    key: channelId,
+    value: encodeEvent(toEnvelope(event)),
+  };
+}

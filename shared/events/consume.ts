@@ -1,0 +1,102 @@
+/**
+ * The one way chat-ts reads events, from Kafka or the in-process bus:
+ * `consume(decode, handle)` turns a record into a domain value once, at the
+ * edge, and hands it on. An undecodable record is logged once and skipped; a
+ * type this reader does not handle (decoded as null, or unknown to the codec:
+ * a newer producer) is skipped quietly.
+ */
+import type { Logger } from "../logger.ts";
+import type { Result } from "../result.ts";
+import type { DecodeError } from "./codec.ts";
+
+export type RecordValue = Uint8Array | string | null | undefined;
+
+/** One record as both transports hand it over. */
+export interface EventRecord {
+  readonly topic: string;
+  readonly value: RecordValue;
+  /** Kafka only: where the record is, for the log. */
+  readonly partition?: number;
+  readonly offset?: string;
+}
+
+/** A record value as the domain value it carries; null for a type this reader ignores. */
+export type Decode<T> = (value: RecordValue) => Result<T | null, DecodeError>;
+
+export type RecordHandler = (record: EventRecord) => Promise<void>;
+
+export interface ConsumeOptions {
+  readonly logger: Logger;
+  /**
+   * What a failing handler means. `retry`: the record is not handled (Kafka
+   * delivers it again; the bus's publisher hears of it and retries). `skip`:
+   * logged and dropped, for readers whose work is best effort (live delivery).
+   */
+  readonly onFailure: "retry" | "skip";
+}
+
+export function consume<T>(
+  decode: Decode<T>,
+  handle: (value: T) => Promise<void> | void,
+  options: ConsumeOptions,
+): RecordHandler {
+  const { logger, onFailure } = options;
+  return async (record) => {
+    const where = {
+      topic: record.topic,
+      ...(record.partition === undefined ? {} : { partition: record.partition }),
+      ...(record.offset === undefined ? {} : { offset: record.offset }),
+    };
+    const decoded = decode(record.value);
+    if (!decoded.ok) {
+      if (decoded.error.kind === "unknown_event_type") {
+        logger.debug("skipping an event of a type this reader does not know", {
+          ...where,
+          event_type: decoded.error.eventType,
+        });
+      } else {
+        logger.warn("skipping undecodable event", { ...where, reason: decoded.error.message });
+      }
+      return;
+    }
+    if (decoded.value === null) return;
+    if (onFailure === "retry") {
+      await handle(decoded.value);
+      return;
+    }
+    try {
+      await handle(decoded.value);
+    } catch (error) {
+      logger.error("handling an event failed; skipped", { ...where, error });
+    }
+  };
+}
+
+/** What a reader asks of an event source: its group, topics and start. */
+export interface Subscription {
+  /** The consumer group: one per deployment (each event once) or per instance (every event). */
+  readonly group: string;
+  readonly topics: readonly string[];
+  /** From the oldest retained record, or only what is published from now on. */
+  readonly fromBeginning: boolean;
+  readonly handle: RecordHandler;
+  /** Kafka fetch tuning for high-volume readers; the bus ignores it. */
+  readonly fetch?: {
+    readonly minBytes: number;
+    readonly maxWaitMs: number;
+    readonly partitionsConsumedConcurrently: number;
+  };
+}
+
+export interface RunningSubscription {
+  readonly group: string;
+  readonly topics: readonly string[];
+  /** Commits what was handled and stops reading. */
+  stop(): Promise<void>;
+}
+
+/** Kafka consumer groups, or the in-process bus. */
+export interface EventSource {
+  /** Resolves once reading has started, so nothing published afterwards is missed. */
+  subscribe(subscription: Subscription): Promise<RunningSubscription>;
+}
