@@ -12,12 +12,12 @@ import type {
   MessageContent,
 } from "../../services/chat-service/src/domain/message/models.ts";
 import type { MessageStore } from "../../services/chat-service/src/domain/message/ports.ts";
-import {
-  CassandraMessageStore,
-  timeUuidGenerator,
-} from "../../services/chat-service/src/outbound/cassandra/message_store.ts";
+import { CassandraMessageStore } from "../../services/chat-service/src/outbound/cassandra/message_store.ts";
 import { MemoryMessageStore } from "../../services/chat-service/src/outbound/memory/message_store.ts";
 import { PostgresMessageStore } from "../../services/chat-service/src/outbound/postgres/message_store.ts";
+import { TimeUuidGenerator } from "../../services/chat-service/src/outbound/time_uuid/time_uuid_generator.ts";
+
+const timeUuidGenerator = new TimeUuidGenerator();
 import { testCassandraContactPoints, testCassandraKeyspace } from "../support/env.ts";
 import { contract, migratedPglite } from "./support.ts";
 
