@@ -3,6 +3,7 @@
  * carries every route's types to clients built with `hc<AppType>`.
  */
 import { createRoute } from "@hono/zod-openapi";
+import { asyncApiHandler } from "@chat-ts/shared/asyncapi";
 import {
   type AuthVariables,
   bearerAuth,
@@ -236,6 +237,7 @@ export function createChatApp(deps: ChatAppDeps) {
     openapi: "3.0.0",
     info: { title: "chat-ts chat-service", version: "0.1.0" },
   });
+  app.get("/asyncapi.json", asyncApiHandler);
   return routes;
 }
 
