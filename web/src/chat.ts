@@ -6,7 +6,7 @@ import { type Api, ApiError, type Channel, HISTORY_PAGE } from "./api.ts";
 import { LiveSocket } from "./live.ts";
 import { clearSession, saveSession } from "./session_store.ts";
 import type { Outgoing, Store } from "./state.ts";
-import type { ServerFrame } from "./wire.ts";
+import type { ServerFrame } from "@chat-ts/client";
 
 const PUBLIC_PAGE = 100;
 const SEARCH_PAGE = 200;
