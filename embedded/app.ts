@@ -66,6 +66,10 @@ export function createEmbeddedApp(deps: EmbeddedAppDeps) {
     // Each service's OpenAPI document, under a name (both serve /openapi.json on their own).
     .get("/openapi/user-service.json", (c) => deps.users.fetch(openApiRequest(c.req.url)))
     .get("/openapi/chat-service.json", (c) => deps.chat.fetch(openApiRequest(c.req.url)))
+    .get(
+      "/asyncapi.json",
+      (c) => deps.chat.fetch(new Request(new URL("/asyncapi.json", c.req.url))),
+    )
     // The browser client's files (web/assets.ts knows which).
     .get("*", web)
     .notFound((c) => errorResponse(c, 404, "not_found", "No such route"))

@@ -1,33 +1,12 @@
 /**
- * Every HTTP call of the client, made through Hono's typed RPC client (`hc`) with the
+ * Every HTTP call of the client, made through `@chat-ts/client` (Hono's typed `hc`) with the
  * services' own route types, on the page's own origin. Each call returns the `data` of its
  * success status, typed by the route, or throws an `ApiError` carrying the API's message.
  */
-import { type ClientResponse, hc, type InferResponseType } from "hono/client";
-import type { AppType as UserApp } from "@chat-ts/user-service/app";
-import type { AppType as ChatApp } from "@chat-ts/chat-service/app";
-import { parseErrorBody } from "./wire.ts";
+import type { ClientResponse } from "hono/client";
+import { createChatClient, createUserClient, parseErrorBody } from "@chat-ts/client";
 
-type UserClient = ReturnType<typeof hc<UserApp>>;
-type ChatClient = ReturnType<typeof hc<ChatApp>>;
-
-export type User = InferResponseType<UserClient["api"]["users"][":id"]["$get"], 200>["data"];
-export type Session = InferResponseType<UserClient["api"]["users"]["login"]["$post"], 200>["data"];
-export type Channel = InferResponseType<ChatClient["api"]["channels"]["$get"], 200>["data"][number];
-export type Message = InferResponseType<
-  ChatClient["api"]["channels"][":id"]["messages"]["$get"],
-  200
->["data"][number];
-
-/** Compile-time proof that the route types flow through `hc` (an untyped route gives `any`). */
-type IsAny<T> = 0 extends 1 & T ? true : false;
-const routesAreTyped: [IsAny<User>, IsAny<Session>, IsAny<Channel>, IsAny<Message>] = [
-  false,
-  false,
-  false,
-  false,
-];
-void routesAreTyped;
+export type { Channel, Message, Session, User } from "@chat-ts/client";
 
 /** A failed call: `status` 0 when the server could not be reached at all. */
 export class ApiError extends Error {
@@ -48,8 +27,8 @@ export function createApi(origin: string, token: () => string | undefined) {
     const current = token();
     return current === undefined ? {} : { Authorization: `Bearer ${current}` };
   };
-  const users = hc<UserApp>(origin, { headers });
-  const chat = hc<ChatApp>(origin, { headers });
+  const users = createUserClient(origin, { headers });
+  const chat = createChatClient(origin, { headers });
 
   return {
     async register(body: { username: string; email_address: string; password: string }) {

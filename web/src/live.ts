@@ -3,7 +3,7 @@
  * jitter, notices a dead peer with a ping/pong heartbeat, and paces outgoing frames below
  * the server's flood limit (DESIGN §3: 20 frames/s sustained, burst 50).
  */
-import { type ClientFrame, parseServerFrame, type ServerFrame } from "./wire.ts";
+import { type ClientFrame, parseServerFrame, type ServerFrame } from "@chat-ts/client";
 
 export type LiveStatus = "connecting" | "online" | "reconnecting" | "offline";
 

@@ -1,7 +1,6 @@
 /** The logged-in session, kept in localStorage so a reload stays logged in. */
 import * as z from "zod/mini";
-import type { Session } from "./api.ts";
-import { parseJson } from "./wire.ts";
+import { parseJson, type Session } from "@chat-ts/client";
 
 const KEY = "chat-ts.session";
 

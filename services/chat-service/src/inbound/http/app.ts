@@ -3,6 +3,7 @@
  * per resource under routes/, each route beside its handler. `AppType`
  * carries every route's types to clients built with `hc<AppType>`.
  */
+import { asyncApiHandler } from "@chat-ts/shared/asyncapi";
 import {
   bearerAuth,
   createApiApp,
@@ -54,6 +55,7 @@ export function createChatApp(deps: ChatAppDeps) {
     openapi: "3.0.0",
     info: { title: "chat-ts chat-service", version: "0.1.0" },
   });
+  app.get("/asyncapi.json", asyncApiHandler);
   return routes;
 }
 

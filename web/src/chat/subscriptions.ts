@@ -1,0 +1,144 @@
+/**
+ * What arrives live: the channels that should be live on the socket (subscribed again, from
+ * the newest message held, after every reconnection) and the server's frames into the store.
+ */
+import type { ServerFrame } from "@chat-ts/client";
+import type { Api } from "../api.ts";
+import { LiveSocket } from "../live.ts";
+import type { Store } from "../state.ts";
+import type { Guard } from "./guard.ts";
+
+export interface SubscriptionHooks {
+  /** Fetches a channel's newest page (after a blind subscribe or a truncated replay). */
+  loadNewest(channelId: string): Promise<void>;
+  /** A new socket is open: lists may have changed while it was down. */
+  reconnected(): Promise<void>;
+  /** The socket closed before it opened: perhaps the token expired. */
+  refused(): void;
+}
+
+export class Subscriptions {
+  readonly #live: LiveSocket;
+  /** Channels that should be live: every channel opened since login. */
+  readonly #channels = new Set<string>();
+  /** Subscribed with nothing loaded to resume from: fetch the newest page once confirmed. */
+  readonly #subscribedBlind = new Set<string>();
+
+  constructor(
+    private readonly store: Store,
+    api: Api,
+    private readonly guard: Guard,
+    private readonly hooks: SubscriptionHooks,
+  ) {
+    this.#live = new LiveSocket(() => api.socketUrl(store.session?.token ?? ""), {
+      onOpen: () => this.#resubscribe(),
+      onFrame: (frame) => this.#onFrame(frame),
+      onStatus: (status) => store.setConnection(status),
+      // A socket refused before opening may mean the token expired (refusals are plain 401s
+      // the browser does not show): the caller asks the API, which says so.
+      onClose: ({ opened }) => {
+        if (!opened) hooks.refused();
+      },
+    });
+  }
+
+  start(): void {
+    this.#live.start();
+  }
+
+  /** Closes the socket and forgets every channel. */
+  stop(): void {
+    this.#live.stop();
+    this.#channels.clear();
+    this.#subscribedBlind.clear();
+  }
+
+  /** Keeps a channel live from now on. */
+  follow(channelId: string): void {
+    if (this.#channels.has(channelId)) return;
+    this.#channels.add(channelId);
+    this.#subscribe(channelId);
+  }
+
+  #subscribe(channelId: string): void {
+    const after = this.store.newestId(channelId);
+    if (after === undefined) this.#subscribedBlind.add(channelId);
+    else this.#subscribedBlind.delete(channelId);
+    this.#live.send({
+      type: "subscribe",
+      channel_id: channelId,
+      ref: `sub:${channelId}`,
+      ...(after === undefined ? {} : { after }),
+    });
+  }
+
+  /** A new socket: every open channel again, from the newest message this client has. */
+  #resubscribe(): void {
+    for (const channelId of this.#channels) this.#subscribe(channelId);
+    void this.guard.run(() => this.hooks.reconnected(), { quiet: true });
+  }
+
+  #onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case "subscribed": {
+        const conversation = this.store.conversation(frame.channel_id);
+        conversation.live = true;
+        this.store.emit("conversation", frame.channel_id);
+        // Subscribed with no `after`: anything sent between the history read and now is
+        // fetched once; later messages arrive live. Duplicates drop by id.
+        if (this.#subscribedBlind.delete(frame.channel_id) && conversation.loaded) {
+          void this.guard.run(() => this.hooks.loadNewest(frame.channel_id), { quiet: true });
+        }
+        return;
+      }
+      case "unsubscribed":
+      case "pong":
+        return;
+      case "new_message": {
+        const { type: _type, ...message } = frame;
+        const conversation = this.store.conversation(message.channel_id);
+        if (message.client_id !== undefined && message.user_id === this.store.me) {
+          conversation.outgoing.delete(message.client_id);
+        }
+        const fresh = this.store.addMessages(message.channel_id, [message]);
+        if (
+          fresh.length > 0 && message.user_id !== this.store.me &&
+          this.store.selectedId !== message.channel_id
+        ) {
+          conversation.unread++;
+          this.store.emit("channels");
+        }
+        this.store.emit("conversation", message.channel_id);
+        return;
+      }
+      case "message_deleted":
+        this.store.removeMessage(frame.channel_id, frame.id);
+        return;
+      case "error":
+        this.#onErrorFrame(frame);
+        return;
+      default: {
+        const unknown: never = frame;
+        return unknown;
+      }
+    }
+  }
+
+  #onErrorFrame(frame: Extract<ServerFrame, { type: "error" }>): void {
+    const channelId = frame.ref?.startsWith("sub:") ? frame.ref.slice(4) : undefined;
+    if (channelId !== undefined && frame.code === "replay_truncated") {
+      // More was missed than the server replays: start again from the newest page; older
+      // messages are in the history, by scrolling back.
+      const conversation = this.store.conversation(channelId);
+      conversation.messages = [];
+      conversation.loaded = false;
+      void this.guard.run(() => this.hooks.loadNewest(channelId), { quiet: true });
+      return;
+    }
+    if (channelId !== undefined) {
+      this.#channels.delete(channelId);
+      this.#subscribedBlind.delete(channelId);
+    }
+    this.store.setNotice({ kind: "error", text: frame.message });
+  }
+}
