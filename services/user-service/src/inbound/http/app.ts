@@ -4,8 +4,6 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import {
-  type AuthVariables,
-  bearerAuth,
   createApiApp,
   ErrorJson,
   installApiDefaults,
@@ -17,6 +15,7 @@ import {
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { UserService } from "../../domain/user/service.ts";
+import { authenticated, type CallerVariables } from "./caller.ts";
 import { userErrorResponse } from "./errors.ts";
 import {
   LoginBody,
@@ -47,9 +46,9 @@ const errors = {
 };
 
 export function createUserApp(deps: UserAppDeps) {
-  const app = createApiApp<{ Variables: AuthVariables }>();
+  const app = createApiApp<{ Variables: CallerVariables }>();
   installApiDefaults(app, deps.logger);
-  const auth = bearerAuth(deps.tokens);
+  const auth = authenticated(deps.tokens);
 
   const register = createRoute({
     method: "post",
@@ -68,21 +67,21 @@ export function createUserApp(deps: UserAppDeps) {
   const getUser = createRoute({
     method: "get",
     path: "/api/users/{id}",
-    middleware: [auth] as const,
+    middleware: auth,
     request: { params: UserIdParam },
     responses: { 200: json(UserEnvelope, "The user"), ...errors },
   });
   const updateUser = createRoute({
     method: "patch",
     path: "/api/users/{id}",
-    middleware: [auth] as const,
+    middleware: auth,
     request: { params: UserIdParam, body: { required: true, ...json(UpdateBody, "Changes") } },
     responses: { 200: json(UserEnvelope, "Updated"), ...errors },
   });
   const deleteUser = createRoute({
     method: "delete",
     path: "/api/users/{id}",
-    middleware: [auth] as const,
+    middleware: auth,
     request: { params: UserIdParam },
     responses: { 204: { description: "Deleted" }, ...errors },
   });
@@ -124,7 +123,7 @@ export function createUserApp(deps: UserAppDeps) {
     })
     .openapi(updateUser, async (c) => {
       const body = c.req.valid("json");
-      const result = await deps.users.updateUser(c.var.caller.userId, c.req.valid("param").id, {
+      const result = await deps.users.updateUser(c.var.callerId, c.req.valid("param").id, {
         username: body.username,
         emailAddress: body.email_address,
         password: body.password,
@@ -133,7 +132,7 @@ export function createUserApp(deps: UserAppDeps) {
       return c.json({ data: toUserJson(result.value) }, 200);
     })
     .openapi(deleteUser, async (c) => {
-      const result = await deps.users.deleteUser(c.var.caller.userId, c.req.valid("param").id);
+      const result = await deps.users.deleteUser(c.var.callerId, c.req.valid("param").id);
       if (!result.ok) return userErrorResponse(c, result.error);
       return c.body(null, 204);
     })
