@@ -11,9 +11,9 @@ import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
 import { postgresIsReady, type Sql } from "@chat-ts/shared/postgres";
 import type { UserServiceConfig } from "./config.ts";
 import type { PasswordHash } from "./domain/user/models.ts";
+import type { UserEventPublisher } from "./domain/user/ports.ts";
 import { UserService } from "./domain/user/service.ts";
 import { createUserApp } from "./inbound/http/app.ts";
-import type { UserEventPublisher } from "./outbound/kafka/user_event_publisher.ts";
 import { OutboxRelay } from "./outbound/postgres/outbox_relay.ts";
 import { PostgresUserStore } from "./outbound/postgres/user_store.ts";
 

@@ -2,6 +2,9 @@
 export type ValidationError = {
   readonly type: "validation";
   readonly field: string;
+  /** What the value must be, without the field's name (an HTTP adapter names its own field). */
+  readonly rule: string;
+  /** `field: rule`. */
   readonly message: string;
 };
 

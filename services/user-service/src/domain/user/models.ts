@@ -10,6 +10,7 @@ export type Password = string & { readonly __brand: "Password" };
 /** An Argon2id PHC string. */
 export type PasswordHash = string & { readonly __brand: "PasswordHash" };
 
+export const USER_ID_RULE = "must be a UUID";
 export const USERNAME_PATTERN = /^[A-Za-z0-9_]{3,32}$/;
 export const USERNAME_RULE = "must be 3–32 characters: letters, digits or underscores";
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -24,6 +25,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const invalid = (field: string, rule: string): ValidationError => ({
   type: "validation",
   field,
+  rule,
   message: `${field}: ${rule}`,
 });
 
@@ -31,7 +33,7 @@ export const UserId = {
   parse(raw: string): Result<UserId, ValidationError> {
     return UUID_PATTERN.test(raw)
       ? ok(raw.toLowerCase() as UserId)
-      : err(invalid("user_id", "must be a UUID"));
+      : err(invalid("user_id", USER_ID_RULE));
   },
 };
 

@@ -51,3 +51,17 @@ export interface Clock {
 export interface IdGenerator {
   newId(): string;
 }
+
+/** One outbox row on its way out: a `user-events` record, already encoded, keyed by user id. */
+export interface OutboxRecord {
+  readonly eventId: string;
+  readonly userId: string;
+  readonly payload: string;
+}
+
+/** Where the outbox relay sends rows: Kafka, or the in-process bus in the embedded mode. */
+export interface UserEventPublisher {
+  /** Resolves once every record is acknowledged; rejects if any is not. */
+  publish(records: readonly OutboxRecord[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -14,7 +14,7 @@ import {
   Password,
   type PasswordHash,
   type User,
-  UserId,
+  type UserId,
   Username,
 } from "./models.ts";
 import type {
@@ -98,20 +98,17 @@ export class UserService {
     return ok({ token, user });
   }
 
-  async getUser(rawId: string): Promise<Result<User, UserError>> {
-    const id = UserId.parse(rawId);
-    if (!id.ok) return id;
-    const user = await this.deps.store.users.findById(id.value);
+  async getUser(id: UserId): Promise<Result<User, UserError>> {
+    const user = await this.deps.store.users.findById(id);
     return user === undefined ? err(userNotFound) : ok(user);
   }
 
   async updateUser(
-    callerId: string,
-    rawId: string,
+    callerId: UserId,
+    id: UserId,
     changes: UpdateUser,
   ): Promise<Result<User, UserError>> {
-    const id = this.#ownId(callerId, rawId);
-    if (!id.ok) return id;
+    if (id !== callerId) return err(notSelf);
     const username = changes.username === undefined ? undefined : Username.parse(changes.username);
     if (username !== undefined && !username.ok) return username;
     const email = changes.emailAddress === undefined
@@ -125,7 +122,7 @@ export class UserService {
       : await this.deps.hasher.hash(password.value);
 
     return await this.deps.store.transaction(async ({ users, outbox }) => {
-      const current = await users.findById(id.value);
+      const current = await users.findById(id);
       if (current === undefined) return err(userNotFound);
       const next: User = {
         ...current,
@@ -141,26 +138,18 @@ export class UserService {
     });
   }
 
-  async deleteUser(callerId: string, rawId: string): Promise<Result<void, UserError>> {
-    const id = this.#ownId(callerId, rawId);
-    if (!id.ok) return id;
+  async deleteUser(callerId: UserId, id: UserId): Promise<Result<void, UserError>> {
+    if (id !== callerId) return err(notSelf);
     return await this.deps.store.transaction(async ({ users, outbox }) => {
-      if (!(await users.delete(id.value))) return err(userNotFound);
+      if (!(await users.delete(id))) return err(userNotFound);
       await outbox.append({
         type: "user_deleted",
         eventId: this.deps.ids.newId(),
-        userId: id.value,
+        userId: id,
         at: this.deps.clock.now(),
       });
       return ok(undefined);
     });
-  }
-
-  /** The target id, when it is the caller's own. */
-  #ownId(callerId: string, rawId: string): Result<UserId, UserError> {
-    const id = UserId.parse(rawId);
-    if (!id.ok) return id;
-    return id.value === callerId.toLowerCase() ? id : err(notSelf);
   }
 
   #event(type: "user_created" | "user_updated", user: User): UserEvent {

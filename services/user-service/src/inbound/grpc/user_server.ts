@@ -6,6 +6,7 @@ import {
   userServiceDefinition,
 } from "@chat-ts/shared/grpc/user-service";
 import type { Logger } from "@chat-ts/shared/logger";
+import { UserId } from "../../domain/user/models.ts";
 import type { UserService } from "../../domain/user/service.ts";
 
 export interface UserGrpcServer {
@@ -16,7 +17,9 @@ export interface UserGrpcServer {
 export async function getUserResponse(users: UserService, raw: unknown): Promise<GetUserResponse> {
   const request = GetUserRequest.safeParse(raw);
   if (!request.success) return { result: "error", error: "user_id is required" };
-  const found = await users.getUser(request.data.user_id);
+  const id = UserId.parse(request.data.user_id);
+  if (!id.ok) return { result: "error", error: id.error.message };
+  const found = await users.getUser(id.value);
   if (!found.ok) return { result: "error", error: found.error.message };
   const user = found.value;
   return {

@@ -1,7 +1,17 @@
-/** The one mapping from user-domain errors to HTTP responses. */
-import { errorResponse } from "@chat-ts/shared/http";
+/** The one mapping from user-domain errors to HTTP responses, and its OpenAPI declaration. */
+import { ErrorJson, errorResponse, jsonContent } from "@chat-ts/shared/http";
 import type { Context } from "hono";
 import type { UserError } from "../../domain/user/errors.ts";
+
+/** Every route declares every error the mapping below can produce. */
+export const errorResponses = {
+  400: jsonContent(ErrorJson, "Malformed JSON or parameter"),
+  401: jsonContent(ErrorJson, "Missing or invalid token, or wrong credentials"),
+  403: jsonContent(ErrorJson, "Not your account"),
+  404: jsonContent(ErrorJson, "No such user"),
+  409: jsonContent(ErrorJson, "Username or email already taken"),
+  422: jsonContent(ErrorJson, "A field breaks a rule; the message names it"),
+};
 
 export function userErrorResponse(c: Context, error: UserError) {
   switch (error.type) {

@@ -1,27 +1,48 @@
 /** Request and response shapes of the user API; they validate requests and generate /openapi.json. */
 import { z } from "@hono/zod-openapi";
+import type { Result } from "@chat-ts/shared/result";
+import type { ValidationError } from "../../domain/user/errors.ts";
 import {
   EMAIL_MAX_LENGTH,
   EMAIL_PATTERN,
-  EMAIL_RULE,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  PASSWORD_RULE,
+  EmailAddress,
+  Password,
   type User,
+  USER_ID_RULE,
+  UserId,
+  Username,
   USERNAME_PATTERN,
-  USERNAME_RULE,
 } from "../../domain/user/models.ts";
 
-const username = z.string().regex(USERNAME_PATTERN, USERNAME_RULE).openapi({ example: "ada_l" });
-const emailAddress = z.string().trim().max(EMAIL_MAX_LENGTH, EMAIL_RULE).regex(
-  EMAIL_PATTERN,
-  EMAIL_RULE,
-)
-  .openapi({ example: "ada@example.com" });
-const password = z.string().refine((p) => {
-  const length = [...p].length;
-  return length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH;
-}, PASSWORD_RULE).openapi({ example: "correct horse battery" });
+/**
+ * A string the domain's smart constructor checks and brands: the rule and its message live in
+ * the domain once; a failure is a zod issue on this field (422 or 400 naming it).
+ */
+function domainString<T>(parse: (raw: string) => Result<T, ValidationError>) {
+  return z.string().transform((raw, ctx) => {
+    const parsed = parse(raw);
+    if (parsed.ok) return parsed.value;
+    ctx.addIssue({ code: "custom", message: parsed.error.rule, input: raw });
+    return z.NEVER;
+  });
+}
+
+// The OpenAPI annotations describe what the smart constructors check.
+const username = domainString(Username.parse).openapi({
+  type: "string",
+  pattern: USERNAME_PATTERN.source,
+  example: "ada_l",
+});
+const emailAddress = domainString(EmailAddress.parse).openapi({
+  type: "string",
+  maxLength: EMAIL_MAX_LENGTH,
+  pattern: EMAIL_PATTERN.source,
+  example: "ada@example.com",
+});
+const password = domainString(Password.parse).openapi({
+  type: "string",
+  example: "correct horse battery",
+});
 
 export const RegisterBody = z.object({ username, email_address: emailAddress, password })
   .openapi("RegisterUser");
@@ -40,8 +61,11 @@ export const UpdateBody = z.object({
   { message: "give at least one of username, email_address, password", path: ["body"] },
 ).openapi("UpdateUser");
 
+/** HTTP takes RFC 9562 UUIDs only (z.uuid), then the domain lower-cases them into a UserId. */
 export const UserIdParam = z.object({
-  id: z.uuid("must be a UUID").openapi({ param: { name: "id", in: "path" } }),
+  id: z.uuid(USER_ID_RULE).pipe(domainString(UserId.parse)).openapi({
+    param: { name: "id", in: "path" },
+  }),
 });
 
 export const UserJson = z.object({

@@ -1,19 +1,10 @@
 /** Publishes encoded user events to `user-events`, keyed by user id. */
 import { USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
 import { type Kafka, Partitioners, type Producer } from "kafkajs";
+import type { OutboxRecord, UserEventPublisher } from "../../domain/user/ports.ts";
 
-export interface OutboxRecord {
-  readonly eventId: string;
-  readonly userId: string;
-  readonly payload: string;
-}
-
-/** Where the relay sends outbox rows: Kafka here, the in-process bus in embedded mode. */
-export interface UserEventPublisher {
-  /** Resolves once every record is acknowledged; rejects if any is not. */
-  publish(records: readonly OutboxRecord[]): Promise<void>;
-  close(): Promise<void>;
-}
+// The port lives in the domain; re-exported only for tests/contracts, which still import it here.
+export type { OutboxRecord, UserEventPublisher };
 
 export class KafkaUserEventPublisher implements UserEventPublisher {
   readonly #producer: Producer;

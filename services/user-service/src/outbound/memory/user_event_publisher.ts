@@ -1,6 +1,6 @@
 /** The outbox relay's sink in the embedded mode: `user-events` on the in-process bus. */
 import { type InProcessEventBus, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
-import type { OutboxRecord, UserEventPublisher } from "../kafka/user_event_publisher.ts";
+import type { OutboxRecord, UserEventPublisher } from "../../domain/user/ports.ts";
 
 export class InProcessUserEventPublisher implements UserEventPublisher {
   constructor(private readonly bus: InProcessEventBus) {}

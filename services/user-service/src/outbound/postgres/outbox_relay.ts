@@ -10,7 +10,7 @@
  */
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Sql } from "@chat-ts/shared/postgres";
-import type { OutboxRecord, UserEventPublisher } from "../kafka/user_event_publisher.ts";
+import type { OutboxRecord, UserEventPublisher } from "../../domain/user/ports.ts";
 
 export interface OutboxRelayOptions {
   readonly sql: Sql;

@@ -8,7 +8,7 @@ import { encodeEvent } from "@chat-ts/shared/events";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { connectPostgres } from "@chat-ts/shared/postgres";
 import { TEST_DATABASE_URL } from "../../../test_support.ts";
-import type { OutboxRecord, UserEventPublisher } from "../kafka/user_event_publisher.ts";
+import type { OutboxRecord, UserEventPublisher } from "../../domain/user/ports.ts";
 import { OutboxRelay } from "./outbox_relay.ts";
 
 class RecordingPublisher implements UserEventPublisher {
