@@ -11,6 +11,7 @@ import {
   type UserEvent,
 } from "@chat-ts/shared/events";
 import { createKafka } from "@chat-ts/shared/kafka";
+import { silentLogger } from "@chat-ts/shared/logger";
 import type { ChannelEventPublisher } from "../../services/chat-service/src/domain/channel/ports.ts";
 import type { ChannelId, UserId } from "../../services/chat-service/src/domain/ids.ts";
 import {
@@ -35,7 +36,7 @@ import {
 import { InProcessUserEventPublisher } from "../../services/user-service/src/outbound/memory/user_event_publisher.ts";
 import { eventually } from "../support/async.ts";
 import { testKafkaBrokers } from "../support/env.ts";
-import { contract, silent } from "./support.ts";
+import { contract } from "./support.ts";
 
 interface Events {
   readonly chat: MessageEventPublisher & ChannelEventPublisher;
@@ -103,8 +104,8 @@ contract<Events>("event bus", [
         userChanges: [],
       };
       const subscriptions = [
-        subscribeChatEvents(bus, (e) => void events.chatEvents.push(e), silent),
-        subscribeUserChanges(bus, (c) => void events.userChanges.push(c), silent),
+        subscribeChatEvents(bus, (e) => void events.chatEvents.push(e), silentLogger),
+        subscribeUserChanges(bus, (c) => void events.userChanges.push(c), silentLogger),
       ];
       return Promise.resolve({
         subject: events,
@@ -118,7 +119,7 @@ contract<Events>("event bus", [
       const kafka = createKafka({
         brokers: testKafkaBrokers(),
         clientId: "contract-test",
-        logger: silent,
+        logger: silentLogger,
       });
       const chat = new KafkaChatEventPublisher(kafka);
       const users = new KafkaUserEventPublisher(kafka);
@@ -128,7 +129,7 @@ contract<Events>("event bus", [
         kafka,
         `${group}-chat`,
         (e) => void events.chatEvents.push(e),
-        silent,
+        silentLogger,
         20,
       );
       const replica = new UserEventConsumer(
@@ -136,7 +137,7 @@ contract<Events>("event bus", [
         `${group}-users`,
         false,
         (c) => void events.userChanges.push(c),
-        silent,
+        silentLogger,
       );
       await Promise.all([fanOut.start(), replica.start()]);
       await untilLive(events);

@@ -7,17 +7,17 @@ import assert from "node:assert/strict";
 import { connectCassandra } from "@chat-ts/shared/cassandra";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { connectPostgres } from "@chat-ts/shared/postgres";
-import type { UserId } from "../src/domain/ids.ts";
-import { ChannelService } from "../src/domain/channel/service.ts";
-import { MessageService } from "../src/domain/message/service.ts";
-import { UserReplicaService } from "../src/domain/user/service.ts";
+import type { UserId } from "../../services/chat-service/src/domain/ids.ts";
+import { ChannelService } from "../../services/chat-service/src/domain/channel/service.ts";
+import { MessageService } from "../../services/chat-service/src/domain/message/service.ts";
+import { UserReplicaService } from "../../services/chat-service/src/domain/user/service.ts";
 import {
   CassandraMessageStore,
   timeUuidGenerator,
-} from "../src/outbound/cassandra/message_store.ts";
-import { PostgresChannelRepository } from "../src/outbound/postgres/channel_repository.ts";
-import { PostgresUserReplica } from "../src/outbound/postgres/user_replica.ts";
-import { testCassandraContactPoints, testDatabaseUrl } from "../../../tests/support/env.ts";
+} from "../../services/chat-service/src/outbound/cassandra/message_store.ts";
+import { PostgresChannelRepository } from "../../services/chat-service/src/outbound/postgres/channel_repository.ts";
+import { PostgresUserReplica } from "../../services/chat-service/src/outbound/postgres/user_replica.ts";
+import { testCassandraContactPoints, testDatabaseUrl } from "../support/env.ts";
 
 const chatDatabase = testDatabaseUrl("chat");
 const contactPoints = testCassandraContactPoints();
