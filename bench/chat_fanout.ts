@@ -15,7 +15,9 @@
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
 import { serviceRssBytes } from "../tests/support/process.ts";
-import { api, startStack, uniqueName } from "../tests/support/stack.ts";
+import { api } from "../tests/support/http.ts";
+import { uniqueChannelName } from "../tests/support/names.ts";
+import { startStack } from "../tests/support/stack.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -82,7 +84,7 @@ try {
   const [sender, reader] = await Promise.all([register(), register()]);
   const created = await api(urls[0], "POST", "/api/channels", sender.token, {
     channel_type: "public",
-    name: uniqueName("bench").replaceAll("_", "-"),
+    name: uniqueChannelName("bench"),
   });
   const channelId: string = created.body.data.id;
   if (USER_SERVICE_DOWN) {

@@ -12,7 +12,8 @@ import {
   serviceRssBytes,
   startTask,
 } from "../tests/support/process.ts";
-import { api, TestSocket } from "../tests/support/stack.ts";
+import { api } from "../tests/support/http.ts";
+import { TestSocket } from "../tests/support/socket.ts";
 
 const arg = (name: string, fallback: number) =>
   Number(Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { eventually } from "../tests/support/async.ts";
-import { api, TestSocket } from "../tests/support/stack.ts";
+import { api } from "../tests/support/http.ts";
+import { TestSocket } from "../tests/support/socket.ts";
 import { freePort, type ServiceProcess, startTask } from "../tests/support/process.ts";
 
 const embeddedDir = new URL(".", import.meta.url).pathname;

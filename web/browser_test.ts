@@ -13,7 +13,8 @@
 import assert from "node:assert/strict";
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { freePort, startTask } from "../tests/support/process.ts";
-import { startStack, uniqueName } from "../tests/support/stack.ts";
+import { uniqueName } from "../tests/support/names.ts";
+import { startStack } from "../tests/support/stack.ts";
 
 const webDir = new URL("./", import.meta.url).pathname;
 const screenshots = new URL("../artifacts/browser/", import.meta.url).pathname;

@@ -16,13 +16,14 @@ import type { ChannelId, UserId } from "../../services/chat-service/src/domain/i
 import { MemoryChannelRepository } from "../../services/chat-service/src/outbound/memory/channel_repository.ts";
 import { PostgresChannelRepository } from "../../services/chat-service/src/outbound/postgres/channel_repository.ts";
 import { testDatabaseUrl } from "../support/env.ts";
-import { contract, migratedPglite, uniqueName } from "./support.ts";
+import { uniqueChannelName } from "../support/names.ts";
+import { contract, migratedPglite } from "./support.ts";
 
 const newUserId = () => crypto.randomUUID() as UserId;
 // Whole seconds: Postgres and JS agree on them.
 const now = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 
-function publicChannel(name = uniqueName("c-"), createdBy = newUserId()): PublicChannel {
+function publicChannel(name = uniqueChannelName("c"), createdBy = newUserId()): PublicChannel {
   return {
     id: crypto.randomUUID() as ChannelId,
     type: "public",
@@ -88,7 +89,7 @@ contract<ChannelRepository>("channel repository", [
     assert.equal(await repo.findById(clash.id), undefined);
   },
   "public channels list by name, case-insensitively, paged with after": async (repo) => {
-    const prefix = uniqueName("p-");
+    const prefix = uniqueChannelName("p");
     const names = ["b", "A", "c"].map((s) => `${prefix}-${s}`);
     for (const name of names) await repo.createNamed(publicChannel(name));
     await repo.createNamed({ ...privateChannel(), name: `${prefix}-b2` as ChannelName });

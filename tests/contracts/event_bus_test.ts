@@ -15,6 +15,7 @@ import {
   type UserEvent,
 } from "@chat-ts/shared/events";
 import { createKafka, kafkaEventSource } from "@chat-ts/shared/kafka";
+import { silentLogger } from "@chat-ts/shared/logger";
 import type { ChannelEventPublisher } from "../../services/chat-service/src/domain/channel/ports.ts";
 import type { ChannelId, UserId } from "../../services/chat-service/src/domain/ids.ts";
 import {
@@ -38,7 +39,7 @@ import {
 import { InProcessUserEventPublisher } from "../../services/user-service/src/outbound/memory/user_event_publisher.ts";
 import { eventually } from "../support/async.ts";
 import { testKafkaBrokers } from "../support/env.ts";
-import { contract, silent } from "./support.ts";
+import { contract } from "./support.ts";
 
 interface Events {
   readonly chat: MessageEventPublisher & ChannelEventPublisher;
@@ -62,7 +63,7 @@ function subscribe(source: EventSource, events: Events, group: string) {
       topics: CHAT_MESSAGE_TOPICS,
       fromBeginning: false,
       handle: consume(decodeChatEvent, (e) => void events.chatEvents.push(e), {
-        logger: silent,
+        logger: silentLogger,
         onFailure: "skip",
       }),
       fetch: { minBytes: 16 * 1024, maxWaitMs: 20, partitionsConsumedConcurrently: 4 },
@@ -72,7 +73,7 @@ function subscribe(source: EventSource, events: Events, group: string) {
       topics: [USER_EVENTS_TOPIC],
       fromBeginning: false,
       handle: consume(decodeUserChange, (c) => void events.userChanges.push(c), {
-        logger: silent,
+        logger: silentLogger,
         onFailure: "retry",
       }),
     }),
@@ -146,13 +147,13 @@ contract<Events>("event bus", [
       const kafka = createKafka({
         brokers: testKafkaBrokers(),
         clientId: "contract-test",
-        logger: silent,
+        logger: silentLogger,
       });
       const chat = new KafkaChatEventPublisher(kafka);
       const users = new KafkaUserEventPublisher(kafka);
       const events: Events = { chat, users, chatEvents: [], userChanges: [] };
       const group = `contract-test-${crypto.randomUUID()}`;
-      const readers = await subscribe(kafkaEventSource(kafka, silent), events, group);
+      const readers = await subscribe(kafkaEventSource(kafka, silentLogger), events, group);
       await untilLive(events);
       return {
         subject: events,

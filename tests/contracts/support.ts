@@ -3,12 +3,10 @@
  * implementation of it — the in-process ones the embedded mode uses and the
  * real ones (Postgres, Cassandra, Kafka, gRPC) — so both modes behave alike.
  */
-import { createLogger } from "@chat-ts/shared/logger";
+import { silentLogger } from "@chat-ts/shared/logger";
 import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
 import { type EmbeddedPostgres, openEmbeddedPostgres } from "@chat-ts/shared/pglite";
 import type { Sql } from "@chat-ts/shared/postgres";
-
-export const silent = createLogger({ service: "contract-test", level: "error" });
 
 export interface Implementation<T> {
   readonly name: string;
@@ -50,7 +48,7 @@ export async function migratedPglite(
     await migratePostgres(
       db.sql,
       await readMigrations(migrations + set, "sql"),
-      silent,
+      silentLogger,
       set === "chat-embedded" ? "schema_migrations_embedded" : "schema_migrations",
     );
   }
@@ -58,8 +56,3 @@ export async function migratedPglite(
 }
 
 export type { Sql };
-
-/** A name no other test run uses, within the length rules of usernames and channel names. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-}

@@ -4,6 +4,7 @@
  * user-service assembled as its mode does (PGlite, or Postgres + gRPC).
  */
 import assert from "node:assert/strict";
+import { silentLogger } from "@chat-ts/shared/logger";
 import { connectPostgres } from "@chat-ts/shared/postgres";
 import type { UserId } from "../../services/chat-service/src/domain/ids.ts";
 import { GrpcUserDirectory } from "../../services/chat-service/src/outbound/grpc/user_directory.ts";
@@ -15,7 +16,8 @@ import type { UserEventPublisher } from "../../services/user-service/src/outboun
 import { LocalUsers } from "../../embedded/local_users.ts";
 import type { Sql } from "@chat-ts/shared/postgres";
 import { testDatabaseUrl } from "../support/env.ts";
-import { contract, migratedPglite, silent, uniqueName } from "./support.ts";
+import { uniqueName } from "../support/names.ts";
+import { contract, migratedPglite } from "./support.ts";
 
 interface Subject {
   /** The user-service behind the port, to register, rename and delete users. */
@@ -32,10 +34,10 @@ const userServiceOn = (sql: Sql) =>
   assembleUserService({ sql, publisher: noEvents }, {
     JWT_SECRET: "contract-test-secret-of-32-characters!",
     JWT_TTL_SECONDS: 3600,
-  }, silent).users;
+  }, silentLogger).users;
 
 async function register(users: UserService) {
-  const username = uniqueName("l_");
+  const username = uniqueName("l");
   const registered = await users.register({
     username,
     emailAddress: `${username}@example.com`,
@@ -63,9 +65,9 @@ contract<Subject>("user lookup", [
         users,
         host: "127.0.0.1",
         port: 0,
-        logger: silent,
+        logger: silentLogger,
       });
-      const remote = new GrpcUserDirectory(`127.0.0.1:${server.port}`, 2000, silent);
+      const remote = new GrpcUserDirectory(`127.0.0.1:${server.port}`, 2000, silentLogger);
       return {
         subject: { users, remote },
         async close() {
@@ -89,7 +91,7 @@ contract<Subject>("user lookup", [
   },
   "a renamed user is found under the new name": async ({ users, remote }) => {
     const user = await register(users);
-    const renamed = uniqueName("n_");
+    const renamed = uniqueName("n");
     const updated = await users.updateUser(user.id, user.id, { username: renamed });
     assert.ok(updated.ok);
     assert.deepEqual(await remote.fetch(user.id as string as UserId), {

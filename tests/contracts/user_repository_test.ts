@@ -13,9 +13,10 @@ import type { UserStore } from "../../services/user-service/src/domain/user/port
 import { MemoryUserStore } from "../../services/user-service/src/outbound/memory/user_store.ts";
 import { PostgresUserStore } from "../../services/user-service/src/outbound/postgres/user_store.ts";
 import { testDatabaseUrl } from "../support/env.ts";
-import { contract, migratedPglite, uniqueName } from "./support.ts";
+import { uniqueName } from "../support/names.ts";
+import { contract, migratedPglite } from "./support.ts";
 
-function newUser(name = uniqueName("u_")): User {
+function newUser(name = uniqueName("u")): User {
   // Postgres keeps microseconds, JS milliseconds: whole milliseconds compare equal everywhere.
   const at = new Date(Math.floor(Date.now() / 1000) * 1000);
   return {
@@ -76,7 +77,7 @@ contract<UserStore>("user repository", [
     await insert(store, b);
     const renamed = {
       ...a,
-      username: uniqueName("r_") as Username,
+      username: uniqueName("r") as Username,
       updatedAt: new Date(a.updatedAt.getTime() + 1000),
     };
     assert.deepEqual(await store.transaction((tx) => tx.users.update(renamed)), ok(renamed));

@@ -1,6 +1,6 @@
 /**
- * Addresses of the local infrastructure for tests, overridable by the same
- * variables the services read.
+ * Addresses of the local infrastructure and the JWT secret for tests,
+ * overridable by the same variables the services read.
  */
 const get = (name: string, fallback: string) => Deno.env.get(name) || fallback;
 
@@ -15,3 +15,6 @@ export const testCassandraContactPoints = (): string[] =>
   get("CASSANDRA_CONTACT_POINTS", "127.0.0.1:9042").split(",");
 
 export const testCassandraKeyspace = (): string => get("CASSANDRA_KEYSPACE", "chat");
+
+/** The secret the services under test sign and verify tokens with (never used outside tests). */
+export const TEST_JWT_SECRET = get("JWT_SECRET", "test-secret-for-chat-ts-integration-tests");

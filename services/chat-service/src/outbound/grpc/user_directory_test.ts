@@ -6,13 +6,12 @@
 import assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { createLogger } from "@chat-ts/shared/logger";
+import { silentLogger as logger } from "@chat-ts/shared/logger";
 import type { UserId } from "../../domain/ids.ts";
 import { CachedUserDirectory } from "../cache/cached_user_directory.ts";
 import { GrpcUserDirectory } from "./user_directory.ts";
 
 const PROTO = new URL("../../../../../proto/user.proto", import.meta.url).pathname;
-const logger = createLogger({ service: "chat-service-test", level: "error" });
 
 function serviceDefinition(): grpc.ServiceDefinition {
   const loaded = grpc.loadPackageDefinition(

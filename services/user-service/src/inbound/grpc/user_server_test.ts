@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { callGetUser, createUserServiceClient } from "@chat-ts/shared/grpc/user-service";
 import { silentLogger } from "@chat-ts/shared/logger";
-import { createTestUserService, uniqueName } from "../../../test_support.ts";
+import { uniqueName } from "../../../../../tests/support/names.ts";
+import { createTestUserService } from "../../../../../tests/support/user_service.ts";
 import { startUserGrpcServer } from "./user_server.ts";
 
 Deno.test({

@@ -1,7 +1,9 @@
 /** Every row and error of DESIGN §3's user-service table, over HTTP against real Postgres. */
 import assert from "node:assert/strict";
 import { SignJWT, UnsecuredJWT } from "jose";
-import { createTestUserService, TEST_SECRET, uniqueName } from "../../../test_support.ts";
+import { TEST_JWT_SECRET } from "../../../../../tests/support/env.ts";
+import { uniqueName } from "../../../../../tests/support/names.ts";
+import { createTestUserService } from "../../../../../tests/support/user_service.ts";
 
 const svc = createTestUserService();
 const { app } = svc;
@@ -197,7 +199,7 @@ test("tokens: missing, garbage, other secret, alg none, expired are 401", async 
     algNone: new UnsecuredJWT({ username }).setSubject(user.id).setIssuer("chat-ts")
       .setIssuedAt(now)
       .setExpirationTime(now + 60).encode(),
-    expired: await signed(TEST_SECRET, now - 7200, now - 3600),
+    expired: await signed(TEST_JWT_SECRET, now - 7200, now - 3600),
   };
   for (const [label, token] of Object.entries(tokens)) {
     const res = await send("GET", path, undefined, token);

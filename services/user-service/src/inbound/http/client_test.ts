@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { hc, type InferRequestType, type InferResponseType } from "hono/client";
-import { createTestUserService, uniqueName } from "../../../test_support.ts";
+import { uniqueName } from "../../../../../tests/support/names.ts";
+import { createTestUserService } from "../../../../../tests/support/user_service.ts";
 import type { AppType } from "./app.ts";
 
 type Client = ReturnType<typeof hc<AppType>>;

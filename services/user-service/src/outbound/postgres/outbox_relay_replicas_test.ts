@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { encodeEvent } from "@chat-ts/shared/events";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { connectPostgres } from "@chat-ts/shared/postgres";
-import { TEST_DATABASE_URL } from "../../../test_support.ts";
+import { testDatabaseUrl } from "../../../../../tests/support/env.ts";
 import type { OutboxRecord, UserEventPublisher } from "../../domain/user/ports.ts";
 import { OutboxRelay } from "./outbox_relay.ts";
 
@@ -27,7 +27,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const sql = connectPostgres({ url: TEST_DATABASE_URL, max: 4 });
+    const sql = connectPostgres({ url: testDatabaseUrl("users"), max: 4 });
     const x = crypto.randomUUID();
     const y = crypto.randomUUID();
     // Valid user_deleted records: any live relay sharing this database may publish them for real.

@@ -4,7 +4,8 @@ import { createKafka } from "@chat-ts/shared/kafka";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { decodeEvent, type Event, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
 import type { Consumer } from "kafkajs";
-import { createTestUserService, uniqueName } from "../../../test_support.ts";
+import { uniqueName } from "../../../../../tests/support/names.ts";
+import { createTestUserService } from "../../../../../tests/support/user_service.ts";
 import { KafkaUserEventPublisher } from "../kafka/user_event_publisher.ts";
 import { OutboxRelay } from "./outbox_relay.ts";
 

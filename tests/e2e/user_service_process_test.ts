@@ -5,8 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { callGetUser, createUserServiceClient } from "@chat-ts/shared/grpc/user-service";
-import { freePort, startTask } from "../../tests/support/process.ts";
-import { TEST_SECRET, uniqueName } from "./test_support.ts";
+import { TEST_JWT_SECRET } from "../support/env.ts";
+import { uniqueName } from "../support/names.ts";
+import { freePort, startTask } from "../support/process.ts";
 
 Deno.test({
   name: "user-service process: serves HTTP and gRPC under its task's permissions and stops cleanly",
@@ -16,9 +17,13 @@ Deno.test({
     const httpPort = freePort();
     const grpcPort = freePort();
     const service = await startTask({
-      cwd: new URL(".", import.meta.url).pathname,
+      cwd: new URL("../../services/user-service/", import.meta.url).pathname,
       task: "start",
-      env: { HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), JWT_SECRET: TEST_SECRET },
+      env: {
+        HTTP_PORT: String(httpPort),
+        GRPC_PORT: String(grpcPort),
+        JWT_SECRET: TEST_JWT_SECRET,
+      },
       readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
     });
     const base = `http://127.0.0.1:${httpPort}`;

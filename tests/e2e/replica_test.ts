@@ -6,26 +6,32 @@
 import assert from "node:assert/strict";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { connectPostgres } from "@chat-ts/shared/postgres";
-import {
-  api,
-  type RegisteredUser,
-  type Stack,
-  startStack,
-  TEST_JWT_SECRET,
-  TestSocket,
-  uniqueName,
-} from "../../../tests/support/stack.ts";
-import { eventually } from "../../../tests/support/async.ts";
-import { testDatabaseUrl } from "../../../tests/support/env.ts";
+import { eventually } from "../support/async.ts";
+import { TEST_JWT_SECRET, testDatabaseUrl } from "../support/env.ts";
+import { fixture } from "../support/fixture.ts";
+import { api } from "../support/http.ts";
+import { uniqueChannelName } from "../support/names.ts";
+import { TestSocket } from "../support/socket.ts";
+import { type RegisteredUser, startStack } from "../support/stack.ts";
 
-let stack: Stack;
-let chat: string;
-let alice: RegisteredUser;
-let bob: RegisteredUser;
+const env = fixture(async () => {
+  const stack = await startStack();
+  try {
+    const [alice, bob] = await Promise.all([stack.register("alice"), stack.register("bob")]);
+    // alice is renamed by a test; later tests see her new name.
+    const users: { alice: RegisteredUser; bob: RegisteredUser } = { alice, bob };
+    return { stack, chat: stack.chatUrls[0], users };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}, ({ stack }) => stack.stop());
+// Connects on first query; closed after the file's tests.
 const sql = connectPostgres({
   url: testDatabaseUrl("chat"),
   max: 2,
 });
+Deno.test.afterAll(() => sql.end());
 
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `chat replica: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });
@@ -37,13 +43,8 @@ const replicaName = async (userId: string) => {
   return row;
 };
 
-test("start the stack", async () => {
-  stack = await startStack();
-  chat = stack.chatUrls[0];
-  [alice, bob] = await Promise.all([stack.register("alice"), stack.register("bob")]);
-});
-
 test("registrations reach the replica through user-events", async () => {
+  const { alice, bob } = (await env()).users;
   for (const user of [alice, bob]) {
     await eventually(
       20_000,
@@ -54,9 +55,11 @@ test("registrations reach the replica through user-events", async () => {
 });
 
 test("a rename shows in later messages and in history", async () => {
+  const { stack, chat, users } = await env();
+  const { alice, bob } = users;
   const channel = (await api(chat, "POST", "/api/channels", alice.token, {
     channel_type: "public",
-    name: uniqueName("rename").replaceAll("_", "-"),
+    name: uniqueChannelName("rename"),
   })).body.data.id;
   const before = await api(chat, "POST", `/api/channels/${channel}/messages`, alice.token, {
     content: "old name",
@@ -82,10 +85,11 @@ test("a rename shows in later messages and in history", async () => {
     bob.token,
   );
   assert.ok(history.body.data.every((m: { username: string }) => m.username === renamed));
-  alice = { ...alice, username: renamed };
+  users.alice = { ...alice, username: renamed };
 });
 
 test("readiness reports consumer lag and the breaker", async () => {
+  const { chat } = await env();
   const ready = await api(chat, "GET", "/health/ready", undefined);
   assert.equal(ready.status, 200);
   const lookup = ready.body.data.user_lookup;
@@ -94,9 +98,10 @@ test("readiness reports consumer lag and the breaker", async () => {
 });
 
 test("with user-service stopped, messages are still delivered; unknown senders get username null", async () => {
+  const { stack, chat, users: { bob } } = await env();
   const channel = (await api(chat, "POST", "/api/channels", bob.token, {
     channel_type: "public",
-    name: uniqueName("down").replaceAll("_", "-"),
+    name: uniqueChannelName("down"),
   })).body.data.id;
   const reader = await TestSocket.open(stack.chatUrls[1], bob.token);
   await reader.subscribe(channel);
@@ -130,14 +135,15 @@ test("with user-service stopped, messages are still delivered; unknown senders g
 });
 
 test("a deleted user is erased: memberships, owned channels and messages", async () => {
+  const { stack, chat, users: { bob } } = await env();
   const carol = await stack.register("carol");
   const owned = (await api(chat, "POST", "/api/channels", carol.token, {
     channel_type: "public",
-    name: uniqueName("owned").replaceAll("_", "-"),
+    name: uniqueChannelName("owned"),
   })).body.data.id;
   const shared = (await api(chat, "POST", "/api/channels", bob.token, {
     channel_type: "private",
-    name: uniqueName("shared").replaceAll("_", "-"),
+    name: uniqueChannelName("shared"),
   })).body.data.id;
   await eventually(
     20_000,
@@ -166,9 +172,4 @@ test("a deleted user is erased: memberships, owned channels and messages", async
   const history = await api(chat, "GET", `/api/channels/${shared}/messages`, bob.token);
   assert.deepEqual(history.body.data.map((m: { content: string }) => m.content), ["stay"]);
   assert.equal((await replicaName(carol.id))?.username, null);
-});
-
-test("stop the stack", async () => {
-  await stack.stop();
-  await sql.end();
 });

@@ -8,24 +8,32 @@ import assert from "node:assert/strict";
 import { chatMessagesTopic, decodeEvent } from "@chat-ts/shared/events";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { createKafka } from "@chat-ts/shared/kafka";
-import { createLogger } from "@chat-ts/shared/logger";
-import {
-  api,
-  type RegisteredUser,
-  type Stack,
-  startStack,
-  TEST_JWT_SECRET,
-  TestSocket,
-  uniqueName,
-} from "../../../tests/support/stack.ts";
-import { RawSocket } from "./raw_socket.ts";
+import { silentLogger } from "@chat-ts/shared/logger";
+import { TEST_JWT_SECRET } from "../support/env.ts";
+import { fixture } from "../support/fixture.ts";
+import { api } from "../support/http.ts";
+import { uniqueChannelName } from "../support/names.ts";
+import { RawSocket } from "../support/raw_socket.ts";
+import { TestSocket } from "../support/socket.ts";
+import { type RegisteredUser, startStack } from "../support/stack.ts";
 
-let stack: Stack;
-let a: string; // instance A
-let b: string; // instance B
-let alice: RegisteredUser;
-let bob: RegisteredUser;
-let carol: RegisteredUser;
+const env = fixture(async () => {
+  const stack = await startStack({
+    chatEnv: { WS_REPLAY_CAP: "20" }, // default send-queue limit: 1 MiB, 1 s grace
+  });
+  try {
+    const [alice, bob, carol] = await Promise.all([
+      stack.register("alice"),
+      stack.register("bob"),
+      stack.register("carol"),
+    ]);
+    const [a, b] = stack.chatUrls; // instances A and B
+    return { stack, a, b, alice, bob, carol };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}, ({ stack }) => stack.stop());
 const sockets: TestSocket[] = [];
 
 const test = (name: string, fn: () => Promise<void>) =>
@@ -41,9 +49,10 @@ async function channel(
   owner: RegisteredUser,
   type: "public" | "private" = "public",
 ): Promise<string> {
+  const { a } = await env();
   const created = await api(a, "POST", "/api/channels", owner.token, {
     channel_type: type,
-    name: uniqueName("ws").replaceAll("_", "-"),
+    name: uniqueChannelName("ws"),
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   return created.body.data.id;
@@ -60,19 +69,8 @@ const send = async (base: string, user: RegisteredUser, channelId: string, conte
 const isMessage = (channelId: string) => (f: any) =>
   f.type === "new_message" && f.channel_id === channelId;
 
-test("start the stack", async () => {
-  stack = await startStack({
-    chatEnv: { WS_REPLAY_CAP: "20" }, // default send-queue limit: 1 MiB, 1 s grace
-  });
-  [a, b] = stack.chatUrls;
-  [alice, bob, carol] = await Promise.all([
-    stack.register("alice"),
-    stack.register("bob"),
-    stack.register("carol"),
-  ]);
-});
-
 test("tokens are checked before the upgrade: missing, forged and expired get a plain 401", async () => {
+  const { a, alice } = await env();
   const forged = await createTokenCodec({ secret: "another-secret-of-at-least-32-bytes!!" })
     .issue({ userId: alice.id, username: alice.username });
   const expired = await createTokenCodec({
@@ -90,6 +88,7 @@ test("tokens are checked before the upgrade: missing, forged and expired get a p
 });
 
 test("every frame: ping, subscribe, send_message, new_message, message_deleted, unsubscribe", async () => {
+  const { a, b, alice, bob } = await env();
   const channelId = await channel(alice);
   const ws = await open(a, alice);
   ws.send({ type: "ping" });
@@ -143,6 +142,7 @@ test("every frame: ping, subscribe, send_message, new_message, message_deleted, 
 });
 
 test("bad frames get an error frame and the connection stays usable", async () => {
+  const { a, alice, bob } = await env();
   const channelId = await channel(alice);
   const secret = await channel(alice, "private");
   const ws = await open(a, bob);
@@ -188,6 +188,7 @@ test("bad frames get an error frame and the connection stays usable", async () =
 });
 
 test("a message sent through instance A reaches clients on A and B, sender included", async () => {
+  const { a, b, alice, bob } = await env();
   const channelId = await channel(alice);
   const onA = await open(a, alice);
   const onB = await open(b, bob);
@@ -204,6 +205,7 @@ test("a message sent through instance A reaches clients on A and B, sender inclu
 });
 
 test("100 messages to one channel arrive in order on both instances", async () => {
+  const { a, b, alice, bob, carol } = await env();
   const channelId = await channel(alice);
   const onA = await open(a, bob);
   const onB = await open(b, carol);
@@ -222,6 +224,7 @@ test("100 messages to one channel arrive in order on both instances", async () =
 });
 
 test("a private channel never leaks to a non-member, over HTTP or WebSocket", async () => {
+  const { a, b, alice, bob, carol } = await env();
   const secret = await channel(alice, "private");
   const open_ = await channel(alice);
   const member = await open(b, alice);
@@ -264,6 +267,7 @@ test("a private channel never leaks to a non-member, over HTTP or WebSocket", as
 });
 
 test("a retried send_message with the same client_id is delivered and stored once", async () => {
+  const { a, alice } = await env();
   const channelId = await channel(alice);
   const ws = await open(a, alice);
   await ws.subscribe(channelId);
@@ -280,6 +284,7 @@ test("a retried send_message with the same client_id is delivered and stored onc
 });
 
 test("reconnecting with after loses nothing and doubles nothing, even while messages keep coming", async () => {
+  const { a, b, alice, bob } = await env();
   const channelId = await channel(alice);
   const first = await open(a, bob);
   await first.subscribe(channelId);
@@ -306,6 +311,7 @@ test("reconnecting with after loses nothing and doubles nothing, even while mess
 });
 
 test("replay is capped: the newest messages follow a replay_truncated error", async () => {
+  const { a, alice, bob } = await env();
   const channelId = await channel(alice);
   const m0 = await send(a, alice, channelId, "seen");
   const sent: string[] = [];
@@ -319,10 +325,11 @@ test("replay is capped: the newest messages follow a replay_truncated error", as
 });
 
 test("chat.messages events: keyed by channel on its shard, same id and timestamp as HTTP and WebSocket", async () => {
+  const { a, b, alice, bob } = await env();
   const kafka = createKafka({
     brokers: [Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092"],
     clientId: "chat-ws-test",
-    logger: createLogger({ service: "chat-ws-test", level: "error" }),
+    logger: silentLogger,
   });
   const consumer = kafka.consumer({ groupId: `chat-ws-test-${crypto.randomUUID()}` });
   const records: { topic: string; key: string; event: any }[] = [];
@@ -383,6 +390,7 @@ test("chat.messages events: keyed by channel on its shard, same id and timestamp
 });
 
 test("flooding closes with 1008, oversized frames with 1009", async () => {
+  const { a, alice } = await env();
   // The burst (50) is answered, the frame after it closes the connection. (A client that keeps
   // writing after the close frame may not see the code: Deno drops the connection when data
   // arrives after its close frame.)
@@ -406,6 +414,7 @@ test("flooding closes with 1008, oversized frames with 1009", async () => {
 });
 
 test("a client too far behind is closed with 1013 while the others keep receiving", async () => {
+  const { a, b, alice, bob, carol } = await env();
   const channelId = await channel(alice);
   const slow = await RawSocket.open(a, bob.token);
   await slow.sendText(JSON.stringify({ type: "subscribe", channel_id: channelId }));
@@ -435,9 +444,10 @@ test("a client too far behind is closed with 1013 while the others keep receivin
 });
 
 test("graceful shutdown closes sockets with 1001", async () => {
+  const { b, alice } = await env();
   const ws = await open(b, alice);
   for (const socket of sockets) if (socket !== ws) await socket.close();
-  await stack.stop();
+  await env.stop();
   assert.equal((await ws.closed).code, 1001);
 });
 

@@ -6,13 +6,13 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { connectPostgres } from "@chat-ts/shared/postgres";
-import { freePort } from "../../../tests/support/process.ts";
-import { registerUser, startUserServiceProcess } from "../../../tests/support/stack.ts";
-import type { UserId } from "../src/domain/ids.ts";
-import { GrpcUserDirectory } from "../src/outbound/grpc/user_directory.ts";
-import { PostgresUserReplica } from "../src/outbound/postgres/user_replica.ts";
-import { UserLookupChain } from "../src/outbound/cache/user_lookup_chain.ts";
-import { testDatabaseUrl } from "../../../tests/support/env.ts";
+import type { UserId } from "../../services/chat-service/src/domain/ids.ts";
+import { GrpcUserDirectory } from "../../services/chat-service/src/outbound/grpc/user_directory.ts";
+import { PostgresUserReplica } from "../../services/chat-service/src/outbound/postgres/user_replica.ts";
+import { UserLookupChain } from "../../services/chat-service/src/outbound/cache/user_lookup_chain.ts";
+import { testDatabaseUrl } from "../support/env.ts";
+import { freePort } from "../support/process.ts";
+import { registerUser, startUserServiceProcess } from "../support/stack.ts";
 
 const chatDatabase = testDatabaseUrl("chat");
 

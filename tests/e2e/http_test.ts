@@ -2,44 +2,44 @@
  * DESIGN §3 chat-service rows over HTTP, end to end: user-service and two
  * chat-service processes on the local Postgres, Kafka and Cassandra.
  * Messages use one-second buckets so paging crosses bucket boundaries.
+ * The stack is started by the first test that needs it and stopped after the last.
  */
 import assert from "node:assert/strict";
-import {
-  api,
-  type RegisteredUser,
-  type Stack,
-  startStack,
-  uniqueName,
-} from "../../../tests/support/stack.ts";
+import { fixture } from "../support/fixture.ts";
+import { api } from "../support/http.ts";
+import { uniqueChannelName } from "../support/names.ts";
+import { startStack } from "../support/stack.ts";
 
-let stack: Stack;
-let chat: string;
-let alice: RegisteredUser;
-let bob: RegisteredUser;
-let carol: RegisteredUser;
+const env = fixture(async () => {
+  const stack = await startStack({ chatEnv: { MESSAGE_BUCKET_SECONDS: "1" } });
+  try {
+    const [alice, bob, carol] = await Promise.all([
+      stack.register("alice"),
+      stack.register("bob"),
+      stack.register("carol"),
+    ]);
+    return { stack, chat: stack.chatUrls[0], alice, bob, carol };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}, ({ stack }) => stack.stop());
 
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `chat http: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });
 
-test("start the stack", async () => {
-  stack = await startStack({ chatEnv: { MESSAGE_BUCKET_SECONDS: "1" } });
-  chat = stack.chatUrls[0];
-  [alice, bob, carol] = await Promise.all([
-    stack.register("alice"),
-    stack.register("bob"),
-    stack.register("carol"),
-  ]);
-});
-
-const named = (type: "public" | "private", name = uniqueName("ch").replaceAll("_", "-")) =>
-  api(chat, "POST", "/api/channels", alice.token, {
+const named = async (type: "public" | "private", name = uniqueChannelName("ch")) => {
+  const { chat, alice } = await env();
+  return api(chat, "POST", "/api/channels", alice.token, {
     channel_type: type,
     name,
     description: "about",
   });
+};
 
 test("public channels: 201, names unique ignoring case across public and private, listed by name", async () => {
-  const name = uniqueName("Pub").replaceAll("_", "-");
+  const { chat, alice, bob } = await env();
+  const name = uniqueChannelName("Pub");
   const created = await named("public", name);
   assert.equal(created.status, 201);
   assert.deepEqual(Object.keys(created.body.data).sort(), [
@@ -55,7 +55,7 @@ test("public channels: 201, names unique ignoring case across public and private
   assert.equal((await named("public", name.toUpperCase())).status, 409);
   assert.equal((await named("private", name.toLowerCase())).body.error.code, "name_taken");
 
-  const prefix = uniqueName("list").replaceAll("_", "-");
+  const prefix = uniqueChannelName("list");
   for (const suffix of ["c", "a", "b"]) await named("public", `${prefix}-${suffix}`);
   const page1 = await api(chat, "GET", `/api/channels?limit=2&after=${prefix}`, bob.token);
   assert.equal(page1.status, 200);
@@ -69,6 +69,7 @@ test("public channels: 201, names unique ignoring case across public and private
 });
 
 test("bad input: 401 without a token, 400 malformed JSON, 422 naming the field, 404 unknown routes", async () => {
+  const { chat, alice } = await env();
   assert.equal((await api(chat, "GET", "/api/channels", undefined)).status, 401);
   const garbage = await api(chat, "POST", "/api/channels", alice.token, "{nope");
   assert.equal(garbage.status, 400);
@@ -91,6 +92,7 @@ test("bad input: 401 without a token, 400 malformed JSON, 422 naming the field, 
 });
 
 test("private channels: the creator is the first member; non-members get 404 everywhere", async () => {
+  const { chat, alice, bob } = await env();
   const created = await named("private");
   assert.equal(created.status, 201);
   const channel = created.body.data;
@@ -125,6 +127,7 @@ test("private channels: the creator is the first member; non-members get 404 eve
 });
 
 test("members: a member adds, the creator removes, members leave, others may not remove", async () => {
+  const { chat, alice, bob, carol } = await env();
   const id = (await named("private")).body.data.id;
   const added = await api(chat, "POST", `/api/channels/${id}/members`, alice.token, {
     user_id: bob.id,
@@ -164,6 +167,7 @@ test("members: a member adds, the creator removes, members leave, others may not
 });
 
 test("direct channels: once per unordered pair, only existing other users", async () => {
+  const { stack, chat, alice, bob, carol } = await env();
   const dave = await stack.register("dave");
   const first = await api(chat, "POST", "/api/channels", alice.token, {
     channel_type: "direct",
@@ -208,6 +212,7 @@ test("direct channels: once per unordered pair, only existing other users", asyn
 });
 
 test("messages: send, read newest first with the sender's username, delete by author only", async () => {
+  const { stack, chat, alice, bob, carol } = await env();
   const id = (await named("public")).body.data.id;
   const sent = await api(chat, "POST", `/api/channels/${id}/messages`, bob.token, {
     content: "  hello there  ",
@@ -254,6 +259,7 @@ test("messages: send, read newest first with the sender's username, delete by au
 });
 
 test("messages: a retried send with the same client_id is stored once and returns the original", async () => {
+  const { stack, chat, bob } = await env();
   const id = (await named("public")).body.data.id;
   const clientId = crypto.randomUUID();
   const attempts = await Promise.all(
@@ -272,6 +278,7 @@ test("messages: a retried send with the same client_id is stored once and return
 });
 
 test("history: pages by id and by time, both directions, across buckets, with no gap or duplicate", async () => {
+  const { chat, alice, bob } = await env();
   const id = (await named("public")).body.data.id;
   const sent: string[] = [];
   for (let i = 0; i < 9; i++) {
@@ -341,13 +348,10 @@ test("history: pages by id and by time, both directions, across buckets, with no
 });
 
 test("health and the OpenAPI document", async () => {
+  const { chat } = await env();
   const ready = await api(chat, "GET", "/health/ready", undefined);
   assert.equal(ready.status, 200);
   assert.equal(ready.body.data.cassandra, "ok");
   const doc = await api(chat, "GET", "/openapi.json", undefined);
   assert.ok(doc.body.paths["/api/channels/{id}/messages"].get);
-});
-
-test("stop the stack", async () => {
-  await stack.stop();
 });

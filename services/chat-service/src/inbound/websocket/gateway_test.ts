@@ -1,0 +1,552 @@
+// deno-lint-ignore-file no-explicit-any -- tests read frames of many shapes
+/**
+ * The WebSocket gateway (DESIGN §4) in process, over real sockets: chat-service
+ * assembled as the embedded mode assembles it — in-memory channels and history,
+ * chat events carried from the publisher back to the gateway by the in-process
+ * bus — and served on a random port. Frames, the replay seam, the limits and
+ * slow consumers, with no Kafka, Cassandra or Postgres: fast enough for every change.
+ */
+import assert from "node:assert/strict";
+import { loadConfig } from "@chat-ts/shared/config";
+import {
+  busEventSource,
+  CHAT_MESSAGE_TOPICS,
+  type EventSource,
+  InProcessEventBus,
+} from "@chat-ts/shared/events";
+import { createTokenCodec } from "@chat-ts/shared/jwt";
+import { silentLogger } from "@chat-ts/shared/logger";
+import { api } from "../../../../../tests/support/http.ts";
+import { uniqueChannelName, uniqueName } from "../../../../../tests/support/names.ts";
+import { RawSocket } from "../../../../../tests/support/raw_socket.ts";
+import { TestSocket } from "../../../../../tests/support/socket.ts";
+import { assembleChatService, type ChatPorts } from "../../assembly.ts";
+import { chatCoreConfigShape } from "../../config.ts";
+import { MemoryChannelRepository } from "../../outbound/memory/channel_repository.ts";
+import { InProcessChatEventPublisher } from "../../outbound/memory/chat_event_publisher.ts";
+import { MemoryMessageStore } from "../../outbound/memory/message_store.ts";
+import { TimeUuidGenerator } from "../../outbound/time_uuid/time_uuid_generator.ts";
+
+const SECRET = "gateway-test-secret-of-at-least-32-bytes";
+
+/** A point where the test can hold what passes (live events, history reads) and let it go. */
+class Valve {
+  #open: Promise<void> = Promise.resolve();
+  #release = () => {};
+  #waiting = 0;
+  #arrivals: (() => void)[] = [];
+
+  hold(): void {
+    this.#open = new Promise((resolve) => this.#release = resolve);
+  }
+
+  release(): void {
+    this.#release();
+    this.#open = Promise.resolve();
+  }
+
+  async pass(): Promise<void> {
+    this.#waiting++;
+    for (const wake of this.#arrivals.splice(0)) wake();
+    try {
+      await this.#open;
+    } finally {
+      this.#waiting--;
+    }
+  }
+
+  /** Resolves once `n` callers wait at the held valve. */
+  async waiting(n: number): Promise<void> {
+    while (this.#waiting < n) await new Promise<void>((r) => this.#arrivals.push(r));
+  }
+}
+
+/** Message history whose reads can be held after they read (a replay that is still running). */
+class PausableMessageStore extends MemoryMessageStore {
+  readonly afterRead = new Valve();
+
+  override async history(query: Parameters<MemoryMessageStore["history"]>[0]) {
+    const messages = await super.history(query);
+    await this.afterRead.pass();
+    return messages;
+  }
+}
+
+interface Person {
+  readonly id: string;
+  readonly username: string;
+  readonly token: string;
+}
+
+/** One chat-service instance on in-process adapters; `settings` are its environment variables. */
+function startGateway(settings: Record<string, string> = {}) {
+  const config = loadConfig(chatCoreConfigShape, (name) => settings[name]);
+  if (!config.ok) throw config.error;
+  const usernames = new Map<string, string>();
+  const bus = new InProcessEventBus();
+  const store = new PausableMessageStore();
+  // The in-process bus as in the embedded mode, with a valve on the fan-out standing in for
+  // Kafka's latency.
+  const fanOut = new Valve();
+  const bus$ = busEventSource(bus);
+  const eventSource: EventSource = {
+    subscribe: (reader) =>
+      bus$.subscribe(
+        reader.topics === CHAT_MESSAGE_TOPICS
+          ? {
+            ...reader,
+            handle: async (record) => {
+              await fanOut.pass();
+              await reader.handle(record);
+            },
+          }
+          : reader,
+      ),
+  };
+  const ports: ChatPorts = {
+    channels: new MemoryChannelRepository(),
+    messages: store,
+    messageIds: new TimeUuidGenerator(),
+    events: new InProcessChatEventPublisher(bus),
+    replica: {
+      find: () => Promise.resolve(undefined),
+      apply: () => Promise.resolve(true),
+      remember: () => Promise.resolve(),
+    },
+    remoteUsers: {
+      fetch(userId) {
+        const username = usernames.get(userId);
+        return Promise.resolve(
+          username === undefined ? { status: "not_found" } : { status: "found", username },
+        );
+      },
+    },
+    eventSource,
+    dependencies: {},
+  };
+  const chat = assembleChatService(
+    ports,
+    { ...config.value, instanceId: "gateway-test", replicaGroup: "replica", fetchWaitMs: 0 },
+    silentLogger,
+  );
+  // As in the embedded mode: readers start before anything publishes.
+  const started = chat.start();
+  const tokens = createTokenCodec({ secret: SECRET });
+  const app = chat.createApp({ tokens });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  const sockets: (TestSocket | RawSocket)[] = [];
+
+  return {
+    url,
+    chat,
+    store,
+    fanOut,
+    /** A user chat-service can look up, with a token. */
+    async person(prefix: string): Promise<Person> {
+      const id = crypto.randomUUID();
+      const username = uniqueName(prefix);
+      usernames.set(id, username);
+      return { id, username, token: await tokens.issue({ userId: id, username }) };
+    },
+    async open(person: Person): Promise<TestSocket> {
+      const socket = await TestSocket.open(url, person.token);
+      sockets.push(socket);
+      return socket;
+    },
+    /** A client that reads only when told to (and answers no ping). */
+    async raw(person: Person): Promise<RawSocket> {
+      const socket = await RawSocket.open(url, person.token);
+      sockets.push(socket);
+      return socket;
+    },
+    async channel(owner: Person, type: "public" | "private" = "public"): Promise<string> {
+      const created = await api(url, "POST", "/api/channels", owner.token, {
+        channel_type: type,
+        name: uniqueChannelName("gw"),
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      return created.body.data.id;
+    },
+    async send(person: Person, channelId: string, content: string): Promise<any> {
+      const sent = await api(url, "POST", `/api/channels/${channelId}/messages`, person.token, {
+        content,
+      });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      return sent.body.data;
+    },
+    /** Sockets open on the server (a function, so assertions do not narrow it). */
+    connections: () => chat.gateway.connectionCount,
+    async [Symbol.asyncDispose]() {
+      fanOut.release();
+      store.afterRead.release();
+      for (const socket of sockets) await socket.close();
+      chat.gateway.closeAll();
+      await server.shutdown();
+      await started;
+      await chat.stop();
+    },
+  };
+}
+
+const isMessage = (channelId: string) => (f: any) =>
+  f.type === "new_message" && f.channel_id === channelId;
+
+/** Every frame the server sent before its answer to a ping (frames on a socket keep their order). */
+async function drained(ws: TestSocket): Promise<any[]> {
+  ws.send({ type: "ping", ref: "drain" });
+  await ws.next((f) => f.type === "pong");
+  return ws.frames.splice(0);
+}
+
+const test = (name: string, fn: () => Promise<void>) => Deno.test(`gateway: ${name}`, fn);
+
+test("tokens are checked before the upgrade: missing, forged and expired get a plain 401", async () => {
+  await using gw = startGateway();
+  const alice = await gw.person("alice");
+  const forged = await createTokenCodec({ secret: "another-secret-of-at-least-32-bytes!!" })
+    .issue({ userId: alice.id, username: alice.username });
+  const expired = await createTokenCodec({
+    secret: SECRET,
+    now: () => new Date(Date.now() - 2 * 86_400_000),
+  }).issue({ userId: alice.id, username: alice.username });
+  for (const query of ["", "?token=", "?token=garbage", `?token=${forged}`, `?token=${expired}`]) {
+    const res = await fetch(`${gw.url}/ws${query}`, {
+      headers: { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Version": "13" },
+    });
+    assert.equal(res.status, 401, query);
+    assert.equal(typeof (await res.json()).error.code, "string");
+  }
+});
+
+test("every frame: ping, subscribe, send_message to every subscriber (sender too), message_deleted, unsubscribe", async () => {
+  await using gw = startGateway();
+  const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map(gw.person));
+  const channelId = await gw.channel(alice);
+  const a = await gw.open(alice);
+  const b = await gw.open(bob);
+  const c = await gw.open(carol);
+  a.send({ type: "ping" });
+  assert.deepEqual(await a.next(), { type: "pong" });
+  a.send({ type: "subscribe", channel_id: channelId });
+  assert.deepEqual(await a.next(), { type: "subscribed", channel_id: channelId });
+  await b.subscribe(channelId);
+
+  a.send({ type: "send_message", channel_id: channelId, content: "  hello  ", client_id: "c-1" });
+  const [toAlice, toBob] = await Promise.all([
+    a.next(isMessage(channelId)),
+    b.next(isMessage(channelId)),
+  ]);
+  assert.deepEqual(toAlice, toBob);
+  assert.deepEqual(Object.keys(toAlice).sort(), [
+    "channel_id",
+    "client_id",
+    "content",
+    "id",
+    "timestamp",
+    "type",
+    "user_id",
+    "username",
+  ]);
+  assert.equal(toAlice.content, "hello");
+  assert.equal(toAlice.user_id, alice.id);
+  assert.equal(toAlice.username, alice.username);
+  assert.equal(toAlice.client_id, "c-1");
+  assert.match(toAlice.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, carol.token);
+  assert.equal(history.body.data[0].id, toAlice.id);
+  assert.equal(history.body.data[0].timestamp, toAlice.timestamp);
+  assert.deepEqual(await drained(c), [], "carol did not subscribe");
+
+  const deleted = await api(
+    gw.url,
+    "DELETE",
+    `/api/channels/${channelId}/messages/${toAlice.id}`,
+    alice.token,
+  );
+  assert.equal(deleted.status, 204);
+  for (const ws of [a, b]) {
+    assert.deepEqual(await ws.next((f) => f.type === "message_deleted"), {
+      type: "message_deleted",
+      id: toAlice.id,
+      channel_id: channelId,
+    });
+  }
+
+  b.send({ type: "unsubscribe", channel_id: channelId });
+  assert.deepEqual(await b.next(), { type: "unsubscribed", channel_id: channelId });
+  await gw.send(alice, channelId, "after unsubscribe");
+  assert.equal((await a.next(isMessage(channelId))).content, "after unsubscribe");
+  assert.deepEqual(await drained(b), []);
+});
+
+test("bad frames get an error frame with their ref, and the connection stays usable", async () => {
+  await using gw = startGateway();
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const channelId = await gw.channel(alice);
+  const secret = await gw.channel(alice, "private");
+  const ws = await gw.open(bob);
+  const bad: [unknown, string, RegExp?][] = [
+    ["not json", "malformed_frame"],
+    ["[1,2]", "invalid_frame"],
+    [{ type: "dance" }, "invalid_frame"],
+    [{ no: "type" }, "invalid_frame"],
+    [{ type: "subscribe" }, "invalid_frame", /channel_id/],
+    [{ type: "subscribe", channel_id: 42 }, "invalid_frame", /channel_id/],
+    [{ type: "send_message", channel_id: channelId }, "invalid_frame", /content/],
+    [
+      { type: "send_message", channel_id: channelId, content: "   " },
+      "validation_failed",
+      /content/,
+    ],
+    [
+      { type: "send_message", channel_id: channelId, content: "x".repeat(4001) },
+      "validation_failed",
+      /content/,
+    ],
+    [{ type: "subscribe", channel_id: "not-a-uuid" }, "validation_failed", /channel_id/],
+    [{ type: "subscribe", channel_id: crypto.randomUUID() }, "not_found"],
+    [{ type: "subscribe", channel_id: secret }, "not_found"],
+    [{ type: "send_message", channel_id: secret, content: "hi" }, "not_found"],
+    [{ type: "subscribe", channel_id: channelId, after: "yesterday" }, "invalid_frame", /after/],
+  ];
+  for (const [frame, code, message] of bad) {
+    ws.send(typeof frame === "string" ? frame : { ...(frame as object), ref: "r1" });
+    const error = await ws.next();
+    assert.equal(error.type, "error", JSON.stringify(frame));
+    assert.equal(error.code, code, `${JSON.stringify(frame)} → ${JSON.stringify(error)}`);
+    if (message) assert.match(error.message, message);
+    if (typeof frame === "object") assert.equal(error.ref, "r1");
+  }
+  ws.socket.send(new Uint8Array([1, 2, 3]));
+  assert.equal((await ws.next()).code, "malformed_frame");
+  ws.send({ type: "ping" });
+  assert.deepEqual(await ws.next(), { type: "pong" });
+  assert.equal(ws.socket.readyState, WebSocket.OPEN);
+});
+
+test("a private channel: non-members get not_found on subscribe and send, members receive, nothing leaks", async () => {
+  await using gw = startGateway();
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const secret = await gw.channel(alice, "private");
+  const open = await gw.channel(alice);
+  const member = await gw.open(alice);
+  const outsider = await gw.open(bob);
+  await member.subscribe(secret);
+  await outsider.subscribe(open);
+
+  outsider.send({ type: "subscribe", channel_id: secret, ref: "s" });
+  assert.deepEqual(
+    [await outsider.next()].map((f) => [f.type, f.code, f.ref]),
+    [["error", "not_found", "s"]],
+  );
+  outsider.send({ type: "send_message", channel_id: secret, content: "let me in", ref: "m" });
+  assert.deepEqual(
+    [await outsider.next()].map((f) => [f.type, f.code, f.ref]),
+    [["error", "not_found", "m"]],
+  );
+  await gw.send(alice, secret, "for members only");
+  await gw.send(alice, open, "for everyone");
+  assert.equal((await member.next(isMessage(secret))).content, "for members only");
+  assert.equal((await outsider.next(isMessage(open))).content, "for everyone");
+  assert.equal(JSON.stringify(await drained(outsider)).includes("for members only"), false);
+  const history = await api(gw.url, "GET", `/api/channels/${secret}/messages`, alice.token);
+  assert.deepEqual(history.body.data.map((m: any) => m.content), ["for members only"]);
+
+  // Added as a member, bob may subscribe.
+  const added = await api(gw.url, "POST", `/api/channels/${secret}/members`, alice.token, {
+    user_id: bob.id,
+  });
+  assert.equal(added.status, 201);
+  await outsider.subscribe(secret);
+  await gw.send(alice, secret, "welcome");
+  assert.equal((await outsider.next(isMessage(secret))).content, "welcome");
+});
+
+test("a retried send_message with the same client_id is delivered and stored once", async () => {
+  await using gw = startGateway();
+  const alice = await gw.person("alice");
+  const channelId = await gw.channel(alice);
+  const ws = await gw.open(alice);
+  await ws.subscribe(channelId);
+  for (let i = 0; i < 3; i++) {
+    ws.send({ type: "send_message", channel_id: channelId, content: "once", client_id: "retry-1" });
+  }
+  const first = await ws.next(isMessage(channelId));
+  assert.deepEqual(await drained(ws), []);
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, alice.token);
+  assert.deepEqual(history.body.data.map((m: any) => m.id), [first.id]);
+});
+
+test("100 messages to one channel arrive in order, each once", async () => {
+  await using gw = startGateway();
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const channelId = await gw.channel(alice);
+  const ws = await gw.open(bob);
+  await ws.subscribe(channelId);
+  const sent: string[] = [];
+  for (let i = 0; i < 100; i++) sent.push((await gw.send(alice, channelId, `m${i}`)).id);
+  const got = (await drained(ws)).filter(isMessage(channelId));
+  assert.deepEqual(got.map((f) => f.id), sent);
+  assert.deepEqual(got.map((f) => f.content), sent.map((_, i) => `m${i}`));
+});
+
+test("replay: subscribe with after sends what was missed once, and a late live copy is dropped", async () => {
+  await using gw = startGateway();
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const channelId = await gw.channel(alice);
+  const first = await gw.open(bob);
+  await first.subscribe(channelId);
+  const m0 = await gw.send(alice, channelId, "seen");
+  assert.equal((await first.next(isMessage(channelId))).id, m0.id);
+  await first.close();
+
+  const missed = [
+    (await gw.send(alice, channelId, "missed 1")).id,
+    (await gw.send(alice, channelId, "missed 2")).id,
+  ];
+  // The next message is stored, but its live copy is still on the way (as through Kafka).
+  gw.fanOut.hold();
+  const late = gw.send(alice, channelId, "stored, not yet fanned out");
+  await gw.fanOut.waiting(1);
+  const again = await gw.open(bob);
+  await again.subscribe(channelId, m0.id);
+  const replayed: string[] = [];
+  while (replayed.length < 3) replayed.push((await again.next(isMessage(channelId))).id);
+  gw.fanOut.release();
+  const lateId = (await late).id;
+  assert.deepEqual(replayed, [...missed, lateId]);
+  const live = (await gw.send(alice, channelId, "live")).id;
+  const rest = (await drained(again)).filter(isMessage(channelId)).map((f) => f.id);
+  assert.deepEqual(rest, [live], "the live copy of a replayed message is not sent again");
+});
+
+test("replay: messages arriving while the replay runs follow it, none twice", async () => {
+  await using gw = startGateway();
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const channelId = await gw.channel(alice);
+  const m0 = await gw.send(alice, channelId, "seen");
+  const m1 = await gw.send(alice, channelId, "missed");
+  // Stored before the replay reads history, fanned out while it runs.
+  gw.fanOut.hold();
+  const both = gw.send(alice, channelId, "in history and live");
+  await gw.fanOut.waiting(1);
+
+  gw.store.afterRead.hold();
+  const ws = await gw.open(bob);
+  await ws.subscribe(channelId, m0.id);
+  await gw.store.afterRead.waiting(1); // history is read; the replay is not sent yet
+  gw.fanOut.release();
+  const m2 = await both;
+  const m3 = await gw.send(alice, channelId, "only live"); // delivered during the replay
+  assert.deepEqual(ws.frames.filter(isMessage(channelId)), [], "live messages wait for the replay");
+  gw.store.afterRead.release();
+
+  const got: string[] = [];
+  while (got.length < 3) got.push((await ws.next(isMessage(channelId))).id);
+  assert.deepEqual(got, [m1.id, m2.id, m3.id]);
+  assert.deepEqual((await drained(ws)).filter(isMessage(channelId)), [], "no duplicates");
+});
+
+test("replay is capped: the newest messages follow a replay_truncated error", async () => {
+  await using gw = startGateway({ WS_REPLAY_CAP: "3" });
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const channelId = await gw.channel(alice);
+  const m0 = await gw.send(alice, channelId, "seen");
+  const sent: string[] = [];
+  for (let i = 0; i < 6; i++) sent.push((await gw.send(alice, channelId, `n${i}`)).id);
+  const ws = await gw.open(bob);
+  ws.send({ type: "subscribe", channel_id: channelId, after: m0.id, ref: "r" });
+  assert.deepEqual(await ws.next(), { type: "subscribed", channel_id: channelId });
+  const truncated = await ws.next();
+  assert.deepEqual([truncated.type, truncated.code, truncated.ref], [
+    "error",
+    "replay_truncated",
+    "r",
+  ]);
+  const got: string[] = [];
+  for (let i = 0; i < 3; i++) got.push((await ws.next(isMessage(channelId))).id);
+  assert.deepEqual(got, sent.slice(-3));
+});
+
+test("frames over the size limit (in bytes) close with 1009; just under it is a frame", async () => {
+  await using gw = startGateway({ WS_MAX_FRAME_BYTES: "1024" });
+  const alice = await gw.person("alice");
+  const fine = await gw.open(alice);
+  fine.send(JSON.stringify({ type: "ping", pad: "x".repeat(900) }));
+  assert.deepEqual(await fine.next(), { type: "pong" });
+
+  const big = await gw.open(alice);
+  big.send(JSON.stringify({ type: "ping", pad: "x".repeat(1100) }));
+  assert.equal((await big.closed).code, 1009);
+  const wide = await gw.open(alice); // 400 characters, 1200 bytes
+  wide.send(JSON.stringify({ type: "ping", pad: "€".repeat(400) }));
+  assert.equal((await wide.closed).code, 1009);
+
+  fine.send({ type: "ping" });
+  assert.deepEqual(await fine.next(), { type: "pong" });
+});
+
+test("flooding closes with 1008 after the burst", async () => {
+  await using gw = startGateway({ WS_FRAMES_PER_SECOND: "1", WS_FRAME_BURST: "5" });
+  const alice = await gw.person("alice");
+  const flooder = await gw.raw(alice);
+  for (let i = 0; i < 6; i++) await flooder.sendText(JSON.stringify({ type: "ping" }));
+  let pongs = 0;
+  assert.equal(await flooder.readUntilClose(() => pongs++), 1008);
+  assert.equal(pongs, 5);
+});
+
+test("a client too far behind is closed with 1013 while the others keep receiving", async () => {
+  await using gw = startGateway({
+    WS_MAX_BUFFERED_BYTES: String(256 * 1024),
+    WS_SLOW_CLIENT_GRACE_MS: "100",
+  });
+  const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map(gw.person));
+  const channelId = await gw.channel(alice);
+  const slow = await gw.raw(bob);
+  await slow.sendText(JSON.stringify({ type: "subscribe", channel_id: channelId }));
+  assert.ok(await slow.readFrame(), "subscribed"); // and then it stops reading
+  const healthy = await gw.open(carol);
+  await healthy.subscribe(channelId);
+  assert.equal(gw.connections(), 2);
+
+  const content = "€".repeat(4000); // 12 kB a frame
+  let sent = 0;
+  // Until the kernel's buffers between the sockets and the send queue are full.
+  while (gw.connections() === 2 && sent < 4000) {
+    await Promise.all(Array.from({ length: 8 }, () => gw.send(alice, channelId, content)));
+    sent += 8;
+  }
+  assert.equal(gw.connections(), 1, `the slow client was closed (${sent} sent)`);
+  for (let received = 0; received < sent; received++) {
+    await healthy.next(isMessage(channelId));
+  }
+  let frames = 0;
+  assert.equal(await slow.readUntilClose(() => frames++), 1013);
+  assert.ok(frames < sent, `the slow client was cut off (${frames} of ${sent} frames)`);
+  healthy.send({ type: "ping" });
+  assert.deepEqual(await healthy.next(), { type: "pong" });
+});
+
+test("heartbeats drop a peer that stops answering pings", async () => {
+  await using gw = startGateway({ WS_IDLE_TIMEOUT_SECONDS: "1" });
+  const alice = await gw.person("alice");
+  const alive = await gw.open(alice);
+  await gw.raw(alice); // reads nothing, answers no ping
+  assert.equal(gw.connections(), 2);
+  const deadline = Date.now() + 10_000;
+  while (gw.connections() !== 1) {
+    assert.ok(Date.now() < deadline, "the dead peer was not dropped");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  alive.send({ type: "ping" });
+  assert.deepEqual(await alive.next(), { type: "pong" });
+});
+
+test("graceful shutdown closes sockets with 1001", async () => {
+  await using gw = startGateway();
+  const ws = await gw.open(await gw.person("alice"));
+  gw.chat.gateway.closeAll();
+  assert.equal((await ws.closed).code, 1001);
+});
