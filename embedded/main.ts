@@ -13,8 +13,8 @@ import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
 import { openEmbeddedPostgres } from "@chat-ts/shared/pglite";
 import { assembleChatService } from "@chat-ts/chat-service/assembly";
 import { embeddedChatPorts } from "@chat-ts/chat-service/embedded";
-import { assembleUserService } from "../services/user-service/src/assembly.ts";
-import { InProcessUserEventPublisher } from "../services/user-service/src/outbound/memory/user_event_publisher.ts";
+import { assembleUserService } from "@chat-ts/user-service/assembly";
+import { InProcessUserEventPublisher, localGetUser } from "@chat-ts/user-service/embedded";
 import { createEmbeddedApp } from "./app.ts";
 import { loadEmbeddedConfig } from "./config.ts";
 import { LocalUsers } from "./local_users.ts";
@@ -67,7 +67,7 @@ const chat = assembleChatService(
   embeddedChatPorts({
     sql: chatDb.sql,
     bus,
-    remoteUsers: new LocalUsers(userService.users),
+    remoteUsers: new LocalUsers(localGetUser(userService.users)),
   }),
   // One instance, so its groups need no distinct names.
   { ...config, instanceId: "embedded", replicaGroup: "chat-service-user-replica", fetchWaitMs: 0 },

@@ -24,16 +24,5 @@ for path in sys.argv[1:]:
         if grants == "all" or (isinstance(grants, dict) and grants.get("all") is True):
             print(f"{path}: permission set {name} grants all permissions", file=sys.stderr)
             status = 1
-    # Until chat-service moves its list into a permission set like user-service's, its
-    # start/dev/compile tasks still spell the flags out; those copies must agree.
-    tasks = config.get("tasks", {})
-    spelled = {
-        name: sorted(w for w in tasks[name].split() if w.startswith("--allow-"))
-        for name in ("start", "dev", "compile")
-        if isinstance(tasks.get(name), str) and "--allow-" in tasks[name]
-    }
-    if len({tuple(flags) for flags in spelled.values()}) > 1:
-        print(f"{path}: start/dev/compile permissions differ: {spelled}", file=sys.stderr)
-        status = 1
 sys.exit(status)
 PY

@@ -3,7 +3,6 @@
  * in order, recording version and checksum in `schema_migrations`. An applied
  * file that was edited afterwards is an error, not a silent skip.
  */
-import type { CassandraClient } from "./cassandra.ts";
 import type { Logger } from "./logger.ts";
 import type { Sql } from "./postgres.ts";
 
@@ -79,11 +78,23 @@ export async function migratePostgres(
 }
 
 /**
+ * What the CQL runner uses of a cassandra-driver `Client`: declared here so
+ * that a Postgres-only process (the embedded mode) never loads the driver.
+ */
+export interface CqlClient {
+  execute(
+    query: string,
+    params?: unknown[],
+    options?: { prepare: boolean },
+  ): Promise<{ rows: { get(column: string): unknown }[] }>;
+}
+
+/**
  * Creates the keyspace if needed and applies pending CQL migrations. Cassandra
  * has no transactions, so each statement must be idempotent (`IF NOT EXISTS`).
  */
 export async function migrateCassandra(
-  client: CassandraClient,
+  client: CqlClient,
   keyspace: string,
   replicationFactor: number,
   migrations: readonly Migration[],

@@ -11,6 +11,7 @@ COPY services/user-service/deno.json services/user-service/deno.json
 COPY services/chat-service/deno.json services/chat-service/deno.json
 COPY embedded/deno.json embedded/deno.json
 COPY web/deno.json web/deno.json
+COPY client/deno.json client/deno.json
 RUN deno cache scripts/migrate.ts
 USER deno
 CMD ["deno", "task", "migrate"]

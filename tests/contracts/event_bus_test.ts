@@ -32,10 +32,8 @@ import { decodeUserChange } from "../../services/chat-service/src/outbound/envel
 import { KafkaChatEventPublisher } from "../../services/chat-service/src/outbound/kafka/chat_event_publisher.ts";
 import { InProcessChatEventPublisher } from "../../services/chat-service/src/outbound/memory/chat_event_publisher.ts";
 import { TimeUuidGenerator } from "../../services/chat-service/src/outbound/time_uuid/time_uuid_generator.ts";
-import {
-  KafkaUserEventPublisher,
-  type UserEventPublisher,
-} from "../../services/user-service/src/outbound/kafka/user_event_publisher.ts";
+import type { UserEventPublisher } from "../../services/user-service/src/domain/user/ports.ts";
+import { KafkaUserEventPublisher } from "../../services/user-service/src/outbound/kafka/user_event_publisher.ts";
 import { InProcessUserEventPublisher } from "../../services/user-service/src/outbound/memory/user_event_publisher.ts";
 import { eventually } from "../support/async.ts";
 import { testKafkaBrokers } from "../support/env.ts";

@@ -12,8 +12,9 @@ import type { RemoteUsers } from "../../services/chat-service/src/domain/user/po
 import { assembleUserService } from "../../services/user-service/src/assembly.ts";
 import type { UserService } from "../../services/user-service/src/domain/user/service.ts";
 import { startUserGrpcServer } from "../../services/user-service/src/inbound/grpc/user_server.ts";
-import type { UserEventPublisher } from "../../services/user-service/src/outbound/kafka/user_event_publisher.ts";
+import type { UserEventPublisher } from "../../services/user-service/src/domain/user/ports.ts";
 import { LocalUsers } from "../../embedded/local_users.ts";
+import { localGetUser } from "../../services/user-service/src/embedded.ts";
 import type { Sql } from "@chat-ts/shared/postgres";
 import { testDatabaseUrl } from "../support/env.ts";
 import { uniqueName } from "../support/names.ts";
@@ -53,7 +54,7 @@ contract<Subject>("user lookup", [
     async open() {
       const db = await migratedPglite(["user"]);
       const users = userServiceOn(db.sql);
-      return { subject: { users, remote: new LocalUsers(users) }, close: db.close };
+      return { subject: { users, remote: new LocalUsers(localGetUser(users)) }, close: db.close };
     },
   },
   {

@@ -3,9 +3,6 @@ import { USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
 import { type Kafka, Partitioners, type Producer } from "kafkajs";
 import type { OutboxRecord, UserEventPublisher } from "../../domain/user/ports.ts";
 
-// The port lives in the domain; re-exported only for tests/contracts, which still import it here.
-export type { OutboxRecord, UserEventPublisher };
-
 export class KafkaUserEventPublisher implements UserEventPublisher {
   readonly #producer: Producer;
   #connected = false;
