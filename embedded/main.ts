@@ -5,6 +5,7 @@
  * in-process bus for Kafka, a direct call for gRPC GetUser — and the browser
  * client at `/`. Data persists in DATA_DIR across restarts.
  */
+import { configOrExit } from "@chat-ts/shared/config";
 import { InProcessEventBus } from "@chat-ts/shared/events";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { createLogger } from "@chat-ts/shared/logger";
@@ -22,12 +23,7 @@ import { jwtSecret } from "./jwt_secret.ts";
 import { lockDataDir } from "./data_lock.ts";
 
 const startedAt = performance.now();
-const loaded = loadEmbeddedConfig();
-if (!loaded.ok) {
-  createLogger({ service: "chat-ts" }).error(loaded.error.message);
-  Deno.exit(2);
-}
-const config = loaded.value;
+const config = configOrExit(loadEmbeddedConfig(), "chat-ts");
 const logger = createLogger({ service: "chat-ts", level: config.LOG_LEVEL }).child({
   mode: "embedded",
 });

@@ -4,6 +4,7 @@
  * each bad variable.
  */
 import { z } from "zod";
+import { createLogger } from "./logger.ts";
 import { err, ok, type Result } from "./result.ts";
 
 /** Reads one variable. Services pass `Deno.env.get`; tests pass a map. */
@@ -67,4 +68,14 @@ export function loadConfig<S extends z.ZodRawShape>(
       message: issue.message,
     }))),
   );
+}
+
+/**
+ * A composition root's config, or an exit with status 2 after saying why on
+ * stderr: a service must not start misconfigured.
+ */
+export function configOrExit<C>(loaded: Result<C, ConfigError>, service: string): C {
+  if (loaded.ok) return loaded.value;
+  createLogger({ service }).error(loaded.error.message);
+  Deno.exit(2);
 }

@@ -59,14 +59,8 @@ export async function migratePostgres(
     await tx`select pg_advisory_xact_lock(hashtext(${"chat-ts " + historyTable}))`;
     const rows = await tx<{ version: string; checksum: string }[]>`
       select version, checksum from ${history}`;
-    const applied = new Map(rows.map((r) => [r.version, r.checksum]));
     const done: string[] = [];
-    for (const m of migrations) {
-      const checksum = applied.get(m.version);
-      if (checksum !== undefined) {
-        if (checksum !== m.checksum) throw changedAfterApply(m);
-        continue;
-      }
+    for (const m of pending(migrations, rows)) {
       await tx.unsafe(m.body);
       await tx`insert into ${history} (version, name, checksum)
                values (${m.version}, ${m.name}, ${m.checksum})`;
@@ -112,16 +106,12 @@ export async function migrateCassandra(
   const result = await client.execute(
     `SELECT version, checksum FROM ${keyspace}.schema_migrations`,
   );
-  const applied = new Map(
-    result.rows.map((r) => [String(r.get("version")), String(r.get("checksum"))]),
-  );
+  const applied = result.rows.map((r) => ({
+    version: String(r.get("version")),
+    checksum: String(r.get("checksum")),
+  }));
   const done: string[] = [];
-  for (const m of migrations) {
-    const checksum = applied.get(m.version);
-    if (checksum !== undefined) {
-      if (checksum !== m.checksum) throw changedAfterApply(m);
-      continue;
-    }
+  for (const m of pending(migrations, applied)) {
     await client.execute(`USE ${keyspace}`);
     for (const statement of splitStatements(m.body)) await client.execute(statement);
     await client.execute(
@@ -133,6 +123,19 @@ export async function migrateCassandra(
     done.push(m.version);
   }
   return done;
+}
+
+/** The migrations not applied yet, in order; one changed after it was applied is an error. */
+function pending(
+  migrations: readonly Migration[],
+  applied: readonly { version: string; checksum: string }[],
+): Migration[] {
+  const checksums = new Map(applied.map((a) => [a.version, a.checksum]));
+  return migrations.filter((m) => {
+    const checksum = checksums.get(m.version);
+    if (checksum !== undefined && checksum !== m.checksum) throw changedAfterApply(m);
+    return checksum === undefined;
+  });
 }
 
 /** Splits a CQL file on statement-ending semicolons, dropping `--` comments. */

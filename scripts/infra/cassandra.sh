@@ -32,7 +32,4 @@ cassandra_wait() { wait_port Cassandra "$CASSANDRA_PORT" "$CASSANDRA_PID" "${1:-
 
 cassandra_stop() { stop_pid Cassandra "$CASSANDRA_PID"; }
 
-cassandra_status() {
-  if pid_alive "$CASSANDRA_PID"; then echo "cassandra  running  127.0.0.1:$CASSANDRA_PORT  pid $(cat "$CASSANDRA_PID")  log $CASSANDRA_LOG"
-  else echo "cassandra  stopped"; fi
-}
+cassandra_status() { pid_status cassandra "$CASSANDRA_PID" "$CASSANDRA_PORT" "$CASSANDRA_LOG"; }

@@ -38,7 +38,4 @@ kafka_wait() { wait_port Kafka "$KAFKA_PORT" "$KAFKA_PID" "${1:-90}" "$KAFKA_LOG
 
 kafka_stop() { stop_pid Kafka "$KAFKA_PID"; }
 
-kafka_status() {
-  if pid_alive "$KAFKA_PID"; then echo "kafka      running  127.0.0.1:$KAFKA_PORT  pid $(cat "$KAFKA_PID")  log $KAFKA_LOG"
-  else echo "kafka      stopped"; fi
-}
+kafka_status() { pid_status kafka "$KAFKA_PID" "$KAFKA_PORT" "$KAFKA_LOG"; }

@@ -30,6 +30,12 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # pid_alive FILE: the pid recorded in FILE is a running process.
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# pid_status NAME PIDFILE PORT LOGFILE: the `infra:status` line of a component run by pid file.
+pid_status() {
+  if pid_alive "$2"; then printf '%-10s running  127.0.0.1:%s  pid %s  log %s\n' "$1" "$3" "$(cat "$2")" "$4"
+  else printf '%-10s stopped\n' "$1"; fi
+}
+
 # wait_port NAME PORT PIDFILE DEADLINE_S LOGFILE
 wait_port() {
   local name=$1 port=$2 pidfile=$3 deadline=$(( SECONDS + $4 )) logfile=$5

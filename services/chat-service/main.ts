@@ -3,6 +3,7 @@
  * adapters → HTTP + WebSocket server, the fan-out consumer and the user
  * replica consumers.
  */
+import { configOrExit } from "@chat-ts/shared/config";
 import { connectCassandra } from "@chat-ts/shared/cassandra";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { consumerLag, createKafka, kafkaEventSource } from "@chat-ts/shared/kafka";
@@ -18,12 +19,7 @@ import { PostgresChannelRepository } from "./src/outbound/postgres/channel_repos
 import { PostgresUserReplica } from "./src/outbound/postgres/user_replica.ts";
 import { TimeUuidGenerator } from "./src/outbound/time_uuid/time_uuid_generator.ts";
 
-const loaded = loadChatServiceConfig();
-if (!loaded.ok) {
-  createLogger({ service: "chat-service" }).error(loaded.error.message);
-  Deno.exit(2);
-}
-const config = loaded.value;
+const config = configOrExit(loadChatServiceConfig(), "chat-service");
 const logger = createLogger({ service: "chat-service", level: config.LOG_LEVEL }).child({
   instance: config.INSTANCE_ID,
 });

@@ -1,4 +1,5 @@
 /** user-service composition root: config → adapters → HTTP, gRPC and the outbox relay. */
+import { configOrExit } from "@chat-ts/shared/config";
 import { createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { stopOnSignals } from "@chat-ts/shared/shutdown";
@@ -8,12 +9,7 @@ import { loadUserServiceConfig } from "./src/config.ts";
 import { startUserGrpcServer } from "./src/inbound/grpc/user_server.ts";
 import { KafkaUserEventPublisher } from "./src/outbound/kafka/user_event_publisher.ts";
 
-const loaded = loadUserServiceConfig();
-if (!loaded.ok) {
-  createLogger({ service: "user-service" }).error(loaded.error.message);
-  Deno.exit(2);
-}
-const config = loaded.value;
+const config = configOrExit(loadUserServiceConfig(), "user-service");
 const logger = createLogger({ service: "user-service", level: config.LOG_LEVEL });
 
 const sql = connectPostgres({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });

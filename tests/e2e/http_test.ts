@@ -25,6 +25,10 @@ const env = fixture(async () => {
   }
 }, ({ stack }) => stack.stop());
 
+/** The status of one call to the first chat instance. */
+const statusOf = async (method: string, path: string, who: { token: string }) =>
+  (await api((await env()).chat, method, path, who.token)).status;
+
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `chat http: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });
 
@@ -144,19 +148,10 @@ test("members: a member adds, the creator removes, members leave, others may not
   });
   assert.equal(unknownUser.status, 422);
   assert.match(unknownUser.body.error.message, /^user_id/);
-  assert.equal(
-    (await api(chat, "DELETE", `/api/channels/${id}/members/${carol.id}`, bob.token)).status,
-    403,
-  );
-  assert.equal(
-    (await api(chat, "DELETE", `/api/channels/${id}/members/${carol.id}`, alice.token)).status,
-    204,
-  );
+  assert.equal(await statusOf("DELETE", `/api/channels/${id}/members/${carol.id}`, bob), 403);
+  assert.equal(await statusOf("DELETE", `/api/channels/${id}/members/${carol.id}`, alice), 204);
   assert.equal((await api(chat, "GET", `/api/channels/${id}`, carol.token)).status, 404);
-  assert.equal(
-    (await api(chat, "DELETE", `/api/channels/${id}/members/${bob.id}`, bob.token)).status,
-    204,
-  );
+  assert.equal(await statusOf("DELETE", `/api/channels/${id}/members/${bob.id}`, bob), 204);
   assert.equal((await api(chat, "GET", `/api/channels/${id}`, bob.token)).status, 404);
   const publicId = (await named("public")).body.data.id;
   assert.equal(
@@ -192,10 +187,7 @@ test("direct channels: once per unordered pair, only existing other users", asyn
     participant_id: crypto.randomUUID(),
   });
   assert.equal(ghost.status, 422);
-  assert.equal(
-    (await api(chat, "GET", `/api/channels/${first.body.data.id}`, bob.token)).status,
-    404,
-  );
+  assert.equal(await statusOf("GET", `/api/channels/${first.body.data.id}`, bob), 404);
   const concurrent = await Promise.all(
     [0, 1, 2].map((i) =>
       api(stack.chatUrls[i % 2], "POST", "/api/channels", i === 1 ? carol.token : dave.token, {
@@ -242,18 +234,9 @@ test("messages: send, read newest first with the sender's username, delete by au
     (await api(chat, "POST", `/api/channels/${id}/messages`, bob.token, { text: "hi" })).status,
     422,
   );
-  assert.equal(
-    (await api(chat, "DELETE", `/api/channels/${id}/messages/${message.id}`, alice.token)).status,
-    403,
-  );
-  assert.equal(
-    (await api(chat, "DELETE", `/api/channels/${id}/messages/${message.id}`, bob.token)).status,
-    204,
-  );
-  assert.equal(
-    (await api(chat, "DELETE", `/api/channels/${id}/messages/${message.id}`, bob.token)).status,
-    404,
-  );
+  assert.equal(await statusOf("DELETE", `/api/channels/${id}/messages/${message.id}`, alice), 403);
+  assert.equal(await statusOf("DELETE", `/api/channels/${id}/messages/${message.id}`, bob), 204);
+  assert.equal(await statusOf("DELETE", `/api/channels/${id}/messages/${message.id}`, bob), 404);
   const after = await api(chat, "GET", `/api/channels/${id}/messages`, carol.token);
   assert.deepEqual(after.body.data.map((m: { content: string }) => m.content), ["second"]);
 });

@@ -16,6 +16,7 @@ import { uniqueChannelName } from "../support/names.ts";
 import { RawSocket } from "../support/raw_socket.ts";
 import { TestSocket } from "../support/socket.ts";
 import { type RegisteredUser, startStack } from "../support/stack.ts";
+import { assertNewMessageFrame, badFrames } from "../support/frames.ts";
 
 const env = fixture(async () => {
   const stack = await startStack({
@@ -98,21 +99,7 @@ test("every frame: ping, subscribe, send_message, new_message, message_deleted, 
 
   ws.send({ type: "send_message", channel_id: channelId, content: "  hello  ", client_id: "c-1" });
   const received = await ws.next(isMessage(channelId));
-  assert.deepEqual(Object.keys(received).sort(), [
-    "channel_id",
-    "client_id",
-    "content",
-    "id",
-    "timestamp",
-    "type",
-    "user_id",
-    "username",
-  ]);
-  assert.equal(received.content, "hello");
-  assert.equal(received.user_id, alice.id);
-  assert.equal(received.username, alice.username);
-  assert.equal(received.client_id, "c-1");
-  assert.match(received.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assertNewMessageFrame(received, { content: "hello", user: alice, clientId: "c-1" });
 
   // The same message over HTTP: identical id and millisecond timestamp.
   const history = await api(b, "GET", `/api/channels/${channelId}/messages`, bob.token);
@@ -146,30 +133,7 @@ test("bad frames get an error frame and the connection stays usable", async () =
   const channelId = await channel(alice);
   const secret = await channel(alice, "private");
   const ws = await open(a, bob);
-  const bad: [unknown, string, RegExp?][] = [
-    ["not json", "malformed_frame"],
-    ["[1,2]", "invalid_frame"],
-    [{ type: "dance" }, "invalid_frame"],
-    [{ no: "type" }, "invalid_frame"],
-    [{ type: "subscribe" }, "invalid_frame", /channel_id/],
-    [{ type: "subscribe", channel_id: 42 }, "invalid_frame", /channel_id/],
-    [{ type: "send_message", channel_id: channelId }, "invalid_frame", /content/],
-    [
-      { type: "send_message", channel_id: channelId, content: "   " },
-      "validation_failed",
-      /content/,
-    ],
-    [
-      { type: "send_message", channel_id: channelId, content: "x".repeat(4001) },
-      "validation_failed",
-      /content/,
-    ],
-    [{ type: "subscribe", channel_id: "not-a-uuid" }, "validation_failed", /channel_id/],
-    [{ type: "subscribe", channel_id: crypto.randomUUID() }, "not_found"],
-    [{ type: "subscribe", channel_id: secret }, "not_found"],
-    [{ type: "send_message", channel_id: secret, content: "hi" }, "not_found"],
-    [{ type: "subscribe", channel_id: channelId, after: "yesterday" }, "invalid_frame", /after/],
-  ];
+  const bad = badFrames(channelId, secret);
   for (const [frame, code, message] of bad) {
     ws.send({ ...(typeof frame === "object" ? frame : {}), ref: "r1" });
     if (typeof frame === "string") ws.send(frame);

@@ -11,6 +11,7 @@ import {
   type ChannelName,
   type DirectChannel,
   directPair,
+  type PrivateChannel,
 } from "./models.ts";
 import type { ChannelEventPublisher, ChannelRepository } from "./ports.ts";
 
@@ -40,6 +41,9 @@ const unavailable: ChannelError = {
   type: "dependency_unavailable",
   message: "User directory is unavailable; try again shortly",
 };
+
+const ONLY_PRIVATE_ADD = "Members can only be added to private channels";
+const ONLY_PRIVATE_REMOVE = "Only private channels have members to remove";
 
 export class ChannelService {
   constructor(private readonly deps: ChannelServiceDeps) {}
@@ -122,15 +126,8 @@ export class ChannelService {
     channelId: ChannelId,
     userId: UserId,
   ): Promise<Result<Channel, ChannelError>> {
-    const channel = await this.accessible(caller, channelId);
+    const channel = await this.#privateChannel(caller, channelId, ONLY_PRIVATE_ADD);
     if (!channel.ok) return channel;
-    if (channel.value.type !== "private") {
-      return err({
-        type: "unsupported",
-        field: "channel_id",
-        message: "Members can only be added to private channels",
-      });
-    }
     const lookup = await this.deps.users.lookup(userId);
     if (lookup.status === "unavailable") return err(unavailable);
     if (lookup.status === "not_found") {
@@ -145,15 +142,8 @@ export class ChannelService {
     channelId: ChannelId,
     userId: UserId,
   ): Promise<Result<void, ChannelError>> {
-    const channel = await this.accessible(caller, channelId);
+    const channel = await this.#privateChannel(caller, channelId, ONLY_PRIVATE_REMOVE);
     if (!channel.ok) return channel;
-    if (channel.value.type !== "private") {
-      return err({
-        type: "unsupported",
-        field: "channel_id",
-        message: "Only private channels have members to remove",
-      });
-    }
     if (userId !== caller && channel.value.createdBy !== caller) {
       return err({
         type: "not_allowed",
@@ -167,5 +157,19 @@ export class ChannelService {
       });
     }
     return ok(undefined);
+  }
+
+  /** A private channel the caller may see; `refusal` says why another kind will not do. */
+  async #privateChannel(
+    caller: UserId,
+    channelId: ChannelId,
+    refusal: string,
+  ): Promise<Result<PrivateChannel, ChannelError>> {
+    const channel = await this.accessible(caller, channelId);
+    if (!channel.ok) return channel;
+    if (channel.value.type !== "private") {
+      return err({ type: "unsupported", field: "channel_id", message: refusal });
+    }
+    return ok(channel.value);
   }
 }

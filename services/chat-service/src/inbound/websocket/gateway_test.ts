@@ -26,6 +26,7 @@ import { MemoryChannelRepository } from "../../outbound/memory/channel_repositor
 import { InProcessChatEventPublisher } from "../../outbound/memory/chat_event_publisher.ts";
 import { MemoryMessageStore } from "../../outbound/memory/message_store.ts";
 import { TimeUuidGenerator } from "../../outbound/time_uuid/time_uuid_generator.ts";
+import { assertNewMessageFrame, badFrames } from "../../../../../tests/support/frames.ts";
 
 const SECRET = "gateway-test-secret-of-at-least-32-bytes";
 
@@ -137,7 +138,7 @@ function startGateway(settings: Record<string, string> = {}) {
   const url = `http://127.0.0.1:${server.addr.port}`;
   const sockets: (TestSocket | RawSocket)[] = [];
 
-  return {
+  const gateway = {
     url,
     chat,
     store,
@@ -153,6 +154,14 @@ function startGateway(settings: Record<string, string> = {}) {
       const socket = await TestSocket.open(url, person.token);
       sockets.push(socket);
       return socket;
+    },
+    /** Alice's public channel, with Bob subscribed to it on a socket of his. */
+    async aliceAndSubscribedBob() {
+      const [alice, bob] = await Promise.all(["alice", "bob"].map(gateway.person));
+      const channelId = await gateway.channel(alice);
+      const socket = await gateway.open(bob);
+      await socket.subscribe(channelId);
+      return { alice, bob, channelId, socket };
     },
     /** A client that reads only when told to (and answers no ping). */
     async raw(person: Person): Promise<RawSocket> {
@@ -187,6 +196,7 @@ function startGateway(settings: Record<string, string> = {}) {
       await chat.stop();
     },
   };
+  return gateway;
 }
 
 const isMessage = (channelId: string) => (f: any) =>
@@ -238,21 +248,7 @@ test("every frame: ping, subscribe, send_message to every subscriber (sender too
     b.next(isMessage(channelId)),
   ]);
   assert.deepEqual(toAlice, toBob);
-  assert.deepEqual(Object.keys(toAlice).sort(), [
-    "channel_id",
-    "client_id",
-    "content",
-    "id",
-    "timestamp",
-    "type",
-    "user_id",
-    "username",
-  ]);
-  assert.equal(toAlice.content, "hello");
-  assert.equal(toAlice.user_id, alice.id);
-  assert.equal(toAlice.username, alice.username);
-  assert.equal(toAlice.client_id, "c-1");
-  assert.match(toAlice.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assertNewMessageFrame(toAlice, { content: "hello", user: alice, clientId: "c-1" });
   const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, carol.token);
   assert.equal(history.body.data[0].id, toAlice.id);
   assert.equal(history.body.data[0].timestamp, toAlice.timestamp);
@@ -286,30 +282,7 @@ test("bad frames get an error frame with their ref, and the connection stays usa
   const channelId = await gw.channel(alice);
   const secret = await gw.channel(alice, "private");
   const ws = await gw.open(bob);
-  const bad: [unknown, string, RegExp?][] = [
-    ["not json", "malformed_frame"],
-    ["[1,2]", "invalid_frame"],
-    [{ type: "dance" }, "invalid_frame"],
-    [{ no: "type" }, "invalid_frame"],
-    [{ type: "subscribe" }, "invalid_frame", /channel_id/],
-    [{ type: "subscribe", channel_id: 42 }, "invalid_frame", /channel_id/],
-    [{ type: "send_message", channel_id: channelId }, "invalid_frame", /content/],
-    [
-      { type: "send_message", channel_id: channelId, content: "   " },
-      "validation_failed",
-      /content/,
-    ],
-    [
-      { type: "send_message", channel_id: channelId, content: "x".repeat(4001) },
-      "validation_failed",
-      /content/,
-    ],
-    [{ type: "subscribe", channel_id: "not-a-uuid" }, "validation_failed", /channel_id/],
-    [{ type: "subscribe", channel_id: crypto.randomUUID() }, "not_found"],
-    [{ type: "subscribe", channel_id: secret }, "not_found"],
-    [{ type: "send_message", channel_id: secret, content: "hi" }, "not_found"],
-    [{ type: "subscribe", channel_id: channelId, after: "yesterday" }, "invalid_frame", /after/],
-  ];
+  const bad = badFrames(channelId, secret);
   for (const [frame, code, message] of bad) {
     ws.send(typeof frame === "string" ? frame : { ...(frame as object), ref: "r1" });
     const error = await ws.next();
@@ -380,10 +353,7 @@ test("a retried send_message with the same client_id is delivered and stored onc
 
 test("100 messages to one channel arrive in order, each once", async () => {
   await using gw = startGateway();
-  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
-  const channelId = await gw.channel(alice);
-  const ws = await gw.open(bob);
-  await ws.subscribe(channelId);
+  const { alice, channelId, socket: ws } = await gw.aliceAndSubscribedBob();
   const sent: string[] = [];
   for (let i = 0; i < 100; i++) sent.push((await gw.send(alice, channelId, `m${i}`)).id);
   const got = (await drained(ws)).filter(isMessage(channelId));
@@ -393,10 +363,7 @@ test("100 messages to one channel arrive in order, each once", async () => {
 
 test("replay: subscribe with after sends what was missed once, and a late live copy is dropped", async () => {
   await using gw = startGateway();
-  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
-  const channelId = await gw.channel(alice);
-  const first = await gw.open(bob);
-  await first.subscribe(channelId);
+  const { alice, bob, channelId, socket: first } = await gw.aliceAndSubscribedBob();
   const m0 = await gw.send(alice, channelId, "seen");
   assert.equal((await first.next(isMessage(channelId))).id, m0.id);
   await first.close();

@@ -144,22 +144,16 @@ function toChannel(row: ChannelRow): Channel {
     createdAt: row.created_at,
   };
   const members = row.members as UserId[];
+  const named = {
+    ...base,
+    name: row.name as ChannelName,
+    description: row.description as ChannelDescription | null,
+  };
   switch (row.type) {
     case "public":
-      return {
-        ...base,
-        type: "public",
-        name: row.name as ChannelName,
-        description: row.description as ChannelDescription | null,
-      };
+      return { ...named, type: "public" };
     case "private":
-      return {
-        ...base,
-        type: "private",
-        name: row.name as ChannelName,
-        description: row.description as ChannelDescription | null,
-        members,
-      };
+      return { ...named, type: "private", members };
     case "direct": {
       const [a, b] = members;
       if (a === undefined || b === undefined) {
