@@ -7,14 +7,17 @@
  * infrastructure, then:
  *  1. C subscribers on one channel, spread over both instances (in worker
  *     threads), a sender posting R messages/s through both instances for S
- *     seconds: deliveries/s, send→delivery latency p50/p99/max, RSS per instance;
+ *     seconds: deliveries/s, send→delivery latency p50/p99/max, RSS per instance, and CPU
+ *     per delivery (from /proc/<pid>/stat over the measured window) of the chat-service
+ *     instances, of the whole pipeline (with Kafka, Cassandra and Postgres) and of this load
+ *     generator;
  *  2. N idle WebSocket connections on one instance: RSS per connection.
  *
  * ./deno run -A bench/chat_fanout.ts [--rate 500] [--subscribers 100] [--seconds 60] [--idle 2000]
  *   [--warmup 10] [--user-service-down] [--timeline]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
-import { serviceRssBytes } from "../tests/support/process.ts";
+import { cpuSeconds, servicePid, serviceRssBytes } from "../tests/support/process.ts";
 import { api } from "../tests/support/http.ts";
 import { uniqueChannelName } from "../tests/support/names.ts";
 import { startStack } from "../tests/support/stack.ts";
@@ -121,6 +124,12 @@ try {
   const sendFor = async (seconds: number) => {
     let sent = 0;
     let failed = 0;
+    /** Failed sends by HTTP status (0: no answer). */
+    const failures = new Map<number, number>();
+    const fail = (status: number) => {
+      failed++;
+      failures.set(status, (failures.get(status) ?? 0) + 1);
+    };
     let inFlight = 0;
     const latencies: number[] = [];
     const sentTimes: number[] = [];
@@ -143,17 +152,25 @@ try {
           sentTimes.push(t0);
           inFlight--;
           if (res.status === 201) sent++;
-          else failed++;
+          else fail(res.status);
         }, () => {
           inFlight--;
-          failed++;
+          fail(0);
         });
         pending.push(p);
       }
       await new Promise((r) => setTimeout(r, 2));
     }
     await Promise.all(pending);
-    return { sent, failed, latencies, sentTimes, started, seconds: (now() - started) / 1000 };
+    return {
+      sent,
+      failed,
+      failures,
+      latencies,
+      sentTimes,
+      started,
+      seconds: (now() - started) / 1000,
+    };
   };
 
   if (WARMUP > 0) {
@@ -168,11 +185,13 @@ try {
     await new Promise((r) => setTimeout(r, 1000));
   }
   const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
+  const cpu = await cpuMeter(chats.map((c) => c.pid));
   for (const w of workers) w.postMessage({ type: "record", on: true });
   const measuredSends = await sendFor(SECONDS);
   const { sent, failed, latencies: sendLatencies, seconds: measured } = measuredSends;
   const sendSeconds = measured;
   await new Promise((r) => setTimeout(r, 2000)); // let the last deliveries land
+  const cpuUsed = await cpu.used();
   const rssAfter = await Promise.all(chats.map((c) => rssKiB(c.pid)));
   const results = await Promise.all(workers.map((w) => {
     const result = replies(w, "result");
@@ -187,7 +206,13 @@ try {
   console.log(
     `  sent ${sent} (${failed} failed) in ${sendSeconds.toFixed(1)} s = ${
       (sent / sendSeconds).toFixed(0)
-    } msg/s`,
+    } msg/s${
+      failed === 0
+        ? ""
+        : `; failed by status (0: no answer): ${
+          JSON.stringify(Object.fromEntries(measuredSends.failures))
+        }`
+    }`,
   );
   console.log(
     `  deliveries ${deliveries} of ${sent * SUBSCRIBERS} expected = ${
@@ -213,6 +238,14 @@ try {
     });
   }
   console.log(`  sockets closed abnormally: ${abnormal}`);
+  const perDelivery = (seconds: number) => `${((seconds / deliveries) * 1e6).toFixed(1)} µs`;
+  console.log(
+    `  CPU per delivery: chat-service ${perDelivery(cpuUsed.chat)} (${
+      cpuUsed.chat.toFixed(1)
+    } s over both instances), with Kafka + Cassandra + Postgres ${
+      perDelivery(cpuUsed.chat + cpuUsed.infra)
+    }, load generator ${perDelivery(cpuUsed.generator)}`,
+  );
   chats.forEach((_c, i) =>
     console.log(
       `  instance ${i} RSS: ${(rssBefore[i] / 1024).toFixed(0)} MiB before, ${
@@ -257,3 +290,47 @@ try {
   await stack.stop();
 }
 Deno.exit(0);
+
+/**
+ * CPU seconds used from now on by the chat-service instances (by their `deno task` pids),
+ * the local Kafka, Cassandra and Postgres (by their pid files under .infra/; Postgres with
+ * its backends), and this process (the load generator and its workers).
+ */
+async function cpuMeter(chatTaskPids: readonly number[]) {
+  const infra = new URL("../.infra/", import.meta.url).pathname;
+  const chatPids = (await Promise.all(chatTaskPids.map(servicePid))).filter((p) => p !== undefined);
+  const pidFile = (path: string) =>
+    Deno.readTextFile(`${infra}${path}`).then((t) => [Number(t.split("\n")[0])], () => []);
+  const withChildren = async (roots: number[]): Promise<number[]> => {
+    const all: number[] = [];
+    for (const root of roots) {
+      all.push(root);
+      const children = await Deno.readTextFile(`/proc/${root}/task/${root}/children`).catch(() =>
+        ""
+      );
+      all.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));
+    }
+    return all;
+  };
+  const infraPids = [
+    ...(await pidFile("kafka/pid")),
+    ...(await pidFile("cassandra/pid")),
+    ...(await withChildren(await pidFile("postgres/data/postmaster.pid"))),
+  ];
+  const sum = async (pids: readonly number[]) =>
+    (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
+  const start = {
+    chat: await sum(chatPids),
+    infra: await sum(infraPids),
+    self: await sum([Deno.pid]),
+  };
+  return {
+    async used() {
+      return {
+        chat: (await sum(chatPids)) - start.chat,
+        infra: (await sum(infraPids)) - start.infra,
+        generator: (await sum([Deno.pid])) - start.self,
+      };
+    },
+  };
+}
