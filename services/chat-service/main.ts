@@ -14,6 +14,7 @@ import { loadChatServiceConfig } from "./src/config.ts";
 import { CassandraMessageStore } from "./src/outbound/cassandra/message_store.ts";
 import { GrpcUserDirectory } from "./src/outbound/grpc/user_directory.ts";
 import { KafkaChatEventPublisher } from "./src/outbound/kafka/chat_event_publisher.ts";
+import { PostgresChatOutbox } from "./src/outbound/postgres/chat_outbox.ts";
 import { PostgresChannelRepository } from "./src/outbound/postgres/channel_repository.ts";
 import { PostgresUserReplica } from "./src/outbound/postgres/user_replica.ts";
 import { TimeUuidGenerator } from "./src/outbound/time_uuid/time_uuid_generator.ts";
@@ -45,12 +46,15 @@ const grpcUsers = new GrpcUserDirectory(
   config.USER_LOOKUP_DEADLINE_MS,
   logger,
 );
+// Events go to the outbox with their message; its relay publishes them to Kafka.
+const outbox = new PostgresChatOutbox(sql, (records) => publisher.publishInOrder(records), logger);
 const chat = assembleChatService(
   {
     channels: new PostgresChannelRepository(sql),
     messages: new CassandraMessageStore(cassandra, config.MESSAGE_BUCKET_SECONDS * 1000),
     messageIds: new TimeUuidGenerator(),
-    events: publisher,
+    events: outbox,
+    outbox: outbox.relay,
     replica: new PostgresUserReplica(sql),
     remoteUsers: grpcUsers,
     eventSource: kafkaEventSource(kafka, logger),

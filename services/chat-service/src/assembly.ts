@@ -15,6 +15,7 @@ import {
 import type { Readiness } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
+import type { OutboxRelay } from "@chat-ts/shared/outbox";
 import type { ChatCoreConfig } from "./config.ts";
 import type { ChannelEventPublisher, ChannelRepository } from "./domain/channel/ports.ts";
 import { ChannelService } from "./domain/channel/service.ts";
@@ -46,7 +47,10 @@ export interface ChatPorts {
   readonly channels: ChannelRepository;
   readonly messages: MessageStore;
   readonly messageIds: MessageIdGenerator;
+  /** Where events are recorded: the outbox in both modes (a direct publisher in some tests). */
   readonly events: MessageEventPublisher & ChannelEventPublisher;
+  /** Relays the outbox `events` writes to; started once the readers have joined. */
+  readonly outbox?: OutboxRelay;
   readonly replica: UserReplica;
   /** Where a replica miss is answered: user-service over gRPC, or in process. */
   readonly remoteUsers: RemoteUsers;
@@ -177,10 +181,12 @@ export function assembleChatService(
         handle: consume(decodeUserChange, refreshCaches, { logger, onFailure: "retry" }),
       }),
     ]);
+    ports.outbox?.start();
   };
 
-  /** Commits what the readers handled and stops them. */
+  /** Stops relaying, commits what the readers handled and stops them. */
   const stop = async (): Promise<void> => {
+    await ports.outbox?.stop();
     await Promise.all(
       readers.map((r) =>
         r.stop().catch((error) =>
@@ -200,10 +206,19 @@ export function assembleChatService(
         }))
       ),
     );
+    const relay = ports.outbox?.state;
     return {
       ready: checks.every((c) => c.ok),
       checks: {
         ...Object.fromEntries(names.map((name, i) => [name, checks[i].report])),
+        // A broker being down delays events but loses none: it does not make the service unready.
+        ...(relay === undefined ? {} : {
+          outbox: {
+            relay: relay.healthy ? "ok" : "retrying",
+            published: relay.published,
+            ...(relay.lastError === undefined ? {} : { last_error: relay.lastError }),
+          },
+        }),
         websocket: { connections: gateway.connectionCount, channels: gateway.hub.channelCount },
         user_lookup: {
           breaker: lookupChain.breakerState,
