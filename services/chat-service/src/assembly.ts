@@ -121,6 +121,7 @@ export function assembleChatService(
       maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
       slowClientGraceMs: config.WS_SLOW_CLIENT_GRACE_MS,
       replayCap: config.WS_REPLAY_CAP,
+      dedupeWindow: config.WS_DEDUPE_WINDOW,
       idleTimeoutSeconds: config.WS_IDLE_TIMEOUT_SECONDS,
     },
   });

@@ -29,6 +29,8 @@ export interface ConnectionLimits {
   readonly slowClientGraceMs: number;
   /** Most messages replayed by `subscribe` with `after`. */
   readonly replayCap: number;
+  /** Recent live message ids each subscription remembers to drop copies (replay_seam.ts). */
+  readonly dedupeWindow?: number;
   /** Heartbeat: the server pings, and a peer that has not answered within this is dropped. */
   readonly idleTimeoutSeconds: number;
 }
@@ -172,7 +174,8 @@ export class Connection implements Subscriber {
       return;
     }
     const channelId = channel.value.id;
-    const seam = after === undefined ? ReplaySeam.live() : ReplaySeam.replaying();
+    const window = this.deps.limits.dedupeWindow;
+    const seam = after === undefined ? ReplaySeam.live(window) : ReplaySeam.replaying(window);
     this.#subscriptions.set(channelId, seam);
     this.deps.hub.subscribe(channelId, this);
     this.#send(frames.subscribed(channelId));
