@@ -62,6 +62,19 @@ export interface ChatPorts {
   >;
 }
 
+/** Longest one readiness check may take: `/health/ready` answers within the request deadline. */
+const READINESS_CHECK_MS = 2000;
+
+class CheckTimedOut extends Error {}
+
+function withDeadline<T>(check: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    check,
+    new Promise<never>((_, reject) => timer = setTimeout(() => reject(new CheckTimedOut()), ms)),
+  ]).finally(() => clearTimeout(timer));
+}
+
 export interface ChatInstance {
   /** Names this instance's own consumer groups. */
   readonly instanceId: string;
@@ -200,10 +213,13 @@ export function assembleChatService(
   const readiness = async (): Promise<Readiness> => {
     const names = Object.keys(ports.dependencies);
     const checks = await Promise.all(
+      // A dependency that does not answer within the check deadline is down, named as such.
       names.map((name) =>
-        ports.dependencies[name](readers).catch((): DependencyCheck => ({
+        withDeadline(ports.dependencies[name](readers), READINESS_CHECK_MS).catch((
+          error,
+        ): DependencyCheck => ({
           ok: false,
-          report: "unavailable",
+          report: error instanceof CheckTimedOut ? "unavailable (no answer)" : "unavailable",
         }))
       ),
     );

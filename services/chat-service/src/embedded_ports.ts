@@ -6,7 +6,8 @@
  */
 import { busEventSource, type InProcessEventBus } from "@chat-ts/shared/events";
 import type { Logger } from "@chat-ts/shared/logger";
-import { postgresIsReady, type Sql } from "@chat-ts/shared/postgres";
+import { postgresIsReady, postgresUnavailable, type Sql } from "@chat-ts/shared/postgres";
+import { unavailableAs } from "@chat-ts/shared/unavailable";
 import type { ChatPorts } from "./assembly.ts";
 import type { RemoteUsers } from "./domain/user/ports.ts";
 import { InProcessChatEventPublisher } from "./outbound/memory/chat_event_publisher.ts";
@@ -27,13 +28,14 @@ export function embeddedChatPorts(
   // The same outbox as the real deployment; its relay forwards to the bus.
   const bus = new InProcessChatEventPublisher(deps.bus);
   const outbox = new PostgresChatOutbox(deps.sql, (records) => bus.forward(records), deps.logger);
+  const port = <T extends object>(p: T) => unavailableAs("postgres", postgresUnavailable, p);
   return {
-    channels: new PostgresChannelRepository(deps.sql),
-    messages: new PostgresMessageStore(deps.sql),
+    channels: port(new PostgresChannelRepository(deps.sql)),
+    messages: port(new PostgresMessageStore(deps.sql)),
     messageIds: new TimeUuidGenerator(),
-    events: outbox,
+    events: port(outbox),
     outbox: outbox.relay,
-    replica: new PostgresUserReplica(deps.sql),
+    replica: port(new PostgresUserReplica(deps.sql)),
     remoteUsers: deps.remoteUsers,
     eventSource: busEventSource(deps.bus),
     dependencies: {

@@ -5,6 +5,7 @@
  * The seam between replay and live delivery is `ReplaySeam`.
  */
 import type { Logger } from "@chat-ts/shared/logger";
+import { DependencyUnavailable } from "@chat-ts/shared/unavailable";
 import type { Caller } from "@chat-ts/shared/http";
 import type { ServerFrame } from "@chat-ts/shared/websocket";
 import type { ChannelService } from "../../domain/channel/service.ts";
@@ -134,6 +135,14 @@ export class Connection implements Subscriber {
     }
     const command = parsed.value;
     this.#handle(command).catch((error) => {
+      if (error instanceof DependencyUnavailable) {
+        this.deps.logger.warn("dependency unavailable", {
+          dependency: error.dependency,
+          frame_type: command.type,
+        });
+        this.#send(frames.error("unavailable", `${error.dependency} is unavailable`, command.ref));
+        return;
+      }
       this.deps.logger.error("websocket frame failed", { error, frame_type: command.type });
       this.#send(frames.error("internal", "Something went wrong on our side", command.ref));
     });
