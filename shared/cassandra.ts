@@ -40,6 +40,9 @@ const OUTAGE_RESPONSES: ReadonlySet<number> = new Set([
   responseErrorCodes.truncateError,
 ]);
 
+const LOST_CONNECTION =
+  /socket was closed|connection (was )?closed|not connected|connection.*(reset|refused)/i;
+
 /** Cassandra's one mapping of outages (see `@chat-ts/shared/unavailable`): unreachable, not a bug. */
 export function cassandraUnavailable(error: unknown): boolean {
   const { errors } = cassandra;
@@ -49,6 +52,8 @@ export function cassandraUnavailable(error: unknown): boolean {
     error instanceof errors.BusyConnectionError
   ) return true;
   if (error instanceof errors.ResponseError) return OUTAGE_RESPONSES.has(error.code);
+  // The driver's generic error also reports a connection lost mid-request.
+  if (error instanceof errors.DriverError && LOST_CONNECTION.test(error.message)) return true;
   const code = errorCode(error);
   return code !== undefined && SOCKET_OUTAGE_CODES.has(code);
 }

@@ -34,6 +34,10 @@ Deno.test("cassandra outages: no host, timeouts, unavailable replicas; not a bug
     cassandraUnavailable(new errors.ResponseError(types.responseErrorCodes.syntaxError, "")),
     false,
   );
+  // The driver throws DriverError itself; its type is abstract.
+  class Driver extends errors.DriverError {}
+  assert.ok(cassandraUnavailable(new Driver("Socket was closed")), "lost mid-request");
+  assert.equal(cassandraUnavailable(new Driver("Unexpected frame")), false);
   assert.equal(cassandraUnavailable(new Error("bug")), false);
 });
 
