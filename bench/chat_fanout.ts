@@ -14,7 +14,7 @@
  *   [--warmup 10] [--user-service-down] [--timeline]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
-import { serviceRssBytes } from "../tests/support/process.ts";
+import { cpuSeconds, servicePid, serviceRssBytes } from "../tests/support/process.ts";
 import { api } from "../tests/support/http.ts";
 import { uniqueChannelName } from "../tests/support/names.ts";
 import { startStack } from "../tests/support/stack.ts";
@@ -168,8 +168,12 @@ try {
     await new Promise((r) => setTimeout(r, 1000));
   }
   const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
+  const servicePids = await Promise.all(chats.map((c) => servicePid(c.pid)));
+  const cpu = () => Promise.all(servicePids.map((pid) => pid === undefined ? 0 : cpuSeconds(pid)));
+  const cpuBefore = await cpu();
   for (const w of workers) w.postMessage({ type: "record", on: true });
   const measuredSends = await sendFor(SECONDS);
+  const cpuAfter = await cpu();
   const { sent, failed, latencies: sendLatencies, seconds: measured } = measuredSends;
   const sendSeconds = measured;
   await new Promise((r) => setTimeout(r, 2000)); // let the last deliveries land
@@ -213,6 +217,11 @@ try {
     });
   }
   console.log(`  sockets closed abnormally: ${abnormal}`);
+  console.log(
+    `  chat-service CPU while sending: ${
+      cpuAfter.map((a, i) => `${(100 * (a - cpuBefore[i]) / sendSeconds).toFixed(0)}%`).join(" + ")
+    } of a core`,
+  );
   chats.forEach((_c, i) =>
     console.log(
       `  instance ${i} RSS: ${(rssBefore[i] / 1024).toFixed(0)} MiB before, ${

@@ -74,19 +74,16 @@ export async function startTask(options: {
 }
 
 /**
- * Resident memory, in bytes, of the service process started by a `deno task`
- * (the descendant running main.ts), read from Linux /proc.
+ * The pid of the service process started by a `deno task` (the descendant
+ * running main.ts), found through Linux /proc; undefined once it is gone.
  */
-export async function serviceRssBytes(taskPid: number): Promise<number> {
+export async function servicePid(taskPid: number): Promise<number | undefined> {
   const pending = [taskPid];
   while (pending.length > 0) {
     const current = pending.pop() as number;
     try {
       const cmdline = await Deno.readTextFile(`/proc/${current}/cmdline`);
-      if (cmdline.includes("main.ts")) {
-        const status = await Deno.readTextFile(`/proc/${current}/status`);
-        return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      }
+      if (cmdline.includes("main.ts")) return current;
       for await (const task of Deno.readDir(`/proc/${current}/task`)) {
         const children = await Deno.readTextFile(`/proc/${current}/task/${task.name}/children`);
         pending.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));
@@ -95,5 +92,32 @@ export async function serviceRssBytes(taskPid: number): Promise<number> {
       // The process ended meanwhile.
     }
   }
-  return 0;
+  return undefined;
+}
+
+/**
+ * Resident memory, in bytes, of the service process started by a `deno task`
+ * (the descendant running main.ts), read from Linux /proc.
+ */
+export async function serviceRssBytes(taskPid: number): Promise<number> {
+  const pid = await servicePid(taskPid);
+  if (pid === undefined) return 0;
+  try {
+    const status = await Deno.readTextFile(`/proc/${pid}/status`);
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0; // The process ended meanwhile.
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (100 ticks/s). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
