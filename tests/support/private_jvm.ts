@@ -198,7 +198,12 @@ export class PrivateCassandra extends PrivateJvm {
       yaml
         .replace('"127.0.0.1:7000"', `"127.0.0.1:${this.#storagePort}"`)
         .replace(/^storage_port: 7000$/m, `storage_port: ${this.#storagePort}`)
-        .replace(/^native_transport_port: 9042$/m, `native_transport_port: ${this.port}`),
+        .replace(/^native_transport_port: 9042$/m, `native_transport_port: ${this.port}`)
+        // An answered send must survive a SIGKILL of Cassandra: with `periodic` sync, writes
+        // acknowledged just before the kill were lost on restart (docs/faults.md). `group`
+        // acknowledges a write once its commit log section is synced.
+        .replace(/^commitlog_sync: periodic$/m, "commitlog_sync: group")
+        .replace(/^commitlog_sync_period: 10000ms$/m, "commitlog_sync_group_window: 5ms"),
     );
     this.#jvmOptions = (await Deno.readTextFile(`${infra}/cassandra/jvm17.options`))
       .split("\n").map((l) => l.trim()).filter((l) => l.startsWith("-"));
