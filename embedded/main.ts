@@ -64,6 +64,7 @@ const chat = assembleChatService(
     sql: chatDb.sql,
     bus,
     remoteUsers: new LocalUsers(localGetUser(userService.users)),
+    logger: chatLogger,
   }),
   // One instance, so its groups need no distinct names.
   { ...config, instanceId: "embedded", replicaGroup: "chat-service-user-replica", fetchWaitMs: 0 },

@@ -1,5 +1,6 @@
 /** Cassandra sessions through npm:cassandra-driver, configured the same way for every service. */
 import cassandra from "cassandra-driver";
+import { errorCode, SOCKET_OUTAGE_CODES } from "./unavailable.ts";
 
 export type CassandraClient = cassandra.Client;
 
@@ -18,7 +19,41 @@ export async function connectCassandra(options: CassandraOptions): Promise<Cassa
     keyspace: options.keyspace,
     queryOptions: { prepare: true, consistency: cassandra.types.consistencies.localQuorum },
     socketOptions: { connectTimeout: 5000, readTimeout: 12000 },
+    // A node that comes back is used again within 2 s (the driver's default waits up to 10 min).
+    policies: {
+      reconnection: new cassandra.policies.reconnection.ExponentialReconnectionPolicy(250, 2000),
+    },
   });
   await client.connect();
   return client;
+}
+
+const { responseErrorCodes } = cassandra.types;
+
+/** Coordinator answers that mean "not now": too few replicas, timed out, overloaded, starting. */
+const OUTAGE_RESPONSES: ReadonlySet<number> = new Set([
+  responseErrorCodes.unavailableException,
+  responseErrorCodes.overloaded,
+  responseErrorCodes.isBootstrapping,
+  responseErrorCodes.writeTimeout,
+  responseErrorCodes.readTimeout,
+  responseErrorCodes.truncateError,
+]);
+
+const LOST_CONNECTION =
+  /socket was closed|connection (was )?closed|not connected|connection.*(reset|refused)/i;
+
+/** Cassandra's one mapping of outages (see `@chat-ts/shared/unavailable`): unreachable, not a bug. */
+export function cassandraUnavailable(error: unknown): boolean {
+  const { errors } = cassandra;
+  if (
+    error instanceof errors.NoHostAvailableError ||
+    error instanceof errors.OperationTimedOutError ||
+    error instanceof errors.BusyConnectionError
+  ) return true;
+  if (error instanceof errors.ResponseError) return OUTAGE_RESPONSES.has(error.code);
+  // The driver's generic error also reports a connection lost mid-request.
+  if (error instanceof errors.DriverError && LOST_CONNECTION.test(error.message)) return true;
+  const code = errorCode(error);
+  return code !== undefined && SOCKET_OUTAGE_CODES.has(code);
 }

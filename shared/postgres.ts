@@ -1,6 +1,7 @@
 /** Postgres connections through npm:postgres, configured the same way for every service. */
 import postgres from "postgres";
 import type { Logger } from "./logger.ts";
+import { errorCode, SOCKET_OUTAGE_CODES } from "./unavailable.ts";
 
 export type Sql = postgres.Sql;
 
@@ -31,4 +32,28 @@ export async function postgresIsReady(sql: Sql): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** postgres.js's own connection failures (its `code`s, not SQLSTATEs). */
+const CLIENT_OUTAGE_CODES = new Set([
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+]);
+
+/**
+ * SQLSTATEs of a server that cannot serve now: class 08 (connection
+ * exception), shutting down or starting up (57P01–57P03), too many
+ * connections (53300), a read-only standby after failover (25006).
+ */
+function outageSqlState(code: string): boolean {
+  return code.startsWith("08") || ["57P01", "57P02", "57P03", "53300", "25006"].includes(code);
+}
+
+/** Postgres' one mapping of outages (see `@chat-ts/shared/unavailable`): unreachable, not a bug. */
+export function postgresUnavailable(error: unknown): boolean {
+  if (error instanceof postgres.PostgresError) return outageSqlState(error.code);
+  const code = errorCode(error);
+  return code !== undefined && (SOCKET_OUTAGE_CODES.has(code) || CLIENT_OUTAGE_CODES.has(code));
 }

@@ -4,17 +4,19 @@
  * replica consumers.
  */
 import { configOrExit } from "@chat-ts/shared/config";
-import { connectCassandra } from "@chat-ts/shared/cassandra";
+import { cassandraUnavailable, connectCassandra } from "@chat-ts/shared/cassandra";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { consumerLag, createKafka, kafkaEventSource } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { stopOnSignals } from "@chat-ts/shared/shutdown";
-import { connectPostgres, postgresIsReady } from "@chat-ts/shared/postgres";
+import { connectPostgres, postgresIsReady, postgresUnavailable } from "@chat-ts/shared/postgres";
+import { unavailableAs } from "@chat-ts/shared/unavailable";
 import { assembleChatService } from "./src/assembly.ts";
 import { loadChatServiceConfig } from "./src/config.ts";
 import { CassandraMessageStore } from "./src/outbound/cassandra/message_store.ts";
 import { GrpcUserDirectory } from "./src/outbound/grpc/user_directory.ts";
 import { KafkaChatEventPublisher } from "./src/outbound/kafka/chat_event_publisher.ts";
+import { PostgresChatOutbox } from "./src/outbound/postgres/chat_outbox.ts";
 import { PostgresChannelRepository } from "./src/outbound/postgres/channel_repository.ts";
 import { PostgresUserReplica } from "./src/outbound/postgres/user_replica.ts";
 import { TimeUuidGenerator } from "./src/outbound/time_uuid/time_uuid_generator.ts";
@@ -41,13 +43,23 @@ const grpcUsers = new GrpcUserDirectory(
   config.USER_LOOKUP_DEADLINE_MS,
   logger,
 );
+// Events go to the outbox with their message; its relay publishes them to Kafka.
+const outbox = new PostgresChatOutbox(sql, (records) => publisher.publishInOrder(records), logger);
+// Each driver's outages become DependencyUnavailable (503), every other error stays a bug.
+const postgresPort = <T extends object>(port: T) =>
+  unavailableAs("postgres", postgresUnavailable, port);
 const chat = assembleChatService(
   {
-    channels: new PostgresChannelRepository(sql),
-    messages: new CassandraMessageStore(cassandra, config.MESSAGE_BUCKET_SECONDS * 1000),
+    channels: postgresPort(new PostgresChannelRepository(sql)),
+    messages: unavailableAs(
+      "cassandra",
+      cassandraUnavailable,
+      new CassandraMessageStore(cassandra, config.MESSAGE_BUCKET_SECONDS * 1000),
+    ),
     messageIds: new TimeUuidGenerator(),
-    events: publisher,
-    replica: new PostgresUserReplica(sql),
+    events: postgresPort(outbox),
+    outbox: outbox.relay,
+    replica: postgresPort(new PostgresUserReplica(sql)),
     remoteUsers: grpcUsers,
     eventSource: kafkaEventSource(kafka, logger),
     dependencies: {

@@ -10,10 +10,14 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { Logger } from "../logger.ts";
-import { errorResponse } from "./errors.ts";
+import { DependencyUnavailable } from "../unavailable.ts";
+import { errorResponse, unavailableResponse } from "./errors.ts";
 
 /** DESIGN §3: bodies over 256 KiB get 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Longest a request is worked on before it is answered 503 `unavailable` (docs/faults.md). */
+export const REQUEST_DEADLINE_MS = 5000;
 
 /** `field: message` for the first issue, so a 422 names the offending field. */
 export function describeValidationError(error: ZodError): string {
@@ -38,8 +42,32 @@ export function createApiApp<E extends Env>(): OpenAPIHono<E> {
   });
 }
 
-/** Body limit, 404 and error handling; call before registering routes. */
-export function installApiDefaults<E extends Env>(app: OpenAPIHono<E>, logger: Logger): void {
+/**
+ * Body limit, the request deadline, 404 and error handling; call before
+ * registering routes. An outage (`DependencyUnavailable`, see
+ * `@chat-ts/shared/unavailable`) or a request past its deadline answers 503
+ * `unavailable` with `Retry-After`; any other error is a bug: 500 `internal`.
+ */
+export function installApiDefaults<E extends Env>(
+  app: OpenAPIHono<E>,
+  logger: Logger,
+  options: { readonly deadlineMs?: number } = {},
+): void {
+  const deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
+  app.use("*", async (c, next) => {
+    // The work goes on in the background (a driver call cannot be cancelled); the client is
+    // answered at the deadline instead of waiting for a driver's own timeouts.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<true>((resolve) =>
+      timer = setTimeout(() => resolve(true), deadlineMs)
+    );
+    const timedOut = await Promise.race([next().then(() => false), late]).finally(() =>
+      clearTimeout(timer)
+    );
+    if (!timedOut) return;
+    logger.warn("request deadline passed", { method: c.req.method, path: c.req.path });
+    return unavailableResponse(c, `The request did not complete within ${deadlineMs} ms`);
+  });
   app.use(
     "*",
     bodyLimit({
@@ -58,6 +86,14 @@ export function installApiDefaults<E extends Env>(app: OpenAPIHono<E>, logger: L
       }
       if (error.status === 401) return errorResponse(c, 401, "unauthorized", error.message);
       return errorResponse(c, error.status, "http_error", error.message || "Request failed");
+    }
+    if (error instanceof DependencyUnavailable) {
+      logger.warn("dependency unavailable", {
+        dependency: error.dependency,
+        method: c.req.method,
+        path: c.req.path,
+      });
+      return unavailableResponse(c, `${error.dependency} is unavailable; try again shortly`);
     }
     logger.error("unhandled error", { error, method: c.req.method, path: c.req.path });
     return errorResponse(c, 500, "internal", "Something went wrong on our side");

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createTokenCodec } from "../jwt.ts";
 import { silentLogger } from "../logger.ts";
+import { postgresUnavailable } from "../postgres.ts";
+import { unavailableAs } from "../unavailable.ts";
 import { createApiApp, installApiDefaults, MAX_BODY_BYTES } from "./app.ts";
 import { type AuthVariables, bearerAuth } from "./auth.ts";
 
@@ -103,4 +105,39 @@ Deno.test("http: bearer auth admits a valid token and refuses the rest with 401"
     assert.equal(res.headers.get("WWW-Authenticate"), 'Bearer realm="chat-ts"');
     assert.ok((await res.json()).error.message.length > 0);
   }
+});
+
+Deno.test("api defaults: an outage answers 503 unavailable with Retry-After; a bug stays 500", async () => {
+  const app = createApiApp();
+  installApiDefaults(app, silentLogger, { deadlineMs: 100 });
+  const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+  const store = unavailableAs("postgres", postgresUnavailable, {
+    find: () => Promise.reject(refused),
+    broken: () => Promise.reject(new Error("bug")),
+  });
+  app.get("/down", async () => {
+    await store.find();
+    return new Response("never");
+  });
+  app.get("/bug", async () => {
+    await store.broken();
+    return new Response("never");
+  });
+  app.get("/slow", async (c) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return c.text("late");
+  });
+  const down = await app.request("/down");
+  assert.equal(down.status, 503);
+  assert.equal(down.headers.get("retry-after"), "2");
+  const body = await down.json();
+  assert.equal(body.error.code, "unavailable");
+  assert.match(body.error.message, /postgres/);
+  assert.equal((await app.request("/bug")).status, 500);
+  const started = performance.now();
+  const slow = await app.request("/slow");
+  assert.equal(slow.status, 503, "answered at the deadline");
+  assert.ok(performance.now() - started < 250);
+  assert.equal(slow.headers.get("retry-after"), "2");
+  await new Promise((resolve) => setTimeout(resolve, 250)); // the late handler finishes
 });

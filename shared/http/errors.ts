@@ -1,6 +1,7 @@
 /** The error shape of DESIGN §3: `{"error": {"code", "message"}}`, always JSON. */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { RETRY_AFTER_SECONDS } from "../unavailable.ts";
 
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string };
@@ -18,4 +19,10 @@ export function errorResponse<S extends ContentfulStatusCode>(
   message: string,
 ) {
   return c.json(errorBody(code, message), status);
+}
+
+/** 503 `unavailable` with `Retry-After`: a dependency is down or the request ran out of time. */
+export function unavailableResponse(c: Context, message: string) {
+  c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+  return errorResponse(c, 503, "unavailable", message);
 }

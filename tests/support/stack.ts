@@ -33,6 +33,7 @@ export interface Stack {
 export function startUserServiceProcess(
   httpPort: number,
   grpcPort: number,
+  env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
   return startTask({
     cwd: `${root}services/user-service`,
@@ -42,8 +43,30 @@ export function startUserServiceProcess(
       GRPC_PORT: String(grpcPort),
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: "warn",
+      ...env,
     },
     readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
+  });
+}
+
+/** One chat-service instance as its own process under `deno task start`, on `port`. */
+export function startChatServiceProcess(
+  port: number,
+  userServiceGrpc: string,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
+  return startTask({
+    cwd: `${root}services/chat-service`,
+    task: "start",
+    env: {
+      HTTP_PORT: String(port),
+      JWT_SECRET: TEST_JWT_SECRET,
+      USER_SERVICE_GRPC_URL: userServiceGrpc,
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+    readyUrl: `http://127.0.0.1:${port}/health/ready`,
+    timeoutMs: 60_000,
   });
 }
 
@@ -81,21 +104,11 @@ export async function startStack(options: {
   try {
     userService = await startUserService();
     const ports = Array.from({ length: options.chatInstances ?? 2 }, () => freePort());
-    const chats = await Promise.all(ports.map((port) =>
-      startTask({
-        cwd: `${root}services/chat-service`,
-        task: "start",
-        env: {
-          HTTP_PORT: String(port),
-          JWT_SECRET: TEST_JWT_SECRET,
-          USER_SERVICE_GRPC_URL: `127.0.0.1:${grpcPort}`,
-          LOG_LEVEL: "warn",
-          ...options.chatEnv,
-        },
-        readyUrl: `http://127.0.0.1:${port}/health/ready`,
-        timeoutMs: 60_000,
-      })
-    ));
+    const chats = await Promise.all(
+      ports.map((port) =>
+        startChatServiceProcess(port, `127.0.0.1:${grpcPort}`, options.chatEnv ?? {})
+      ),
+    );
     started.push(...chats);
     const userServiceUrl = `http://127.0.0.1:${httpPort}`;
     return {

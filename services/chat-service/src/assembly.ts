@@ -15,6 +15,7 @@ import {
 import type { Readiness } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
+import type { OutboxRelay } from "@chat-ts/shared/outbox";
 import type { ChatCoreConfig } from "./config.ts";
 import type { ChannelEventPublisher, ChannelRepository } from "./domain/channel/ports.ts";
 import { ChannelService } from "./domain/channel/service.ts";
@@ -46,7 +47,10 @@ export interface ChatPorts {
   readonly channels: ChannelRepository;
   readonly messages: MessageStore;
   readonly messageIds: MessageIdGenerator;
+  /** Where events are recorded: the outbox in both modes (a direct publisher in some tests). */
   readonly events: MessageEventPublisher & ChannelEventPublisher;
+  /** Relays the outbox `events` writes to; started once the readers have joined. */
+  readonly outbox?: OutboxRelay;
   readonly replica: UserReplica;
   /** Where a replica miss is answered: user-service over gRPC, or in process. */
   readonly remoteUsers: RemoteUsers;
@@ -56,6 +60,19 @@ export interface ChatPorts {
   readonly dependencies: Readonly<
     Record<string, (readers: readonly RunningSubscription[]) => Promise<DependencyCheck>>
   >;
+}
+
+/** Longest one readiness check may take: `/health/ready` answers within the request deadline. */
+const READINESS_CHECK_MS = 2000;
+
+class CheckTimedOut extends Error {}
+
+function withDeadline<T>(check: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    check,
+    new Promise<never>((_, reject) => timer = setTimeout(() => reject(new CheckTimedOut()), ms)),
+  ]).finally(() => clearTimeout(timer));
 }
 
 export interface ChatInstance {
@@ -117,6 +134,7 @@ export function assembleChatService(
       maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
       slowClientGraceMs: config.WS_SLOW_CLIENT_GRACE_MS,
       replayCap: config.WS_REPLAY_CAP,
+      dedupeWindow: config.WS_DEDUPE_WINDOW,
       idleTimeoutSeconds: config.WS_IDLE_TIMEOUT_SECONDS,
     },
   });
@@ -177,10 +195,12 @@ export function assembleChatService(
         handle: consume(decodeUserChange, refreshCaches, { logger, onFailure: "retry" }),
       }),
     ]);
+    ports.outbox?.start();
   };
 
-  /** Commits what the readers handled and stops them. */
+  /** Stops relaying, commits what the readers handled and stops them. */
   const stop = async (): Promise<void> => {
+    await ports.outbox?.stop();
     await Promise.all(
       readers.map((r) =>
         r.stop().catch((error) =>
@@ -193,17 +213,29 @@ export function assembleChatService(
   const readiness = async (): Promise<Readiness> => {
     const names = Object.keys(ports.dependencies);
     const checks = await Promise.all(
+      // A dependency that does not answer within the check deadline is down, named as such.
       names.map((name) =>
-        ports.dependencies[name](readers).catch((): DependencyCheck => ({
+        withDeadline(ports.dependencies[name](readers), READINESS_CHECK_MS).catch((
+          error,
+        ): DependencyCheck => ({
           ok: false,
-          report: "unavailable",
+          report: error instanceof CheckTimedOut ? "unavailable (no answer)" : "unavailable",
         }))
       ),
     );
+    const relay = ports.outbox?.state;
     return {
       ready: checks.every((c) => c.ok),
       checks: {
         ...Object.fromEntries(names.map((name, i) => [name, checks[i].report])),
+        // A broker being down delays events but loses none: it does not make the service unready.
+        ...(relay === undefined ? {} : {
+          outbox: {
+            relay: relay.healthy ? "ok" : "retrying",
+            published: relay.published,
+            ...(relay.lastError === undefined ? {} : { last_error: relay.lastError }),
+          },
+        }),
         websocket: { connections: gateway.connectionCount, channels: gateway.hub.channelCount },
         user_lookup: {
           breaker: lookupChain.breakerState,

@@ -8,7 +8,8 @@
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
-import { postgresIsReady, type Sql } from "@chat-ts/shared/postgres";
+import { postgresIsReady, postgresUnavailable, type Sql } from "@chat-ts/shared/postgres";
+import { unavailableAs } from "@chat-ts/shared/unavailable";
 import type { UserServiceConfig } from "./config.ts";
 import type { PasswordHash } from "./domain/user/models.ts";
 import type { UserEventPublisher } from "./domain/user/ports.ts";
@@ -28,7 +29,8 @@ export function assembleUserService(
     ttlSeconds: config.JWT_TTL_SECONDS,
   });
   const users = new UserService({
-    store: new PostgresUserStore(sql),
+    // Postgres' outages become DependencyUnavailable (503); every other error stays a bug.
+    store: unavailableAs("postgres", postgresUnavailable, new PostgresUserStore(sql)),
     hasher: {
       hash: async (password) => (await hashPassword(password)) as PasswordHash,
       verify: verifyPassword,

@@ -30,6 +30,15 @@ export interface MessageStore {
 
 export interface MessageEventPublisher {
   publish(event: MessageEvent): Promise<void>;
+  /**
+   * Set by a publisher that records events durably before resolving (the
+   * outbox): then its failure fails the command (the caller may retry), and a
+   * retried send records its event again, idempotently by event id, in case
+   * the first attempt stored the message but could not record it. Unset: a
+   * best-effort publisher whose failure is logged, the message staying in
+   * history.
+   */
+  readonly durable?: boolean;
 }
 
 /** Time-based message ids (UUID v1) for a given time. */

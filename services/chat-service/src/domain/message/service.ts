@@ -5,6 +5,7 @@ import type { ChannelService } from "../channel/service.ts";
 import type { ChannelId, MessageId, UserId } from "../ids.ts";
 import type { UserDirectory } from "../user/ports.ts";
 import { type MessageError, messageNotFound, notAuthor } from "./errors.ts";
+import type { MessageEvent } from "./events.ts";
 import type { ClientId, HistoryCursor, Message, MessageContent, MessageView } from "./models.ts";
 import type { MessageEventPublisher, MessageIdGenerator, MessageStore } from "./ports.ts";
 
@@ -48,21 +49,11 @@ export class MessageService {
       timestamp: now,
       ...(command.clientId === undefined ? {} : { clientId: command.clientId }),
     });
-    if (created) {
-      // Stored first, so a Kafka outage loses no message: it stays in history
-      // and reconnecting clients fetch it with `after`.
-      try {
-        await this.deps.events.publish({
-          type: "message_sent",
-          eventId: this.deps.ids.newEventId(),
-          message,
-        });
-      } catch (error) {
-        this.deps.logger.error("message stored but not broadcast", {
-          error,
-          message_id: message.id,
-        });
-      }
+    // A durable publisher (the outbox) records the event before the send is answered; a retry
+    // records it again under the same event id, the message's own, a no-op unless the first
+    // attempt stored the message but could not record it.
+    if (created || this.deps.events.durable === true) {
+      await this.#publish({ type: "message_sent", eventId: message.id, message });
     }
     return ok(await this.withUsername(message));
   }
@@ -95,21 +86,25 @@ export class MessageService {
     if (message === undefined) return err(messageNotFound);
     if (message.userId !== caller) return err(notAuthor);
     await this.deps.messages.delete(message);
-    try {
-      await this.deps.events.publish({
-        type: "message_deleted",
-        eventId: this.deps.ids.newEventId(),
-        messageId: message.id,
-        channelId: message.channelId,
-        at: this.deps.clock.now(),
-      });
-    } catch (error) {
-      this.deps.logger.error("message deleted but deletion not broadcast", {
-        error,
-        message_id: message.id,
-      });
-    }
+    await this.#publish({
+      type: "message_deleted",
+      eventId: this.deps.ids.newEventId(),
+      messageId: message.id,
+      channelId: message.channelId,
+      at: this.deps.clock.now(),
+    });
     return ok(undefined);
+  }
+
+  /** See `MessageEventPublisher.durable`: a durable publisher's failure fails the command. */
+  async #publish(event: MessageEvent): Promise<void> {
+    if (this.deps.events.durable === true) return await this.deps.events.publish(event);
+    try {
+      await this.deps.events.publish(event);
+    } catch (error) {
+      // The message stays in history; reconnecting clients fetch it with `after`.
+      this.deps.logger.error("event not broadcast", { error, event_type: event.type });
+    }
   }
 
   async withUsername(message: Message): Promise<MessageView> {

@@ -1,5 +1,5 @@
 /** The one mapping from chat-domain errors to HTTP responses. */
-import { errorResponse } from "@chat-ts/shared/http";
+import { errorResponse, unavailableResponse } from "@chat-ts/shared/http";
 import type { Context } from "hono";
 import type { MessageError } from "../../domain/message/errors.ts";
 
@@ -20,7 +20,7 @@ export function chatErrorResponse(c: Context, error: MessageError) {
     case "not_author":
       return errorResponse(c, 403, "forbidden", error.message);
     case "dependency_unavailable":
-      return errorResponse(c, 503, "unavailable", error.message);
+      return unavailableResponse(c, error.message);
     default: {
       const unhandled: never = error;
       throw new Error(`unmapped chat error ${JSON.stringify(unhandled)}`);

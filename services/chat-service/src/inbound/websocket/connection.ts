@@ -5,6 +5,7 @@
  * The seam between replay and live delivery is `ReplaySeam`.
  */
 import type { Logger } from "@chat-ts/shared/logger";
+import { DependencyUnavailable } from "@chat-ts/shared/unavailable";
 import type { Caller } from "@chat-ts/shared/http";
 import type { ServerFrame } from "@chat-ts/shared/websocket";
 import type { ChannelService } from "../../domain/channel/service.ts";
@@ -29,6 +30,8 @@ export interface ConnectionLimits {
   readonly slowClientGraceMs: number;
   /** Most messages replayed by `subscribe` with `after`. */
   readonly replayCap: number;
+  /** Recent live message ids each subscription remembers to drop copies (replay_seam.ts). */
+  readonly dedupeWindow?: number;
   /** Heartbeat: the server pings, and a peer that has not answered within this is dropped. */
   readonly idleTimeoutSeconds: number;
 }
@@ -132,6 +135,14 @@ export class Connection implements Subscriber {
     }
     const command = parsed.value;
     this.#handle(command).catch((error) => {
+      if (error instanceof DependencyUnavailable) {
+        this.deps.logger.warn("dependency unavailable", {
+          dependency: error.dependency,
+          frame_type: command.type,
+        });
+        this.#send(frames.error("unavailable", `${error.dependency} is unavailable`, command.ref));
+        return;
+      }
       this.deps.logger.error("websocket frame failed", { error, frame_type: command.type });
       this.#send(frames.error("internal", "Something went wrong on our side", command.ref));
     });
@@ -172,7 +183,8 @@ export class Connection implements Subscriber {
       return;
     }
     const channelId = channel.value.id;
-    const seam = after === undefined ? ReplaySeam.live() : ReplaySeam.replaying();
+    const window = this.deps.limits.dedupeWindow;
+    const seam = after === undefined ? ReplaySeam.live(window) : ReplaySeam.replaying(window);
     this.#subscriptions.set(channelId, seam);
     this.deps.hub.subscribe(channelId, this);
     this.#send(frames.subscribed(channelId));

@@ -1,7 +1,8 @@
 /**
  * Publishes chat events to the channel's shard topic, keyed by channel id
  * (DESIGN §5), through a `ProduceQueue`: one produce request in flight, the
- * events published meanwhile together in the next one.
+ * events published meanwhile together in the next one. The deployment
+ * publishes through the outbox (`publishInOrder` is its relay's sink).
  */
 import { type Kafka, type Message, Partitioners, type Producer } from "kafkajs";
 import type { ChannelCreated } from "../../domain/channel/events.ts";
@@ -9,6 +10,7 @@ import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
 import { toRecord } from "../envelopes/chat_envelope.ts";
+import type { ChatRecord } from "../postgres/chat_outbox.ts";
 import { ProduceQueue } from "./produce_queue.ts";
 
 interface PendingRecord {
@@ -65,6 +67,29 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
   #send(event: MessageEvent | ChannelCreated): Promise<void> {
     const { topic, key, value } = toRecord(event);
     return this.#records.submit({ topic, message: { key, value } });
+  }
+
+  /**
+   * The outbox relay's sink: records in the order given, in requests within
+   * the limits, one after another; the first failed request rejects and no
+   * later one is sent, so a retried batch never overtakes itself.
+   */
+  async publishInOrder(records: readonly ChatRecord[]): Promise<void> {
+    let request: PendingRecord[] = [];
+    let size = 0;
+    for (const { topic, key, value } of records) {
+      if (
+        request.length > 0 &&
+        (request.length >= REQUEST_LIMITS.maxItems || size + value.length > REQUEST_LIMITS.maxSize)
+      ) {
+        await this.#produce(request);
+        request = [];
+        size = 0;
+      }
+      request.push({ topic, message: { key, value } });
+      size += value.length;
+    }
+    if (request.length > 0) await this.#produce(request);
   }
 
   async #produce(batch: readonly PendingRecord[]): Promise<void> {

@@ -1,0 +1,69 @@
+/**
+ * Chat events through a Postgres outbox (docs/faults.md): `publish` writes the
+ * event's record to `chat_outbox` and returns — no broker on the request
+ * path — and the shared relay moves rows to the sink (Kafka's
+ * `chat.messages.*`, or the in-process bus) in order per channel, at least
+ * once. An append is idempotent on the event id, so a retried send can append
+ * its `message_sent` again without a second row.
+ */
+import { chatMessagesTopic } from "@chat-ts/shared/events";
+import type { Logger } from "@chat-ts/shared/logger";
+import { type OutboxRecord, OutboxRelay } from "@chat-ts/shared/outbox";
+import type { Sql } from "@chat-ts/shared/postgres";
+import type { ChannelCreated } from "../../domain/channel/events.ts";
+import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
+import type { MessageEvent } from "../../domain/message/events.ts";
+import type { MessageEventPublisher } from "../../domain/message/ports.ts";
+import { toRecord } from "../envelopes/chat_envelope.ts";
+
+/** A `chat.messages.*` record as the broker or bus takes it. */
+export interface ChatRecord {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: string;
+}
+
+/** Sends records in the order given; rejects (and sends none after) at the first failure. */
+export type ChatRecordSink = (records: readonly ChatRecord[]) => Promise<void>;
+
+export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPublisher {
+  readonly relay: OutboxRelay;
+  readonly durable = true;
+
+  constructor(
+    private readonly sql: Sql,
+    sink: ChatRecordSink,
+    logger: Logger,
+  ) {
+    this.relay = new OutboxRelay({
+      sql,
+      table: { name: "chat_outbox", keyColumn: "channel_id" },
+      sink: (records) => sink(records.map(toChatRecord)),
+      logger: logger.child({ component: "chat-outbox" }),
+      batchSize: 500,
+      idleMs: 200,
+      retainPublishedMs: 10 * 60_000,
+    });
+  }
+
+  publish(event: MessageEvent): Promise<void> {
+    return this.#append(event);
+  }
+
+  publishChannelCreated(event: ChannelCreated): Promise<void> {
+    return this.#append(event);
+  }
+
+  async #append(event: MessageEvent | ChannelCreated): Promise<void> {
+    const { key, value } = toRecord(event);
+    await this.sql`
+      insert into chat_outbox (event_id, channel_id, payload)
+      values (${event.eventId}, ${key}, ${value})
+      on conflict (event_id) do nothing`;
+    this.relay.wake();
+  }
+}
+
+function toChatRecord(record: OutboxRecord): ChatRecord {
+  return { topic: chatMessagesTopic(record.key), key: record.key, value: record.payload };
+}

@@ -1,0 +1,196 @@
+/**
+ * Moves events from a Postgres outbox table to their sink (Kafka, or the
+ * in-process bus): in position order, at least once, marking rows published
+ * only after the sink has acknowledged them. While the sink fails (Kafka
+ * down), rows wait in the table — memory stays bounded by one batch — and the
+ * relay retries with exponential backoff; it never stops on its own.
+ * Replicas share the work with `FOR UPDATE SKIP LOCKED`: each takes rows no
+ * other relay holds. A row waits while an earlier row with the same key is
+ * still unpublished outside this batch (held by another relay), so each key's
+ * events still reach the sink in order.
+ *
+ * Used by user-service (`user_outbox`, keyed by user) and chat-service
+ * (`chat_outbox`, keyed by channel). A table has the columns `position
+ * bigserial`, `event_id uuid unique`, the key column, `payload text`,
+ * `published_at timestamptz`.
+ */
+import type { Logger } from "./logger.ts";
+import type { Sql } from "./postgres.ts";
+
+/** One row on its way out: an encoded event and the key that orders it. */
+export interface OutboxRecord {
+  readonly eventId: string;
+  readonly key: string;
+  readonly payload: string;
+}
+
+/** Resolves once every record is acknowledged; rejects if any is not. */
+export type OutboxSink = (records: readonly OutboxRecord[]) => Promise<void>;
+
+export interface OutboxTable {
+  /** Trusted identifiers, not input. */
+  readonly name: string;
+  readonly keyColumn: string;
+}
+
+export interface OutboxRelayOptions {
+  readonly sql: Sql;
+  readonly table: OutboxTable;
+  readonly sink: OutboxSink;
+  readonly logger: Logger;
+  readonly batchSize?: number;
+  /** Poll interval while the outbox is empty (rows written by other processes). */
+  readonly idleMs?: number;
+  readonly maxBackoffMs?: number;
+  /** A sink that has not answered by then counts as failed (the batch is retried). */
+  readonly publishTimeoutMs?: number;
+  /** Published rows older than this are deleted; undefined keeps them. */
+  readonly retainPublishedMs?: number;
+}
+
+export interface OutboxRelayState {
+  readonly healthy: boolean;
+  readonly lastError?: string;
+  readonly published: number;
+}
+
+const PRUNE_EVERY_MS = 10_000;
+
+export class OutboxRelay {
+  readonly #o: Required<Omit<OutboxRelayOptions, "retainPublishedMs">> & {
+    retainPublishedMs?: number;
+  };
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #woken = false;
+  #state: OutboxRelayState = { healthy: true, published: 0 };
+  #prunedAt = 0;
+
+  constructor(options: OutboxRelayOptions) {
+    this.#o = {
+      batchSize: 100,
+      idleMs: 100,
+      maxBackoffMs: 5000,
+      publishTimeoutMs: 10_000,
+      ...options,
+    };
+  }
+
+  get state(): OutboxRelayState {
+    return this.#state;
+  }
+
+  /** Unpublished rows, for readiness reports. */
+  async pending(): Promise<number> {
+    const [{ count }] = await this.#o.sql<{ count: number }[]>`
+      select count(*)::int as count from ${this.#o.sql(this.#o.table.name)}
+      where published_at is null`;
+    return count;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  /** A row was just written: relay now instead of at the next poll (ignored while backing off). */
+  wake(): void {
+    this.#woken = true;
+    if (this.#state.healthy) this.#wake?.();
+  }
+
+  /** Publishes one batch; returns how many rows were published. */
+  async publishBatch(): Promise<number> {
+    const { sql, table, batchSize } = this.#o;
+    const name = sql(table.name);
+    const key = sql(table.keyColumn);
+    return await sql.begin(async (tx) => {
+      const rows = await tx<{ position: string; event_id: string; key: string; payload: string }[]>`
+        with batch as materialized (
+          select position, event_id, ${key} as key, payload from ${name}
+          where published_at is null order by position limit ${batchSize}
+          for update skip locked
+        )
+        select b.position::text as position, b.event_id, b.key::text as key, b.payload
+        from batch b
+        where not exists (
+          select 1 from ${name} earlier
+          where earlier.${key} = b.key and earlier.published_at is null
+            and earlier.position < b.position
+            and earlier.position not in (select position from batch))
+        order by b.position`;
+      if (rows.length === 0) return 0;
+      await withTimeout(
+        this.#o.sink(rows.map((r) => ({ eventId: r.event_id, key: r.key, payload: r.payload }))),
+        this.#o.publishTimeoutMs,
+      );
+      const positions = rows.map((r) => r.position);
+      await tx`update ${name} set published_at = now()
+               where position = any(${positions}::bigint[])`;
+      return rows.length;
+    });
+  }
+
+  async #prune(): Promise<void> {
+    const retain = this.#o.retainPublishedMs;
+    if (retain === undefined || performance.now() - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = performance.now();
+    await this.#o.sql`delete from ${this.#o.sql(this.#o.table.name)}
+      where published_at < now() - make_interval(secs => ${retain / 1000})`;
+  }
+
+  async #run(): Promise<void> {
+    let backoff = 0;
+    while (this.#running) {
+      let published = 0;
+      this.#woken = false;
+      try {
+        published = await this.publishBatch();
+        await this.#prune();
+        if (!this.#state.healthy) this.#o.logger.info("outbox relay recovered");
+        this.#state = { healthy: true, published: this.#state.published + published };
+        backoff = 0;
+      } catch (error) {
+        backoff = Math.min(this.#o.maxBackoffMs, backoff === 0 ? 200 : backoff * 2);
+        const message = error instanceof Error ? error.message : String(error);
+        this.#o.logger.warn("outbox relay could not publish; will retry", {
+          error: message,
+          backoff_ms: backoff,
+        });
+        this.#state = { ...this.#state, healthy: false, lastError: message };
+      }
+      // A full batch means more may be waiting, and a wake-up during the batch a new row.
+      if (backoff === 0 && (published === this.#o.batchSize || this.#woken)) continue;
+      await this.#sleep(backoff === 0 ? this.#o.idleMs : backoff);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`outbox sink timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

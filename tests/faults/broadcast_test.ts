@@ -1,0 +1,78 @@
+/**
+ * Every answered send reaches history and every subscriber exactly once
+ * while a component is SIGKILLed mid-stream and brought back
+ * (docs/faults.md): here user-service, one chat-service instance and
+ * PostgreSQL (a private cluster, so no one else's tests lose theirs).
+ * Kafka and Cassandra: kafka_cassandra_test.ts.
+ */
+import assert from "node:assert/strict";
+import { PrivatePostgres, startFaultStack } from "../support/fault_stack.ts";
+import { assertHeld, streamThroughFault } from "../support/fault_stream.ts";
+
+const options = { sanitizeResources: false, sanitizeOps: false };
+
+Deno.test({
+  name: "faults: user-service SIGKILLed mid-stream: sends go on, nothing lost or doubled",
+  ...options,
+  async fn() {
+    const stack = await startFaultStack();
+    try {
+      const report = await streamThroughFault({
+        chatUrls: stack.chatUrls,
+        register: stack.register,
+        fault: { inject: () => stack.killUserService(), heal: () => stack.startUserService() },
+      });
+      assertHeld("user-service", report, 5000);
+      assert.equal(report.attempts["503"] ?? 0, 0, "user-service is not on the send path");
+    } finally {
+      await stack.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "faults: a chat-service instance SIGKILLed mid-stream: its subscriber reconnects with after, nothing lost or doubled",
+  ...options,
+  async fn() {
+    const stack = await startFaultStack();
+    try {
+      const report = await streamThroughFault({
+        chatUrls: stack.chatUrls,
+        register: stack.register,
+        fault: { inject: () => stack.killChat(1), heal: () => stack.startChat(1) },
+      });
+      assertHeld("chat-service instance 1", report, 5000);
+      assert.ok(report.subscribers[1].reconnects >= 1, "instance 1's subscriber reconnected");
+      assert.equal(report.subscribers[0].reconnects, 0, "instance 0's subscriber stayed");
+    } finally {
+      await stack.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "faults: PostgreSQL SIGKILLed mid-stream: 503 + Retry-After while down, recovery without restart",
+  ...options,
+  async fn() {
+    const postgres = new PrivatePostgres();
+    await postgres.create();
+    const stack = await startFaultStack({
+      user: { DATABASE_URL: postgres.url("users") },
+      chat: { DATABASE_URL: postgres.url("chat") },
+    });
+    try {
+      const report = await streamThroughFault({
+        chatUrls: stack.chatUrls,
+        register: stack.register,
+        fault: { inject: () => postgres.kill(), heal: () => postgres.start() },
+      });
+      assertHeld("postgres", report, 10_000);
+      assert.ok((report.attempts["503"] ?? 0) > 0, "sends were refused with 503 while it was down");
+    } finally {
+      await stack.stop();
+      await postgres.destroy();
+    }
+  },
+});

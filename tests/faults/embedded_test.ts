@@ -1,0 +1,63 @@
+/**
+ * The embedded mode SIGKILLed mid-stream and started again on its data
+ * folder (docs/faults.md): no answered message and no user is lost, and the
+ * subscribers, reconnecting with `after`, see every message once.
+ */
+import assert from "node:assert/strict";
+import { killService } from "../support/fault_stack.ts";
+import { assertHeld, streamThroughFault } from "../support/fault_stream.ts";
+import { api } from "../support/http.ts";
+import { freePort, type ServiceProcess, startTask } from "../support/process.ts";
+import { registerUser } from "../support/stack.ts";
+
+const embeddedDir = new URL("../../embedded/", import.meta.url).pathname;
+
+function startEmbedded(port: number, dataDir: string): Promise<ServiceProcess> {
+  return startTask({
+    cwd: embeddedDir,
+    task: "start",
+    env: { HTTP_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", JWT_SECRET: "" },
+    readyUrl: `http://127.0.0.1:${port}/health/ready`,
+    timeoutMs: 60_000,
+  });
+}
+
+Deno.test({
+  name:
+    "faults: the embedded mode SIGKILLed mid-stream and restarted loses no answered message or user",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    // Inside ../data: the embedded task may write nowhere else.
+    const dataDir = `../data/faults-${crypto.randomUUID()}`;
+    const port = freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let server: ServiceProcess | undefined = await startEmbedded(port, dataDir);
+    try {
+      const early = await registerUser(base, "early");
+      const report = await streamThroughFault({
+        chatUrls: [base, base],
+        register: (prefix) => registerUser(base, prefix),
+        fault: {
+          inject: async () => {
+            if (server !== undefined) await killService(server);
+            server = undefined;
+          },
+          heal: async () => {
+            server = await startEmbedded(port, dataDir);
+          },
+        },
+        downMs: 1000,
+      });
+      assertHeld("embedded mode", report, 5000);
+      const login = await api(base, "POST", "/api/users/login", undefined, {
+        username: early.username,
+        password: "password123",
+      });
+      assert.equal(login.status, 200, "a user registered before the kill still logs in");
+    } finally {
+      await server?.stop();
+      await Deno.remove(`${embeddedDir}${dataDir}`, { recursive: true }).catch(() => {});
+    }
+  },
+});

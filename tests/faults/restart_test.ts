@@ -1,0 +1,31 @@
+/**
+ * A deploy under load (docs/faults.md): a chat-service instance stopped with
+ * SIGTERM mid-stream closes its sockets with 1001 after what it had queued;
+ * its subscriber reconnects (to the other instance) and resumes with `after`,
+ * losing nothing and doubling nothing.
+ */
+import assert from "node:assert/strict";
+import { startFaultStack } from "../support/fault_stack.ts";
+import { assertHeld, streamThroughFault } from "../support/fault_stream.ts";
+
+Deno.test({
+  name:
+    "faults: a chat-service instance stopped with SIGTERM mid-stream closes with 1001; its subscriber resumes with after",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const stack = await startFaultStack();
+    try {
+      const report = await streamThroughFault({
+        chatUrls: stack.chatUrls,
+        register: stack.register,
+        fault: { inject: () => stack.stopChat(1), heal: () => stack.startChat(1) },
+      });
+      assertHeld("chat-service instance 1 SIGTERM", report, 5000);
+      assert.deepEqual(report.subscribers[1].closeCodes, [1001], "closed as going away");
+      assert.equal(report.subscribers[0].reconnects, 0);
+    } finally {
+      await stack.stop();
+    }
+  },
+});
