@@ -18,3 +18,5 @@ export const testCassandraKeyspace = (): string => get("CASSANDRA_KEYSPACE", "ch
 
 /** The secret the services under test sign and verify tokens with (never used outside tests). */
 export const TEST_JWT_SECRET = get("JWT_SECRET", "test-secret-for-chat-ts-integration-tests");
+
+export const testRedisUrl = (): string => get("REDIS_URL", "redis://127.0.0.1:6379");
