@@ -5,7 +5,7 @@
  */
 import { connectCassandra } from "@chat-ts/shared/cassandra";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
-import { consumerLag, createKafka, kafkaEventSource } from "@chat-ts/shared/kafka";
+import { consumerLag, createKafka, kafkaEventSource, KafkaRecordSink } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { stopOnSignals } from "@chat-ts/shared/shutdown";
 import { connectPostgres, postgresIsReady } from "@chat-ts/shared/postgres";
@@ -39,6 +39,8 @@ const publisher = new KafkaChatEventPublisher(kafka);
 const kafkaAdmin = kafka.admin();
 await kafkaAdmin.connect();
 await publisher.connect();
+// Connection reports and typing: acks from the leader only, they are best effort and frequent.
+const presenceSink = new KafkaRecordSink(kafka, 1);
 
 const grpcUsers = new GrpcUserDirectory(
   config.USER_SERVICE_GRPC_URL,
@@ -54,6 +56,7 @@ const chat = assembleChatService(
     replica: new PostgresUserReplica(sql),
     remoteUsers: grpcUsers,
     eventSource: kafkaEventSource(kafka, logger),
+    presenceSink,
     dependencies: {
       postgres: async () => {
         const ok = await postgresIsReady(sql);
@@ -110,6 +113,7 @@ stopOnSignals(logger, async () => {
     logger.warn("HTTP server drain timed out")
   );
   await publisher.close().catch(() => {});
+  await presenceSink.close().catch(() => {});
   await kafkaAdmin.disconnect().catch(() => {});
   grpcUsers.close();
   await Promise.allSettled([sql.end({ timeout: 5 }), cassandra.shutdown()]);

@@ -4,7 +4,7 @@
  * bus for Kafka, and user-service answered in process. The embedded mode
  * builds chat-service from this and `assembleChatService`, nothing else.
  */
-import { busEventSource, type InProcessEventBus } from "@chat-ts/shared/events";
+import { busEventSource, busRecordSink, type InProcessEventBus } from "@chat-ts/shared/events";
 import { postgresIsReady, type Sql } from "@chat-ts/shared/postgres";
 import type { ChatPorts } from "./assembly.ts";
 import type { RemoteUsers } from "./domain/user/ports.ts";
@@ -25,6 +25,7 @@ export function embeddedChatPorts(
     replica: new PostgresUserReplica(deps.sql),
     remoteUsers: deps.remoteUsers,
     eventSource: busEventSource(deps.bus),
+    presenceSink: busRecordSink(deps.bus),
     dependencies: {
       postgres: async () => {
         const ok = await postgresIsReady(deps.sql);
