@@ -4,8 +4,12 @@
  */
 const get = (name: string, fallback: string) => Deno.env.get(name) || fallback;
 
-export function testDatabaseUrl(database: "users" | "chat"): string {
-  const name = database === "users" ? "USER_DATABASE_URL" : "CHAT_DATABASE_URL";
+export function testDatabaseUrl(database: "users" | "chat" | "presence"): string {
+  const name = database === "users"
+    ? "USER_DATABASE_URL"
+    : database === "chat"
+    ? "CHAT_DATABASE_URL"
+    : "PRESENCE_DATABASE_URL";
   return get(name, `postgres://chat:chat@127.0.0.1:5432/${database}`);
 }
 

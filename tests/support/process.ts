@@ -78,15 +78,31 @@ export async function startTask(options: {
  * (the descendant running main.ts), read from Linux /proc.
  */
 export async function serviceRssBytes(taskPid: number): Promise<number> {
+  const pid = await servicePid(taskPid);
+  if (pid === undefined) return 0;
+  try {
+    const status = await Deno.readTextFile(`/proc/${pid}/status`);
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0; // it ended meanwhile
+  }
+}
+
+/** SIGKILLs the service process a `deno task` started: a crash, with no shutdown of its own. */
+export async function killService(taskPid: number): Promise<void> {
+  const pid = await servicePid(taskPid);
+  if (pid === undefined) throw new Error(`no service process under pid ${taskPid}`);
+  Deno.kill(pid, "SIGKILL");
+}
+
+/** The descendant of a `deno task` process that runs main.ts, read from Linux /proc. */
+async function servicePid(taskPid: number): Promise<number | undefined> {
   const pending = [taskPid];
   while (pending.length > 0) {
     const current = pending.pop() as number;
     try {
       const cmdline = await Deno.readTextFile(`/proc/${current}/cmdline`);
-      if (cmdline.includes("main.ts")) {
-        const status = await Deno.readTextFile(`/proc/${current}/status`);
-        return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      }
+      if (cmdline.includes("main.ts")) return current;
       for await (const task of Deno.readDir(`/proc/${current}/task`)) {
         const children = await Deno.readTextFile(`/proc/${current}/task/${task.name}/children`);
         pending.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));
@@ -95,5 +111,5 @@ export async function serviceRssBytes(taskPid: number): Promise<number> {
       // The process ended meanwhile.
     }
   }
-  return 0;
+  return undefined;
 }
