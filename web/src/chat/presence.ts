@@ -87,5 +87,7 @@ export class PresenceTracker {
         }
       }, { quiet: true });
     }
+    // "last seen 3 min ago" ages even when nothing changed.
+    this.store.emit("presence");
   }
 }

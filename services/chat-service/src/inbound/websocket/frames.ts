@@ -8,7 +8,7 @@ import { ClientFrame, type ServerFrame, type ServerFrameOf } from "@chat-ts/shar
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import { ChannelId, MessageId } from "../../domain/ids.ts";
 import { ClientId, MessageContent, type MessageView } from "../../domain/message/models.ts";
-import type { DeclaredStatus } from "../../domain/presence/models.ts";
+import type { DeclaredStatus, PresenceChange, TypingNotice } from "../../domain/presence/models.ts";
 import { toWireMessage } from "../message_wire.ts";
 import type { OutgoingFrame } from "./hub.ts";
 
@@ -48,6 +48,18 @@ export const frames = {
     type: "message_deleted",
     id,
     channel_id: channelId,
+  }),
+  presence: (change: PresenceChange): ServerFrameOf<"presence"> => ({
+    type: "presence",
+    user_id: change.userId,
+    status: change.status,
+    last_seen: change.lastSeen === null ? null : change.lastSeen.toISOString(),
+  }),
+  typing: (notice: TypingNotice): ServerFrameOf<"typing"> => ({
+    type: "typing",
+    channel_id: notice.channelId,
+    user_id: notice.userId,
+    username: notice.username,
   }),
   error: (code: string, message: string, ref?: string): ErrorFrame => ({
     type: "error",

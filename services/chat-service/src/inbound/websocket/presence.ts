@@ -15,6 +15,7 @@ import type {
   TypingNotice,
 } from "../../domain/presence/models.ts";
 import type { ConnectionReports, TypingNotices } from "../../domain/presence/ports.ts";
+import { frames } from "./frames.ts";
 import type { Hub, Subscriber } from "./hub.ts";
 
 /** What presence needs of one connection. */
@@ -111,12 +112,7 @@ export class LivePresence {
   deliverTyping(notice: TypingNotice): void {
     const subscribers = this.deps.hub.subscribersOf(notice.channelId);
     if (subscribers.size === 0) return;
-    const text = JSON.stringify({
-      type: "typing",
-      channel_id: notice.channelId,
-      user_id: notice.userId,
-      username: notice.username,
-    });
+    const text = JSON.stringify(frames.typing(notice));
     for (const s of subscribers) if (s.userId !== notice.userId) s.notify(text);
   }
 
@@ -132,12 +128,7 @@ export class LivePresence {
       for (const s of this.deps.hub.subscribersOf(channel.id)) reached.add(s);
     }
     if (reached.size === 0) return;
-    const text = JSON.stringify({
-      type: "presence",
-      user_id: change.userId,
-      status: change.status,
-      last_seen: change.lastSeen === null ? null : change.lastSeen.toISOString(),
-    });
+    const text = JSON.stringify(frames.presence(change));
     for (const s of reached) s.notify(text);
   }
 
