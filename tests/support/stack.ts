@@ -22,6 +22,9 @@ export interface Stack {
   readonly chatUrls: readonly string[];
   /** `deno task` pids of the chat-service instances, in `chatUrls` order. */
   readonly chatPids: readonly number[];
+  /** `deno task` pids of user-service and presence-service (when running). */
+  readonly userPid: number | undefined;
+  readonly presencePid: number | undefined;
   register(prefix?: string): Promise<RegisteredUser>;
   /** Stops user-service only (the chat instances keep running). */
   stopUserService(): Promise<void>;
@@ -141,6 +144,12 @@ export async function startStack(options: {
       userServiceGrpc: `127.0.0.1:${grpcPort}`,
       chatUrls: ports.map((p) => `http://127.0.0.1:${p}`),
       chatPids: chats.map((c) => c.pid),
+      get userPid() {
+        return userService?.pid;
+      },
+      get presencePid() {
+        return presence?.pid;
+      },
       register: (prefix = "u") => registerUser(userServiceUrl, prefix),
       async stopUserService() {
         const running = userService;
