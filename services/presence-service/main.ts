@@ -24,7 +24,8 @@ const logger = createLogger({ service: "presence-service", level: config.LOG_LEV
 const sql = connectPostgres({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
 const redis = await connectRedis({ url: config.REDIS_URL, logger });
 const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "presence-service", logger });
-const sink = new KafkaRecordSink(kafka);
+// Transitions: acks from the leader only; a lost one is repaired by the next change or read.
+const sink = new KafkaRecordSink(kafka, 1);
 const kafkaAdmin = kafka.admin();
 await Promise.all([sink.connect(), kafkaAdmin.connect()]);
 
