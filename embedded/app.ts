@@ -15,6 +15,8 @@ interface ServiceApp {
 export interface EmbeddedAppDeps {
   readonly users: ServiceApp;
   readonly chat: ServiceApp;
+  /** presence-service's app (`GET /api/presence`); absent: 404 there. */
+  readonly presence?: ServiceApp;
   readonly readiness: {
     readonly users: () => Promise<Readiness>;
     readonly chat: () => Promise<Readiness>;
@@ -26,6 +28,11 @@ export function createEmbeddedApp(deps: EmbeddedAppDeps) {
   // The original request goes through, so chat's WebSocket upgrade still works.
   const toUsers = (c: { req: { raw: Request } }) => deps.users.fetch(c.req.raw);
   const toChat = (c: { req: { raw: Request } }) => deps.chat.fetch(c.req.raw);
+  const presence = deps.presence;
+  const toPresence = (c: Context) =>
+    presence === undefined
+      ? errorResponse(c, 404, "not_found", "No such route")
+      : presence.fetch(c.req.raw);
   const web = async (c: Context) => {
     const asset = await readClientAsset(c.req.path);
     switch (asset?.kind) {
@@ -52,6 +59,7 @@ export function createEmbeddedApp(deps: EmbeddedAppDeps) {
     .all("/api/channels", toChat)
     .all("/api/channels/*", toChat)
     .all("/ws", toChat)
+    .all("/api/presence", toPresence)
     .get("/health/live", liveHandler)
     .get(
       "/health/ready",
@@ -66,6 +74,10 @@ export function createEmbeddedApp(deps: EmbeddedAppDeps) {
     // Each service's OpenAPI document, under a name (both serve /openapi.json on their own).
     .get("/openapi/user-service.json", (c) => deps.users.fetch(openApiRequest(c.req.url)))
     .get("/openapi/chat-service.json", (c) => deps.chat.fetch(openApiRequest(c.req.url)))
+    .get(
+      "/openapi/presence-service.json",
+      (c) => presence === undefined ? toPresence(c) : presence.fetch(openApiRequest(c.req.url)),
+    )
     .get(
       "/asyncapi.json",
       (c) => deps.chat.fetch(new Request(new URL("/asyncapi.json", c.req.url))),

@@ -1,6 +1,7 @@
 /** The embedded mode's environment variables and their defaults (README: Configuration). */
 import { env, loadConfig } from "@chat-ts/shared/config";
 import { chatCoreConfigShape } from "@chat-ts/chat-service/config";
+import { presenceCoreConfigShape } from "@chat-ts/presence-service/embedded";
 
 export const embeddedConfigShape = {
   HTTP_HOST: env.string("127.0.0.1"),
@@ -11,6 +12,7 @@ export const embeddedConfigShape = {
   JWT_SECRET: env.secret(32).optional(),
   JWT_TTL_SECONDS: env.int(86_400, 60, 30 * 86_400),
   ...chatCoreConfigShape,
+  ...presenceCoreConfigShape,
 };
 
 export const loadEmbeddedConfig = () => loadConfig(embeddedConfigShape);

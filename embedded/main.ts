@@ -14,6 +14,7 @@ import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
 import { openEmbeddedPostgres } from "@chat-ts/shared/pglite";
 import { assembleChatService } from "@chat-ts/chat-service/assembly";
 import { embeddedChatPorts } from "@chat-ts/chat-service/embedded";
+import { embeddedPresenceService } from "@chat-ts/presence-service/embedded";
 import { assembleUserService } from "@chat-ts/user-service/assembly";
 import { InProcessUserEventPublisher, localGetUser } from "@chat-ts/user-service/embedded";
 import { createEmbeddedApp } from "./app.ts";
@@ -70,14 +71,22 @@ const chat = assembleChatService(
   { ...config, instanceId: "embedded", replicaGroup: "chat-service-user-replica", fetchWaitMs: 0 },
   chatLogger,
 );
+// Presence in process: live presence in Maps, last seen in process, reports on the bus.
+const presence = embeddedPresenceService(
+  bus,
+  config,
+  logger.child({ component: "presence-service" }),
+);
 
 // Subscribe before anything publishes: the bus keeps no history.
+await presence.start();
 await chat.start();
 userService.relay.start();
 
 const app = createEmbeddedApp({
   users: userService.app,
   chat: chat.createApp({ tokens: createTokenCodec({ secret }) }),
+  presence: presence.createApp({ tokens: createTokenCodec({ secret }) }),
   readiness: { users: userService.readiness, chat: chat.readiness },
   logger,
 });
@@ -103,6 +112,7 @@ stopOnSignals(logger, async () => {
   logger.debug("server stopped");
   await userService.relay.stop();
   await chat.stop();
+  await presence.stop();
   logger.debug("relay and event readers stopped");
   // Closing PGlite flushes both databases to DATA_DIR.
   await Promise.all([usersDb.close(), chatDb.close()]);

@@ -1,7 +1,8 @@
 /**
  * Applies every pending migration: migrations/user to the users database,
- * migrations/chat to the chat database, migrations/cassandra to the keyspace.
- * Idempotent. Usage: deno task migrate [user] [chat] [cassandra]
+ * migrations/chat to the chat database, migrations/presence to the presence
+ * database, migrations/cassandra to the keyspace.
+ * Idempotent. Usage: deno task migrate [user] [chat] [presence] [cassandra]
  */
 import { connectCassandra } from "@chat-ts/shared/cassandra";
 import { env, loadConfig } from "@chat-ts/shared/config";
@@ -12,6 +13,7 @@ import { connectPostgres } from "@chat-ts/shared/postgres";
 const config = loadConfig({
   USER_DATABASE_URL: env.url("postgres://chat:chat@127.0.0.1:5432/users"),
   CHAT_DATABASE_URL: env.url("postgres://chat:chat@127.0.0.1:5432/chat"),
+  PRESENCE_DATABASE_URL: env.url("postgres://chat:chat@127.0.0.1:5432/presence"),
   CASSANDRA_CONTACT_POINTS: env.list("127.0.0.1:9042"),
   CASSANDRA_KEYSPACE: env.string("chat"),
   CASSANDRA_REPLICATION_FACTOR: env.int(1, 1, 9),
@@ -23,14 +25,20 @@ if (!config.ok) {
 }
 const c = config.value;
 const root = new URL("../migrations/", import.meta.url).pathname;
-const targets = Deno.args.length > 0 ? Deno.args : ["user", "chat", "cassandra"];
+const targets = Deno.args.length > 0 ? Deno.args : ["user", "chat", "presence", "cassandra"];
 
 for (const target of targets) {
   switch (target) {
     case "user":
-    case "chat": {
+    case "chat":
+    case "presence": {
+      const urls = {
+        user: c.USER_DATABASE_URL,
+        chat: c.CHAT_DATABASE_URL,
+        presence: c.PRESENCE_DATABASE_URL,
+      };
       const sql = connectPostgres({
-        url: target === "user" ? c.USER_DATABASE_URL : c.CHAT_DATABASE_URL,
+        url: urls[target],
         max: 1,
         logger,
       });
@@ -63,7 +71,9 @@ for (const target of targets) {
       break;
     }
     default:
-      logger.error(`unknown migration target "${target}" (expected user, chat or cassandra)`);
+      logger.error(
+        `unknown migration target "${target}" (expected user, chat, presence or cassandra)`,
+      );
       Deno.exit(2);
   }
 }

@@ -14,13 +14,23 @@ import { toJSONSchema, z } from "zod";
 import {
   ChannelCreated,
   CHAT_MESSAGE_SHARD_COUNT,
+  CHAT_TYPING_TOPIC,
   type ChatEvent,
+  ConnectionClosed,
+  ConnectionOpened,
+  ConnectionStatusSet,
+  InstanceHeartbeat,
   MessageDeleted,
   MessageSent,
+  PRESENCE_CHANGES_TOPIC,
+  PRESENCE_REPORTS_TOPIC,
+  PresenceChanged,
+  type PresenceEvent,
   USER_EVENTS_TOPIC,
   UserCreated,
   UserDeleted,
   type UserEvent,
+  UserTyping,
   UserUpdated,
 } from "./events/mod.ts";
 import {
@@ -30,12 +40,16 @@ import {
   NewMessageFrame,
   PingFrame,
   PongFrame,
+  PresenceFrame,
   SendMessageFrame,
   type ServerFrame,
+  SetStatusFrame,
   SubscribedFrame,
   SubscribeFrame,
+  TypingFrame,
   UnsubscribedFrame,
   UnsubscribeFrame,
+  UserTypingFrame,
 } from "./websocket/frames.ts";
 
 interface Described {
@@ -55,6 +69,14 @@ export const CLIENT_FRAMES: { readonly [T in ClientFrame["type"]]: Described } =
     summary: "Send a message; `client_id` makes a retried send store and deliver one message.",
   },
   ping: { schema: PingFrame, summary: "Application-level heartbeat; answered with `pong`." },
+  typing: {
+    schema: TypingFrame,
+    summary: "The user is typing in a channel they may read; at most one per 2 s is forwarded.",
+  },
+  set_status: {
+    schema: SetStatusFrame,
+    summary: "This connection's declared status: `away` when hidden or idle, `online` when back.",
+  },
 };
 
 export const SERVER_FRAMES: { readonly [T in ServerFrame["type"]]: Described } = {
@@ -73,6 +95,15 @@ export const SERVER_FRAMES: { readonly [T in ServerFrame["type"]]: Described } =
     schema: ErrorFrame,
     summary: "A frame was refused or failed; `ref` echoes the client frame's `ref`.",
   },
+  presence: {
+    schema: PresenceFrame,
+    summary:
+      "A user sharing a subscribed private or direct channel changed status; once per change.",
+  },
+  typing: {
+    schema: UserTypingFrame,
+    summary: "Another user is typing in a subscribed channel (never the socket's own user).",
+  },
 };
 
 export const USER_EVENTS: { readonly [T in UserEvent["event_type"]]: Described } = {
@@ -89,6 +120,28 @@ export const CHAT_EVENTS: { readonly [T in ChatEvent["event_type"]]: Described }
     summary: "A channel was created (a direct channel has no name).",
   },
 };
+
+export const PRESENCE_EVENTS: { readonly [T in PresenceEvent["event_type"]]: Described } = {
+  connection_opened: { schema: ConnectionOpened, summary: "A WebSocket connection opened." },
+  connection_closed: { schema: ConnectionClosed, summary: "A WebSocket connection closed." },
+  connection_status_set: {
+    schema: ConnectionStatusSet,
+    summary: "A connection declared online or away (`set_status`), or its user was active.",
+  },
+  instance_heartbeat: {
+    schema: InstanceHeartbeat,
+    summary: "An instance's open connections (at most 1000 per record), every 10 s.",
+  },
+  presence_changed: { schema: PresenceChanged, summary: "presence-service decided a transition." },
+  user_typing: { schema: UserTyping, summary: "A user is typing in a channel (never stored)." },
+};
+
+const PRESENCE_REPORT_TYPES = [
+  "connection_opened",
+  "connection_closed",
+  "connection_status_set",
+  "instance_heartbeat",
+] as const;
 
 type Json = Record<string, unknown>;
 
@@ -168,6 +221,39 @@ export function buildAsyncApiDocument(): Json {
       },
       messages: channelMessages("chat", CHAT_EVENTS, "The channel's id (channel_id)."),
     },
+    presenceReports: {
+      address: PRESENCE_REPORTS_TOPIC,
+      title: PRESENCE_REPORTS_TOPIC,
+      description: "chat-service instances' WebSocket lifecycle, keyed by instance_id " +
+        "(an instance's reports stay in order), read by presence-service.",
+      servers: [ref("servers/kafka")],
+      messages: channelMessages(
+        "presence",
+        Object.fromEntries(PRESENCE_REPORT_TYPES.map((t) => [t, PRESENCE_EVENTS[t]])),
+      ),
+    },
+    presenceChanges: {
+      address: PRESENCE_CHANGES_TOPIC,
+      title: PRESENCE_CHANGES_TOPIC,
+      description: "presence-service's transitions, keyed by user_id, read by every instance.",
+      servers: [ref("servers/kafka")],
+      messages: channelMessages(
+        "presence",
+        { presence_changed: PRESENCE_EVENTS.presence_changed },
+        "The user's id (user_id).",
+      ),
+    },
+    chatTyping: {
+      address: CHAT_TYPING_TOPIC,
+      title: CHAT_TYPING_TOPIC,
+      description: "Typing notices between chat-service instances, keyed by channel_id.",
+      servers: [ref("servers/kafka")],
+      messages: channelMessages(
+        "presence",
+        { user_typing: PRESENCE_EVENTS.user_typing },
+        "The channel's id (channel_id).",
+      ),
+    },
   };
 
   const operations: Json = {};
@@ -197,6 +283,36 @@ export function buildAsyncApiDocument(): Json {
   operation("consume_user_events", "receive", "userEvents", userTypes, "chat-service's replica");
   operation("publish_chat_events", "send", "chatMessages", chatTypes, "chat-service");
   operation("consume_chat_events", "receive", "chatMessages", chatTypes, "every instance");
+  operation(
+    "publish_presence_reports",
+    "send",
+    "presenceReports",
+    PRESENCE_REPORT_TYPES,
+    "chat-service",
+  );
+  operation(
+    "consume_presence_reports",
+    "receive",
+    "presenceReports",
+    PRESENCE_REPORT_TYPES,
+    "presence-service",
+  );
+  operation(
+    "publish_presence_changes",
+    "send",
+    "presenceChanges",
+    ["presence_changed"],
+    "presence-service",
+  );
+  operation(
+    "consume_presence_changes",
+    "receive",
+    "presenceChanges",
+    ["presence_changed"],
+    "every instance",
+  );
+  operation("publish_typing", "send", "chatTyping", ["user_typing"], "chat-service");
+  operation("consume_typing", "receive", "chatTyping", ["user_typing"], "every instance");
 
   return {
     asyncapi: "3.0.0",

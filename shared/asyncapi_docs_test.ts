@@ -3,8 +3,19 @@
  * a schema without documenting it fails here.
  */
 import assert from "node:assert/strict";
-import { CHAT_EVENTS, CLIENT_FRAMES, SERVER_FRAMES, USER_EVENTS } from "./asyncapi.ts";
-import { USER_EVENTS_TOPIC } from "./events/mod.ts";
+import {
+  CHAT_EVENTS,
+  CLIENT_FRAMES,
+  PRESENCE_EVENTS,
+  SERVER_FRAMES,
+  USER_EVENTS,
+} from "./asyncapi.ts";
+import {
+  CHAT_TYPING_TOPIC,
+  PRESENCE_CHANGES_TOPIC,
+  PRESENCE_REPORTS_TOPIC,
+  USER_EVENTS_TOPIC,
+} from "./events/mod.ts";
 
 const docs = new URL("../docs/", import.meta.url);
 const read = (name: string) => Deno.readTextFile(new URL(name, docs));
@@ -26,4 +37,14 @@ Deno.test("docs: events.md names every topic and event type", async () => {
   }
   assert.ok(mentions(text, USER_EVENTS_TOPIC));
   assert.ok(mentions(text, "chat.messages.0") && mentions(text, "chat.messages.15"));
+});
+
+Deno.test("docs: events.md names the presence topics and events", async () => {
+  const text = await read("events.md");
+  for (const type of Object.keys(PRESENCE_EVENTS)) {
+    assert.ok(mentions(text, type), `docs/events.md does not mention event "${type}"`);
+  }
+  for (const topic of [PRESENCE_REPORTS_TOPIC, PRESENCE_CHANGES_TOPIC, CHAT_TYPING_TOPIC]) {
+    assert.ok(mentions(text, topic), `docs/events.md does not mention topic "${topic}"`);
+  }
 });

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { Parser } from "npm:@asyncapi/parser@3.6.3";
 import { Hono } from "hono";
 import { asyncApiHandler, buildAsyncApiDocument } from "./asyncapi.ts";
-import { CHAT_MESSAGE_TOPICS, ChatEvent, USER_EVENTS_TOPIC, UserEvent } from "./events/mod.ts";
+import {
+  CHAT_MESSAGE_TOPICS,
+  ChatEvent,
+  PresenceEvent,
+  USER_EVENTS_TOPIC,
+  UserEvent,
+} from "./events/mod.ts";
 import { ClientFrame, ServerFrame } from "./websocket/frames.ts";
 
 const document = buildAsyncApiDocument();
@@ -13,6 +19,7 @@ const clientTypes = ClientFrame.def.options.map((o) => o.shape.type.def.values[0
 const serverTypes = ServerFrame.def.options.map((o) => o.shape.type.def.values[0]);
 const userTypes = UserEvent.options.map((o) => o.shape.event_type.value);
 const chatTypes = ChatEvent.options.map((o) => o.shape.event_type.value);
+const presenceTypes = PresenceEvent.options.map((o) => o.shape.event_type.value);
 
 Deno.test("asyncapi: the document is valid AsyncAPI 3 (the reference parser finds no error)", async () => {
   const { document: parsed, diagnostics } = await new Parser().parse(JSON.stringify(document));
@@ -55,6 +62,7 @@ Deno.test("asyncapi: each message payload is an object JSON schema whose tag is 
     ...serverTypes.map((t) => ["server", t, "type"]),
     ...userTypes.map((t) => ["user", t, "event_type"]),
     ...chatTypes.map((t) => ["chat", t, "event_type"]),
+    ...presenceTypes.map((t) => ["presence", t, "event_type"]),
   ];
   assert.equal(Object.keys(json.components.messages).length, tags.length);
   for (const [prefix, type, tag] of tags) {

@@ -7,8 +7,12 @@ import {
   type KafkaConfig,
   type LogEntry,
   logLevel,
+  type Message,
+  Partitioners,
+  type Producer,
 } from "kafkajs";
 import type { EventSource } from "./events/consume.ts";
+import type { OutgoingRecord, RecordSink } from "./events/sink.ts";
 import type { Logger } from "./logger.ts";
 
 export interface KafkaOptions {
@@ -161,4 +165,50 @@ export function kafkaEventSource(kafka: Kafka, logger: Logger): EventSource {
       return { group: subscription.group, topics: subscription.topics, stop: running.stop };
     },
   };
+}
+
+/**
+ * Kafka as a `RecordSink`: one producer, connected on first use and again after a disconnect;
+ * records are grouped by topic into one request per `send`.
+ */
+export class KafkaRecordSink implements RecordSink {
+  readonly #producer: Producer;
+  #connecting: Promise<void> | undefined;
+
+  constructor(kafka: Kafka, private readonly acks: -1 | 1 = -1) {
+    this.#producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.#producer.on(this.#producer.events.DISCONNECT, () => {
+      this.#connecting = undefined;
+    });
+  }
+
+  connect(): Promise<void> {
+    this.#connecting ??= this.#producer.connect().catch((error) => {
+      this.#connecting = undefined;
+      throw error;
+    });
+    return this.#connecting;
+  }
+
+  async send(records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, key, value } of records) {
+      const messages = byTopic.get(topic);
+      if (messages === undefined) byTopic.set(topic, [{ key, value }]);
+      else messages.push({ key, value });
+    }
+    await this.connect();
+    await this.#producer.sendBatch({
+      acks: this.acks,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#producer.disconnect();
+  }
 }

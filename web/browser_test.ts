@@ -3,7 +3,8 @@
  * contexts, meet in a public channel (one creates it, the other finds it in the list) and
  * each sees the other's message arrive live with the sender's username; a dropped connection
  * shows a banner, comes back by itself and brings what was missed; scrolling to the top of
- * a long channel loads older messages.
+ * a long channel loads older messages; in a direct conversation each sees the other's presence
+ * dot, "… is typing…", and last seen once the other leaves.
  *
  * Runs against the embedded mode (`deno task start`, which serves the client at `/`) and
  * against the real deployment (both services on the local infrastructure, behind
@@ -53,13 +54,13 @@ export async function startEmbeddedMode(): Promise<ServerUnderTest> {
 }
 
 /**
- * The real deployment: user-service and one chat-service instance as their own processes on
- * the local infrastructure, and web/serve.ts in front of them (under its `deno task serve`
+ * The real deployment: user-service, one chat-service instance and presence-service as their
+ * own processes on the local infrastructure, and web/serve.ts in front of them (under its `deno task serve`
  * permissions) serving the page and proxying the APIs and the WebSocket.
  */
 export async function startRealDeployment(): Promise<ServerUnderTest> {
   await buildClient();
-  const stack = await startStack({ chatInstances: 1 });
+  const stack = await startStack({ chatInstances: 1, presence: {} });
   try {
     const port = freePort();
     const chatUrl = stack.chatUrls[0];
@@ -72,6 +73,7 @@ export async function startRealDeployment(): Promise<ServerUnderTest> {
         WEB_PORT: String(port),
         USER_API_URL: stack.userServiceUrl,
         CHAT_API_URL: chatUrl,
+        PRESENCE_API_URL: stack.presenceUrl ?? "",
       },
       readyUrl: `http://127.0.0.1:${port}/`,
     });
@@ -245,6 +247,13 @@ async function tokenOf(person: Person): Promise<string> {
   return String(token);
 }
 
+async function userIdOf(person: Person): Promise<string> {
+  const stored = await person.page.evaluate(() => localStorage.getItem("chat-ts.session"));
+  const id: unknown = JSON.parse(stored ?? "{}").user?.id;
+  assert.equal(typeof id, "string");
+  return String(id);
+}
+
 async function post(url: string, token: string, body: unknown): Promise<{ id: string }> {
   const res = await fetch(url, {
     method: "POST",
@@ -339,6 +348,46 @@ for (const target of targets) {
         await bob.page.getByText("This is the beginning of the conversation.").waitFor();
         assert.deepEqual(await contents(bob), texts);
       });
+
+      await t.step(
+        "a direct conversation shows presence dots, who is typing, and last seen",
+        async () => {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          const dm = await post(`${server.url}/api/channels`, await tokenOf(alice), {
+            channel_type: "direct",
+            participant_id: await userIdOf(bob),
+          });
+          const dmButton = (person: Person) =>
+            person.page.locator(`#my-channels button[data-id="${dm.id}"]`);
+          for (const person of [alice, bob]) {
+            await person.page.getByRole("button", { name: "Refresh channels" }).click();
+            await dmButton(person).click();
+            await waitLive(person);
+          }
+          await dmButton(alice).locator('.presence-dot[data-status="online"]').waitFor();
+          await dmButton(bob).locator('.presence-dot[data-status="online"]').waitFor();
+
+          await bob.page.getByRole("textbox", { name: "Message" }).fill("Let me think");
+          await alice.page.locator("#typing-line", { hasText: `${bob.username} is typing…` })
+            .waitFor();
+          await alice.page.screenshot({
+            path: `${screenshots}${mode}-presence-${alice.username}.png`,
+          });
+          await bob.page.getByRole("textbox", { name: "Message" }).press("Enter");
+          await shown(alice, "Let me think").waitFor();
+          // Their message ends "is typing…".
+          await alice.page.locator("#typing-line", { hasText: "typing" }).waitFor({
+            state: "hidden",
+          });
+
+          await bob.page.close();
+          await dmButton(alice).locator('.presence-dot[data-status="offline"]').waitFor();
+          await alice.page.locator("#channel-description", { hasText: "last seen" }).waitFor();
+          await alice.page.screenshot({
+            path: `${screenshots}${mode}-last-seen-${alice.username}.png`,
+          });
+        },
+      );
 
       for (const person of [alice, bob]) {
         assert.deepEqual(person.errors, [], `${person.username}'s page reported errors`);

@@ -5,6 +5,7 @@
  *
  *   /api/users*, /api/auth*   → USER_API_URL (default http://localhost:3001)
  *   /api/channels*, /ws       → CHAT_API_URL (default http://localhost:3002), /ws as WebSocket
+ *   /api/presence             → PRESENCE_API_URL (default http://localhost:3004)
  */
 import { env, loadConfig } from "@chat-ts/shared/config";
 import { ASSET_CACHE_CONTROL, readClientAsset } from "./assets.ts";
@@ -26,6 +27,7 @@ export interface WebServerOptions {
   readonly port: number;
   readonly userApiUrl: string;
   readonly chatApiUrl: string;
+  readonly presenceApiUrl?: string;
 }
 
 export interface WebServer {
@@ -36,6 +38,7 @@ export interface WebServer {
 export function startWebServer(options: WebServerOptions): WebServer {
   const user = new URL(options.userApiUrl);
   const chat = new URL(options.chatApiUrl);
+  const presence = new URL(options.presenceApiUrl ?? "http://localhost:3004");
   const sockets = new Set<WebSocket>();
 
   const server = Deno.serve(
@@ -48,6 +51,9 @@ export function startWebServer(options: WebServerOptions): WebServer {
       }
       if (under(path, "/api/users") || under(path, "/api/auth")) {
         return proxyHttp(request, user, clientAddress(info.remoteAddr));
+      }
+      if (under(path, "/api/presence")) {
+        return proxyHttp(request, presence, clientAddress(info.remoteAddr));
       }
       if (under(path, "/api/channels")) {
         return proxyHttp(request, chat, clientAddress(info.remoteAddr));
@@ -234,17 +240,19 @@ if (import.meta.main) {
     WEB_PORT: env.port(8080),
     USER_API_URL: env.url("http://localhost:3001"),
     CHAT_API_URL: env.url("http://localhost:3002"),
+    PRESENCE_API_URL: env.url("http://localhost:3004"),
   });
   if (!config.ok) {
     console.error(config.error.message);
     Deno.exit(1);
   }
-  const { WEB_HOST, WEB_PORT, USER_API_URL, CHAT_API_URL } = config.value;
+  const { WEB_HOST, WEB_PORT, USER_API_URL, CHAT_API_URL, PRESENCE_API_URL } = config.value;
   const server = startWebServer({
     hostname: WEB_HOST,
     port: WEB_PORT,
     userApiUrl: USER_API_URL,
     chatApiUrl: CHAT_API_URL,
+    presenceApiUrl: PRESENCE_API_URL,
   });
   console.log(
     `chat-ts web client on ${server.url} (users → ${USER_API_URL}, chat → ${CHAT_API_URL})`,

@@ -9,6 +9,7 @@ COPY migrations/ migrations/
 COPY scripts/migrate.ts scripts/migrate.ts
 COPY services/user-service/deno.json services/user-service/deno.json
 COPY services/chat-service/deno.json services/chat-service/deno.json
+COPY services/presence-service/deno.json services/presence-service/deno.json
 COPY embedded/deno.json embedded/deno.json
 COPY web/deno.json web/deno.json
 COPY client/deno.json client/deno.json

@@ -17,6 +17,8 @@ POSTGRES_PORT=5432
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
 CASSANDRA_PORT=9042
+# REDIS_PORT: another port for trying the Redis part alone (tests/infra/redis_script_test.ts).
+REDIS_PORT="${REDIS_PORT:-6379}"
 
 # Heaps for a 2-core, 24 GiB machine that also runs Postgres and the services.
 KAFKA_HEAP="${KAFKA_HEAP:-1g}"

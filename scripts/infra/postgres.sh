@@ -77,7 +77,7 @@ postgres_provision() {
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chat') THEN
         CREATE ROLE chat LOGIN PASSWORD 'chat' CREATEDB;
       END IF; END \$\$;" >/dev/null
-  for db in users chat; do
+  for db in users chat presence; do
     if [ -z "$(as_postgres "${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
       as_postgres "${psql[@]}" -d postgres -c "CREATE DATABASE $db OWNER chat" >/dev/null
     fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Starts PostgreSQL, Kafka and Cassandra for this clone (idempotent), then creates
+# Starts PostgreSQL, Kafka, Cassandra and Redis for this clone (idempotent), then creates
 # the databases, topics and keyspace. Fails naming the component and its log.
 source "$(dirname "$0")/lib.sh"
 source "$INFRA_DIR/postgres.sh"
 source "$INFRA_DIR/kafka.sh"
 source "$INFRA_DIR/cassandra.sh"
+source "$INFRA_DIR/redis.sh"
 
 ensure_jvm_tools() {
   local missing=()
@@ -24,8 +25,10 @@ ensure_jvm_tools
 cassandra_start
 kafka_start
 postgres_start
+redis_start
 postgres_provision
 kafka_wait 90
+redis_wait 20
 cassandra_wait 150
 "$REPO_ROOT/deno" run --quiet --allow-net=127.0.0.1 --allow-env --allow-read \
   "$INFRA_DIR/provision.ts" || fail "creating Kafka topics or the Cassandra keyspace failed (logs: $KAFKA_LOG, $CASSANDRA_LOG)"

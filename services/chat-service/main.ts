@@ -6,7 +6,7 @@
 import { configOrExit } from "@chat-ts/shared/config";
 import { cassandraUnavailable, connectCassandra } from "@chat-ts/shared/cassandra";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
-import { consumerLag, createKafka, kafkaEventSource } from "@chat-ts/shared/kafka";
+import { consumerLag, createKafka, kafkaEventSource, KafkaRecordSink } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { stopOnSignals } from "@chat-ts/shared/shutdown";
 import { connectPostgres, postgresIsReady, postgresUnavailable } from "@chat-ts/shared/postgres";
@@ -37,6 +37,8 @@ const publisher = new KafkaChatEventPublisher(kafka);
 const kafkaAdmin = kafka.admin();
 await kafkaAdmin.connect();
 await publisher.connect();
+// Connection reports and typing: acks from the leader only, they are best effort and frequent.
+const presenceSink = new KafkaRecordSink(kafka, 1);
 
 const grpcUsers = new GrpcUserDirectory(
   config.USER_SERVICE_GRPC_URL,
@@ -62,6 +64,7 @@ const chat = assembleChatService(
     replica: postgresPort(new PostgresUserReplica(sql)),
     remoteUsers: grpcUsers,
     eventSource: kafkaEventSource(kafka, logger),
+    presenceSink,
     dependencies: {
       postgres: async () => {
         const ok = await postgresIsReady(sql);
@@ -118,6 +121,7 @@ stopOnSignals(logger, async () => {
     logger.warn("HTTP server drain timed out")
   );
   await publisher.close().catch(() => {});
+  await presenceSink.close().catch(() => {});
   await kafkaAdmin.disconnect().catch(() => {});
   grpcUsers.close();
   await Promise.allSettled([sql.end({ timeout: 5 }), cassandra.shutdown()]);

@@ -6,9 +6,10 @@
 import { z } from "zod";
 import { err, ok, type Result } from "../result.ts";
 import { ChatEvent } from "./chat_events.ts";
+import { PresenceEvent } from "./presence_events.ts";
 import { UserEvent } from "./user_events.ts";
 
-export const Event = z.union([UserEvent, ChatEvent]);
+export const Event = z.union([UserEvent, ChatEvent, PresenceEvent]);
 export type Event = z.infer<typeof Event>;
 export type EventType = Event["event_type"];
 
@@ -18,7 +19,9 @@ export type DecodeError =
   | { readonly kind: "invalid_event"; readonly eventType: string; readonly message: string };
 
 const schemas = new Map<string, z.ZodType<Event>>(
-  [...UserEvent.options, ...ChatEvent.options].map((s) => [s.shape.event_type.value, s]),
+  [...UserEvent.options, ...ChatEvent.options, ...PresenceEvent.options].map((
+    s,
+  ) => [s.shape.event_type.value, s]),
 );
 
 export function encodeEvent(event: Event): string {

@@ -22,3 +22,10 @@ export function chatShardOf(channelId: string): number {
 export function chatMessagesTopic(channelId: string): string {
   return `chat.messages.${chatShardOf(channelId)}`;
 }
+
+/** chat-service instances' WebSocket lifecycle, read by presence-service (keyed by user_id). */
+export const PRESENCE_REPORTS_TOPIC = "presence.reports";
+/** presence-service's decided transitions, read by every chat-service instance (keyed by user_id). */
+export const PRESENCE_CHANGES_TOPIC = "presence.changes";
+/** Typing notices between chat-service instances (keyed by channel_id); never stored. */
+export const CHAT_TYPING_TOPIC = "chat.typing";

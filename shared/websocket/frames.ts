@@ -36,12 +36,22 @@ export const SendMessageFrame = z.object({
   ref,
 });
 export const PingFrame = z.object({ type: z.literal("ping"), ref });
+/** The user is typing in a channel they may read; forwarded at most once per 2 s. */
+export const TypingFrame = z.object({ type: z.literal("typing"), channel_id: channelId, ref });
+/** What the client declares for this connection: `away` when hidden or idle, `online` when back. */
+export const SetStatusFrame = z.object({
+  type: z.literal("set_status"),
+  status: z.enum(["online", "away"]),
+  ref,
+});
 
 export const ClientFrame = z.discriminatedUnion("type", [
   SubscribeFrame,
   UnsubscribeFrame,
   SendMessageFrame,
   PingFrame,
+  TypingFrame,
+  SetStatusFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -78,6 +88,22 @@ export const ErrorFrame = z.object({
   ref: z.optional(z.string()),
 });
 
+/** A user who shares a subscribed channel with this socket changed status. */
+export const PresenceFrame = z.object({
+  type: z.literal("presence"),
+  user_id: z.string(),
+  status: z.enum(["online", "away", "offline"]),
+  /** RFC 3339 UTC when offline (null: never seen); null while online or away. */
+  last_seen: z.nullable(z.string()),
+});
+/** Another user is typing in a subscribed channel; show it for ~5 s or until their next message. */
+export const UserTypingFrame = z.object({
+  type: z.literal("typing"),
+  channel_id: z.string(),
+  user_id: z.string(),
+  username: z.nullable(z.string()),
+});
+
 export const ServerFrame = z.discriminatedUnion("type", [
   SubscribedFrame,
   UnsubscribedFrame,
@@ -85,6 +111,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
   NewMessageFrame,
   MessageDeletedFrame,
   ErrorFrame,
+  PresenceFrame,
+  UserTypingFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameType = ServerFrame["type"];

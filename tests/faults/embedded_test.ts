@@ -4,7 +4,7 @@
  * subscribers, reconnecting with `after`, see every message once.
  */
 import assert from "node:assert/strict";
-import { killService } from "../support/fault_stack.ts";
+import { killService } from "../support/process.ts";
 import { assertHeld, streamThroughFault } from "../support/fault_stream.ts";
 import { api } from "../support/http.ts";
 import { freePort, type ServiceProcess, startTask } from "../support/process.ts";

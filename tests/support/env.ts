@@ -4,8 +4,12 @@
  */
 const get = (name: string, fallback: string) => Deno.env.get(name) || fallback;
 
-export function testDatabaseUrl(database: "users" | "chat"): string {
-  const name = database === "users" ? "USER_DATABASE_URL" : "CHAT_DATABASE_URL";
+export function testDatabaseUrl(database: "users" | "chat" | "presence"): string {
+  const name = database === "users"
+    ? "USER_DATABASE_URL"
+    : database === "chat"
+    ? "CHAT_DATABASE_URL"
+    : "PRESENCE_DATABASE_URL";
   return get(name, `postgres://chat:chat@127.0.0.1:5432/${database}`);
 }
 
@@ -18,3 +22,5 @@ export const testCassandraKeyspace = (): string => get("CASSANDRA_KEYSPACE", "ch
 
 /** The secret the services under test sign and verify tokens with (never used outside tests). */
 export const TEST_JWT_SECRET = get("JWT_SECRET", "test-secret-for-chat-ts-integration-tests");
+
+export const testRedisUrl = (): string => get("REDIS_URL", "redis://127.0.0.1:6379");

@@ -7,7 +7,7 @@
 import { silentLogger } from "@chat-ts/shared/logger";
 import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
 import { connectPostgres } from "@chat-ts/shared/postgres";
-import { freePort, servicePid, type ServiceProcess } from "./process.ts";
+import { freePort, killService, type ServiceProcess } from "./process.ts";
 import {
   type RegisteredUser,
   registerUser,
@@ -17,17 +17,6 @@ import {
 
 const root = new URL("../../", import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** SIGKILLs the service a `deno task` runs (not the task), then waits for the task to end. */
-export async function killService(process: ServiceProcess): Promise<void> {
-  const pid = await servicePid(process.pid);
-  if (pid !== undefined) {
-    try {
-      Deno.kill(pid, "SIGKILL");
-    } catch { /* gone already */ }
-  }
-  await process.stop();
-}
 
 export interface FaultStack {
   readonly userServiceUrl: string;

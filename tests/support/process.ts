@@ -74,6 +74,20 @@ export async function startTask(options: {
 }
 
 /**
+ * SIGKILLs the service a `deno task` runs (not the task): a crash, with no
+ * shutdown of its own; then waits for the task to end.
+ */
+export async function killService(process: ServiceProcess): Promise<void> {
+  const pid = await servicePid(process.pid);
+  if (pid !== undefined) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch { /* gone already */ }
+  }
+  await process.stop();
+}
+
+/**
  * The pid of the service process started by a `deno task` (the descendant
  * running main.ts), found through Linux /proc; undefined once it has ended.
  */

@@ -1,11 +1,12 @@
 /**
- * A real deployment for end-to-end tests: user-service and N chat-service
- * instances as their own processes (each under its `deno task start`
- * permissions) against the local Postgres, Kafka and Cassandra.
+ * A real deployment for end-to-end tests: user-service, N chat-service
+ * instances and (when asked) presence-service as their own processes (each
+ * under its `deno task start` permissions) against the local Postgres, Kafka,
+ * Cassandra and Redis.
  */
 import { TEST_JWT_SECRET } from "./env.ts";
 import { uniqueName } from "./names.ts";
-import { freePort, type ServiceProcess, startTask } from "./process.ts";
+import { freePort, killService, type ServiceProcess, startTask } from "./process.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -21,11 +22,20 @@ export interface Stack {
   readonly chatUrls: readonly string[];
   /** `deno task` pids of the chat-service instances, in `chatUrls` order. */
   readonly chatPids: readonly number[];
+  /** `deno task` pids of user-service and presence-service (when running). */
+  readonly userPid: number | undefined;
+  readonly presencePid: number | undefined;
   register(prefix?: string): Promise<RegisteredUser>;
   /** Stops user-service only (the chat instances keep running). */
   stopUserService(): Promise<void>;
   /** Starts user-service again on the same ports. */
   startUserService(): Promise<void>;
+  /** presence-service's HTTP address, when the stack was started with `presence`. */
+  readonly presenceUrl: string | undefined;
+  stopPresenceService(): Promise<void>;
+  startPresenceService(): Promise<void>;
+  /** SIGKILLs chat-service instance `index` (a crash: no close frames, no reports). */
+  killChatInstance(index: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -91,18 +101,49 @@ export async function registerUser(userServiceUrl: string, prefix = "u"): Promis
   return { id: data.user.id, username, token: data.token };
 }
 
+/** presence-service as its own process, in a consumer group of its own (tests run side by side). */
+export function startPresenceServiceProcess(
+  httpPort: number,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
+  return startTask({
+    cwd: `${root}services/presence-service`,
+    task: "start",
+    env: {
+      HTTP_PORT: String(httpPort),
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: "warn",
+      PRESENCE_GROUP: `presence-service-test-${crypto.randomUUID()}`,
+      ...env,
+    },
+    readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
+    timeoutMs: 60_000,
+  });
+}
+
 export async function startStack(options: {
   chatInstances?: number;
   chatEnv?: Record<string, string>;
+  /** Starts presence-service too (before the chat instances), with these variables. */
+  presence?: Record<string, string>;
 } = {}): Promise<Stack> {
   const httpPort = freePort();
   const grpcPort = freePort();
+  const presencePort = freePort();
+  // One group for the stack's presence-service, so a restarted one resumes where it stopped.
+  const presenceEnv = {
+    PRESENCE_GROUP: `presence-service-test-${crypto.randomUUID()}`,
+    ...options.presence,
+  };
+  const startPresence = () => startPresenceServiceProcess(presencePort, presenceEnv);
+  let presence: ServiceProcess | undefined;
   /** The chat-service instances; user-service is tracked apart so tests can stop and restart it. */
   const started: ServiceProcess[] = [];
   const startUserService = () => startUserServiceProcess(httpPort, grpcPort);
   let userService: ServiceProcess | undefined;
   try {
     userService = await startUserService();
+    if (options.presence !== undefined) presence = await startPresence();
     const ports = Array.from({ length: options.chatInstances ?? 2 }, () => freePort());
     const chats = await Promise.all(
       ports.map((port) =>
@@ -116,6 +157,12 @@ export async function startStack(options: {
       userServiceGrpc: `127.0.0.1:${grpcPort}`,
       chatUrls: ports.map((p) => `http://127.0.0.1:${p}`),
       chatPids: chats.map((c) => c.pid),
+      get userPid() {
+        return userService?.pid;
+      },
+      get presencePid() {
+        return presence?.pid;
+      },
       register: (prefix = "u") => registerUser(userServiceUrl, prefix),
       async stopUserService() {
         const running = userService;
@@ -125,12 +172,26 @@ export async function startStack(options: {
       async startUserService() {
         userService ??= await startUserService();
       },
+      presenceUrl: options.presence === undefined ? undefined : `http://127.0.0.1:${presencePort}`,
+      async stopPresenceService() {
+        const running = presence;
+        presence = undefined;
+        await running?.stop();
+      },
+      async startPresenceService() {
+        presence ??= await startPresence();
+      },
+      killChatInstance: (index) => killService(chats[index]),
       async stop() {
-        await Promise.all([...started.map((s) => s.stop()), userService?.stop()]);
+        await Promise.all([
+          ...started.map((s) => s.stop()),
+          userService?.stop(),
+          presence?.stop(),
+        ]);
       },
     };
   } catch (error) {
-    await Promise.all([...started.map((s) => s.stop()), userService?.stop()]);
+    await Promise.all([...started.map((s) => s.stop()), userService?.stop(), presence?.stop()]);
     throw error;
   }
 }

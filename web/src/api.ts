@@ -4,9 +4,14 @@
  * success status, typed by the route, or throws an `ApiError` carrying the API's message.
  */
 import type { ClientResponse } from "hono/client";
-import { createChatClient, createUserClient, parseErrorBody } from "@chat-ts/client";
+import {
+  createChatClient,
+  createPresenceClient,
+  createUserClient,
+  parseErrorBody,
+} from "@chat-ts/client";
 
-export type { Channel, Message, Session, User } from "@chat-ts/client";
+export type { Channel, Message, Presence, Session, User } from "@chat-ts/client";
 
 /** A failed call: `status` 0 when the server could not be reached at all. */
 export class ApiError extends Error {
@@ -29,8 +34,18 @@ export function createApi(origin: string, token: () => string | undefined) {
   };
   const users = createUserClient(origin, { headers });
   const chat = createChatClient(origin, { headers });
+  const presence = createPresenceClient(origin, { headers });
 
   return {
+    /** Status and last seen of up to 200 users. */
+    async presence(userIds: readonly string[]) {
+      const res = await call(() =>
+        presence.api.presence.$get({ query: { user_ids: userIds.join(",") } })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
     async register(body: { username: string; email_address: string; password: string }) {
       const res = await call(() => users.api.users.$post({ json: body }));
       if (res.status === 201) return (await res.json()).data;

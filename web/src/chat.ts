@@ -8,6 +8,7 @@ import type { Api } from "./api.ts";
 import { ChannelLists } from "./chat/channel_lists.ts";
 import { Conversations } from "./chat/conversations.ts";
 import { Guard, isUnauthorized, messageOf } from "./chat/guard.ts";
+import { PresenceTracker } from "./chat/presence.ts";
 import { Subscriptions } from "./chat/subscriptions.ts";
 import { UserNames } from "./chat/users.ts";
 import { clearSession, saveSession } from "./session_store.ts";
@@ -19,6 +20,7 @@ export class Chat {
   readonly #lists: ChannelLists;
   readonly #conversations: Conversations;
   readonly #subscriptions: Subscriptions;
+  readonly #presence: PresenceTracker;
 
   constructor(private readonly store: Store, private readonly api: Api) {
     this.#guard = new Guard(store, (message) => this.logout(message));
@@ -27,9 +29,15 @@ export class Chat {
     this.#conversations = new Conversations(store, api, this.#guard);
     this.#subscriptions = new Subscriptions(store, api, this.#guard, {
       loadNewest: (channelId) => this.#conversations.loadNewest(channelId),
-      reconnected: () => this.#lists.loadMine(),
+      reconnected: () => {
+        this.#presence.reconnected();
+        return this.#lists.loadMine();
+      },
       refused: () => void this.#checkSession(),
     });
+    this.#presence = new PresenceTracker(store, api, this.#guard, this.#subscriptions);
+    // Whoever the lists show is watched: DM partners and members of private channels.
+    store.on("channels", () => this.#presence.watchChannels(store.myChannels));
   }
 
   // --- session -------------------------------------------------------------------------
@@ -61,6 +69,7 @@ export class Chat {
     if (this.store.session === undefined) return;
     this.store.emit("session");
     this.#subscriptions.start();
+    this.#presence.start();
     this.#lists.startRefreshing();
     await this.refreshChannels();
   }
@@ -68,6 +77,7 @@ export class Chat {
   logout(message?: string): void {
     this.#guard.nextEpoch();
     this.#subscriptions.stop();
+    this.#presence.stop();
     this.#lists.stop();
     this.#users.clear();
     this.#conversations.clear();
@@ -159,10 +169,16 @@ export class Chat {
         this.store.rememberChannels([channel]);
         this.store.emit("selection");
       }
-      if (channel.type === "direct") this.#users.lookUpMembers(channel);
+      if (channel.type !== "public") this.#users.lookUpMembers(channel);
+      this.#presence.watchChannels([channel]);
       if (!conversation.loaded) await this.#conversations.loadNewest(id);
       this.#subscriptions.follow(id);
     });
+  }
+
+  /** The composer changed: others in the channel see "… is typing" (throttled). */
+  typing(channelId: string): void {
+    this.#presence.typing(channelId);
   }
 
   /** Scroll-back: the page before the oldest message shown. */

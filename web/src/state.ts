@@ -42,7 +42,20 @@ export type Topic =
   | "conversation"
   | "connection"
   | "notice"
-  | "users";
+  | "users"
+  | "presence"
+  | "typing";
+
+export type PresenceStatus = "online" | "away" | "offline";
+
+export interface UserPresence {
+  readonly status: PresenceStatus;
+  /** RFC 3339, when offline; null otherwise or when never seen. */
+  readonly lastSeen: string | null;
+}
+
+/** How long "… is typing" shows without a new typing frame. */
+export const TYPING_SHOWN_MS = 5000;
 
 type Listener = (detail: string | undefined) => void;
 
@@ -58,6 +71,10 @@ export class Store {
   notice: Notice | undefined;
   /** user id → username, for direct channels. */
   readonly usernames = new Map<string, string>();
+  /** user id → presence, for the users shown (DM partners, members). */
+  readonly presence = new Map<string, UserPresence>();
+  /** channel id → user id → { username, until (ms since epoch) }: who is typing there. */
+  readonly typing = new Map<string, Map<string, { username: string | null; until: number }>>();
   /** Channels known by id from any source (lists, creation, direct conversations). */
   readonly #channels = new Map<string, Channel>();
   readonly #conversations = new Map<string, Conversation>();
@@ -139,6 +156,37 @@ export class Store {
     return this.#conversations.get(channelId)?.messages[0]?.id;
   }
 
+  setPresence(userId: string, presence: UserPresence): void {
+    const held = this.presence.get(userId);
+    if (held?.status === presence.status && held.lastSeen === presence.lastSeen) return;
+    this.presence.set(userId, presence);
+    this.emit("presence", userId);
+  }
+
+  /** `username` typing in a channel until `until`; null `until` clears it (they sent a message). */
+  setTyping(channelId: string, userId: string, username: string | null, until: number | null) {
+    let typing = this.typing.get(channelId);
+    if (typing === undefined) this.typing.set(channelId, typing = new Map());
+    if (until === null) {
+      if (!typing.delete(userId)) return;
+    } else {
+      typing.set(userId, { username, until });
+    }
+    this.emit("typing", channelId);
+  }
+
+  /** Usernames typing in a channel now. */
+  typingIn(channelId: string, now = Date.now()): string[] {
+    const typing = this.typing.get(channelId);
+    if (typing === undefined) return [];
+    const names: string[] = [];
+    for (const [userId, { username, until }] of typing) {
+      if (until <= now) typing.delete(userId);
+      else names.push(username ?? this.usernames.get(userId) ?? "Someone");
+    }
+    return names;
+  }
+
   setNotice(notice: Notice | undefined): void {
     this.notice = notice;
     this.emit("notice");
@@ -162,6 +210,8 @@ export class Store {
     this.myChannels = [];
     this.selectedId = undefined;
     this.usernames.clear();
+    this.presence.clear();
+    this.typing.clear();
     this.#channels.clear();
     this.#conversations.clear();
     this.connection = "offline";

@@ -7,8 +7,11 @@
  */
 import {
   CHAT_MESSAGE_TOPICS,
+  CHAT_TYPING_TOPIC,
   consume,
   type EventSource,
+  PRESENCE_CHANGES_TOPIC,
+  type RecordSink,
   type RunningSubscription,
   USER_EVENTS_TOPIC,
 } from "@chat-ts/shared/events";
@@ -36,6 +39,12 @@ import { CachedUserDirectory } from "./outbound/cache/cached_user_directory.ts";
 import { UserLookupChain } from "./outbound/cache/user_lookup_chain.ts";
 import { decodeChatEvent } from "./outbound/envelopes/chat_envelope.ts";
 import { decodeUserChange } from "./outbound/envelopes/user_envelope.ts";
+import {
+  decodePresenceChange,
+  decodeTypingNotice,
+} from "./outbound/envelopes/presence_envelope.ts";
+import { SinkPresenceReports } from "./outbound/presence_reports.ts";
+import { LivePresence } from "./inbound/websocket/presence.ts";
 
 /** One dependency's state for `/health/ready`: reported as is; not ok makes the service unready. */
 export interface DependencyCheck {
@@ -56,6 +65,8 @@ export interface ChatPorts {
   readonly remoteUsers: RemoteUsers;
   /** Where events are read: Kafka consumer groups, or the in-process bus. */
   readonly eventSource: EventSource;
+  /** Where connection reports and typing notices go (Kafka, or the bus); absent: no presence. */
+  readonly presenceSink?: RecordSink;
   /** By name (`postgres`, `kafka`, …); given the running readers, for their lag. */
   readonly dependencies: Readonly<
     Record<string, (readers: readonly RunningSubscription[]) => Promise<DependencyCheck>>
@@ -123,10 +134,26 @@ export function assembleChatService(
     clock,
     logger,
   });
+  const presenceSink = ports.presenceSink;
+  const presenceReports = presenceSink === undefined
+    ? undefined
+    : new SinkPresenceReports(presenceSink, config.instanceId, logger);
   const gateway = new WebSocketGateway({
     channels,
     messages,
     logger,
+    ...(presenceReports === undefined ? {} : {
+      presence: (hub) =>
+        new LivePresence({
+          hub,
+          channels,
+          memberships: channelRepository,
+          reports: presenceReports,
+          typing: presenceReports,
+          logger,
+          heartbeatMs: config.PRESENCE_HEARTBEAT_SECONDS * 1000,
+        }),
+    }),
     limits: {
       maxFrameBytes: config.WS_MAX_FRAME_BYTES,
       framesPerSecond: config.WS_FRAMES_PER_SECOND,
@@ -194,13 +221,42 @@ export function assembleChatService(
         fromBeginning: false,
         handle: consume(decodeUserChange, refreshCaches, { logger, onFailure: "retry" }),
       }),
+      ...presenceReaders(),
     ]);
     ports.outbox?.start();
+    gateway.presence?.start();
+  };
+
+  /** Presence changes and typing notices: every instance reads all of them, from now on. */
+  const presenceReaders = (): Promise<RunningSubscription>[] => {
+    const presence = gateway.presence;
+    if (presence === undefined) return [];
+    return [
+      ports.eventSource.subscribe({
+        group: `chat-service-presence-${config.instanceId}`,
+        topics: [PRESENCE_CHANGES_TOPIC],
+        fromBeginning: false,
+        handle: consume(decodePresenceChange, (change) => presence.deliverPresence(change), {
+          logger,
+          onFailure: "skip",
+        }),
+      }),
+      ports.eventSource.subscribe({
+        group: `chat-service-typing-${config.instanceId}`,
+        topics: [CHAT_TYPING_TOPIC],
+        fromBeginning: false,
+        handle: consume(decodeTypingNotice, (notice) => presence.deliverTyping(notice), {
+          logger,
+          onFailure: "skip",
+        }),
+      }),
+    ];
   };
 
   /** Stops relaying, commits what the readers handled and stops them. */
   const stop = async (): Promise<void> => {
     await ports.outbox?.stop();
+    await gateway.presence?.stop();
     await Promise.all(
       readers.map((r) =>
         r.stop().catch((error) =>

@@ -19,6 +19,8 @@ export const chatCoreConfigShape = {
   WS_DEDUPE_WINDOW: env.int(512, 0, 100_000),
   /** Seconds without a pong after which a peer counts as dead and is dropped. */
   WS_IDLE_TIMEOUT_SECONDS: env.int(30, 1, 3600),
+  /** How often this instance reports its open connections to presence-service (TTL there: 30 s). */
+  PRESENCE_HEARTBEAT_SECONDS: env.int(10, 1, 600),
   LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
 };
 

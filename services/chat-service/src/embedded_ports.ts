@@ -4,7 +4,7 @@
  * included), the in-process bus for Kafka, and user-service answered in process. The embedded mode
  * builds chat-service from this and `assembleChatService`, nothing else.
  */
-import { busEventSource, type InProcessEventBus } from "@chat-ts/shared/events";
+import { busEventSource, busRecordSink, type InProcessEventBus } from "@chat-ts/shared/events";
 import type { Logger } from "@chat-ts/shared/logger";
 import { postgresIsReady, postgresUnavailable, type Sql } from "@chat-ts/shared/postgres";
 import { unavailableAs } from "@chat-ts/shared/unavailable";
@@ -38,6 +38,7 @@ export function embeddedChatPorts(
     replica: port(new PostgresUserReplica(deps.sql)),
     remoteUsers: deps.remoteUsers,
     eventSource: busEventSource(deps.bus),
+    presenceSink: busRecordSink(deps.bus),
     dependencies: {
       postgres: async () => {
         const ok = await postgresIsReady(deps.sql);

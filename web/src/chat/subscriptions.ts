@@ -5,7 +5,7 @@
 import type { ServerFrame } from "@chat-ts/client";
 import type { Api } from "../api.ts";
 import { LiveSocket } from "../live.ts";
-import type { Store } from "../state.ts";
+import { type Store, TYPING_SHOWN_MS } from "../state.ts";
 import type { Guard } from "./guard.ts";
 
 export interface SubscriptionHooks {
@@ -44,6 +44,11 @@ export class Subscriptions {
 
   start(): void {
     this.#live.start();
+  }
+
+  /** A frame on the socket when it is open (typing, set_status); dropped otherwise. */
+  send(frame: Parameters<LiveSocket["send"]>[0]): void {
+    this.#live.send(frame);
   }
 
   /** Closes the socket and forgets every channel. */
@@ -100,6 +105,8 @@ export class Subscriptions {
         if (message.client_id !== undefined && message.user_id === this.store.me) {
           conversation.outgoing.delete(message.client_id);
         }
+        // Their message is what they were typing.
+        this.store.setTyping(message.channel_id, message.user_id, null, null);
         const fresh = this.store.addMessages(message.channel_id, [message]);
         if (
           fresh.length > 0 && message.user_id !== this.store.me &&
@@ -117,6 +124,16 @@ export class Subscriptions {
       case "error":
         this.#onErrorFrame(frame);
         return;
+      case "presence":
+        this.store.setPresence(frame.user_id, { status: frame.status, lastSeen: frame.last_seen });
+        return;
+      case "typing": {
+        const until = Date.now() + TYPING_SHOWN_MS;
+        this.store.setTyping(frame.channel_id, frame.user_id, frame.username, until);
+        // Redraw once it lapses, unless a newer frame extended it.
+        setTimeout(() => this.store.emit("typing", frame.channel_id), TYPING_SHOWN_MS + 50);
+        return;
+      }
       default: {
         const unknown: never = frame;
         return unknown;

@@ -33,7 +33,11 @@ export function mountComposer(store: Store, chat: Chat): void {
       submit();
     }
   });
-  input.addEventListener("input", fit);
+  input.addEventListener("input", () => {
+    fit();
+    const id = store.selectedId;
+    if (id !== undefined && input.value.trim() !== "") chat.typing(id);
+  });
   store.on("selection", () => {
     input.value = "";
     fit();

@@ -6,7 +6,8 @@ import type { Message } from "../api.ts";
 import type { Chat } from "../chat.ts";
 import type { Outgoing, Store } from "../state.ts";
 import { busy, byId, dayOf, el, field, fullTimeOf, showFormError, timeOf } from "./dom.ts";
-import { channelLabel } from "./labels.ts";
+import { channelLabel, directPartner, presenceText } from "./labels.ts";
+import { presenceDot, typingText } from "./presence.ts";
 
 /** Scrolled this close to an edge counts as being at it. */
 const EDGE_PX = 80;
@@ -22,6 +23,8 @@ export function mountConversation(store: Store, chat: Chat): void {
   const historyStatus = byId("history-status", HTMLParagraphElement);
   const list = byId("message-list", HTMLOListElement);
   const composer = byId("composer", HTMLFormElement);
+  const members = byId("channel-members", HTMLUListElement);
+  const typingLine = byId("typing-line", HTMLParagraphElement);
 
   /** The channel whose messages are on screen, and their elements by id (messages never change). */
   let shownId: string | undefined;
@@ -92,13 +95,32 @@ export function mountConversation(store: Store, chat: Chat): void {
     }
     const label = channelLabel(store, channel);
     title.textContent = `${label.icon} ${label.name}`;
-    const members = channel.members?.length ?? 0;
+    const memberCount = channel.members?.length ?? 0;
+    const partner = directPartner(store, channel);
+    const partnerStatus = partner === undefined ? undefined : presenceText(store, partner);
     description.textContent = channel.type === "direct"
-      ? `Direct conversation with ${label.name}`
+      ? [`Direct conversation with ${label.name}`, partnerStatus].filter(Boolean).join(" · ")
       : channel.type === "private"
-      ? [channel.description, `Private · ${members} member${members === 1 ? "" : "s"}`]
+      ? [channel.description, `Private · ${memberCount} member${memberCount === 1 ? "" : "s"}`]
         .filter(Boolean).join(" · ")
       : channel.description ?? "Public channel";
+    members.hidden = channel.type !== "private";
+    members.replaceChildren(
+      ...(channel.type === "private" ? channel.members ?? [] : []).map((member) => {
+        const name = member === store.me
+          ? `${store.session?.user.username ?? ""} (you)`
+          : store.usernames.get(member) ?? "…";
+        if (member !== store.me && !store.usernames.has(member)) chat.lookUpUser(member);
+        return el(
+          "li",
+          { class: "member" },
+          member === store.me
+            ? el("span", { class: "presence-dot", "data-status": "online" })
+            : presenceDot(store, member),
+          el("span", {}, name),
+        );
+      }),
+    );
     addMember.hidden = channel.type !== "private";
     const input = byId("composer-input", HTMLTextAreaElement);
     input.placeholder = `Message ${label.icon} ${label.name}`;
@@ -195,6 +217,16 @@ export function mountConversation(store: Store, chat: Chat): void {
     renderHeader();
   });
   store.on("connection", renderLive);
+  store.on("presence", renderHeader);
+
+  const renderTyping = () => {
+    const id = store.selectedId;
+    typingLine.textContent = id === undefined ? "" : typingText(store.typingIn(id));
+  };
+  store.on("typing", (channelId) => {
+    if (channelId === store.selectedId) renderTyping();
+  });
+  store.on("selection", renderTyping);
   store.on("conversation", (channelId) => {
     if (channelId === store.selectedId) renderMessages();
   });

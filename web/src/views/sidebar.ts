@@ -3,7 +3,8 @@ import type { Channel } from "../api.ts";
 import type { Chat } from "../chat.ts";
 import type { Store } from "../state.ts";
 import { busy, byId, el, field, showFormError } from "./dom.ts";
-import { channelLabel } from "./labels.ts";
+import { channelLabel, directPartner, presenceText } from "./labels.ts";
+import { presenceDot } from "./presence.ts";
 
 export function mountSidebar(store: Store, chat: Chat): void {
   const meName = byId("me-name", HTMLElement);
@@ -18,10 +19,19 @@ export function mountSidebar(store: Store, chat: Chat): void {
   const item = (channel: Channel): HTMLLIElement => {
     const { icon, name } = channelLabel(store, channel);
     const unread = store.conversation(channel.id).unread;
+    const partner = directPartner(store, channel);
+    const status = partner === undefined ? undefined : presenceText(store, partner);
     const button = el(
       "button",
-      { type: "button", class: "channel", "data-id": channel.id, title: name },
-      el("span", { class: "channel-icon", "aria-hidden": "true" }, icon),
+      {
+        type: "button",
+        class: "channel",
+        "data-id": channel.id,
+        title: status === undefined ? name : `${name} · ${status}`,
+      },
+      partner === undefined
+        ? el("span", { class: "channel-icon", "aria-hidden": "true" }, icon)
+        : presenceDot(store, partner),
       el("span", { class: "channel-name" }, name),
       unread > 0 &&
         el("span", { class: "badge", "aria-label": `${unread} unread` }, String(unread)),
@@ -105,6 +115,7 @@ export function mountSidebar(store: Store, chat: Chat): void {
     }
   });
   store.on("users", render);
+  store.on("presence", render);
   render();
 }
 

@@ -11,9 +11,11 @@ import type { ServerFrame } from "@chat-ts/shared/websocket";
 import type { ChannelService } from "../../domain/channel/service.ts";
 import type { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
 import type { MessageService } from "../../domain/message/service.ts";
+import type { DeclaredStatus } from "../../domain/presence/models.ts";
 import { errorFrameFor } from "./error_frames.ts";
 import { type ClientCommand, frames, parseClientFrame } from "./frames.ts";
 import type { Hub, OutgoingFrame, Subscriber } from "./hub.ts";
+import type { LivePresence } from "./presence.ts";
 import { TokenBucket } from "./rate_limit.ts";
 import { ReplaySeam } from "./replay_seam.ts";
 
@@ -48,6 +50,8 @@ export interface ConnectionDeps {
   readonly limits: ConnectionLimits;
   readonly logger: Logger;
   readonly onClose: (connection: Connection) => void;
+  /** Presence and typing; without it `typing` and `set_status` are accepted and ignored. */
+  readonly presence?: LivePresence;
 }
 
 const encoder = new TextEncoder();
@@ -58,6 +62,9 @@ export class Connection implements Subscriber {
   #closed = false;
   /** When the socket's send queue first went over the limit; undefined when it is not. */
   #behindSince: number | undefined;
+  /** For presence: unique on this instance, and what the client declared (`set_status`). */
+  readonly connectionId = crypto.randomUUID();
+  status: DeclaredStatus = "online";
 
   constructor(
     private readonly socket: WebSocket,
@@ -68,6 +75,18 @@ export class Connection implements Subscriber {
     socket.onmessage = (event) => this.#onMessage(event);
     socket.onclose = () => this.#cleanUp();
     socket.onerror = () => this.#cleanUp();
+  }
+
+  get userId(): UserId {
+    return this.caller.userId;
+  }
+
+  get username(): string {
+    return this.caller.username;
+  }
+
+  notify(text: string): void {
+    this.#sendText(text);
   }
 
   deliver(channelId: ChannelId, frame: OutgoingFrame): void {
@@ -167,8 +186,15 @@ export class Connection implements Subscriber {
           clientId: command.clientId,
         });
         if (!sent.ok) this.#send(errorFrameFor(sent.error, command.ref));
+        else this.deps.presence?.active(this);
         return;
       }
+      case "typing":
+        await this.deps.presence?.typing(this, command.channelId);
+        return;
+      case "set_status":
+        this.deps.presence?.setStatus(this, command.status);
+        return;
       default: {
         const unknown: never = command;
         return unknown;
@@ -219,6 +245,7 @@ export class Connection implements Subscriber {
     this.#closed = true;
     for (const channelId of this.#subscriptions.keys()) this.deps.hub.unsubscribe(channelId, this);
     this.#subscriptions.clear();
+    this.deps.presence?.closed(this);
     this.deps.onClose(this);
   }
 }

@@ -8,6 +8,7 @@ import { ClientFrame, type ServerFrame, type ServerFrameOf } from "@chat-ts/shar
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import { ChannelId, MessageId } from "../../domain/ids.ts";
 import { ClientId, MessageContent, type MessageView } from "../../domain/message/models.ts";
+import type { DeclaredStatus, PresenceChange, TypingNotice } from "../../domain/presence/models.ts";
 import { toWireMessage } from "../message_wire.ts";
 import type { OutgoingFrame } from "./hub.ts";
 
@@ -23,7 +24,9 @@ export type ClientCommand =
     readonly content: MessageContent;
     readonly clientId?: ClientId;
   } & Ref
-  | { readonly type: "ping" } & Ref;
+  | { readonly type: "ping" } & Ref
+  | { readonly type: "typing"; readonly channelId: ChannelId } & Ref
+  | { readonly type: "set_status"; readonly status: DeclaredStatus } & Ref;
 
 export type ErrorFrame = ServerFrameOf<"error">;
 
@@ -45,6 +48,18 @@ export const frames = {
     type: "message_deleted",
     id,
     channel_id: channelId,
+  }),
+  presence: (change: PresenceChange): ServerFrameOf<"presence"> => ({
+    type: "presence",
+    user_id: change.userId,
+    status: change.status,
+    last_seen: change.lastSeen === null ? null : change.lastSeen.toISOString(),
+  }),
+  typing: (notice: TypingNotice): ServerFrameOf<"typing"> => ({
+    type: "typing",
+    channel_id: notice.channelId,
+    user_id: notice.userId,
+    username: notice.username,
   }),
   error: (code: string, message: string, ref?: string): ErrorFrame => ({
     type: "error",
@@ -91,6 +106,7 @@ function toCommand(frame: ClientFrame): Result<ClientCommand, ErrorFrame> {
   const ref = frame.ref === undefined ? {} : { ref: frame.ref };
   const invalid = (message: string) => err(frames.error("validation_failed", message, frame.ref));
   if (frame.type === "ping") return ok({ type: "ping", ...ref });
+  if (frame.type === "set_status") return ok({ type: "set_status", status: frame.status, ...ref });
   const channelId = ChannelId.parse(frame.channel_id);
   if (!channelId.ok) return invalid(channelId.error.message);
   switch (frame.type) {
@@ -106,6 +122,8 @@ function toCommand(frame: ClientFrame): Result<ClientCommand, ErrorFrame> {
     }
     case "unsubscribe":
       return ok({ type: "unsubscribe", channelId: channelId.value, ...ref });
+    case "typing":
+      return ok({ type: "typing", channelId: channelId.value, ...ref });
     case "send_message": {
       const content = MessageContent.parse(frame.content);
       if (!content.ok) return invalid(content.error.message);

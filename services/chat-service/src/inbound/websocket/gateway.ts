@@ -13,6 +13,7 @@ import type { MessageService } from "../../domain/message/service.ts";
 import { CLOSE_GOING_AWAY, Connection, type ConnectionLimits } from "./connection.ts";
 import { frames, outgoing } from "./frames.ts";
 import { Hub } from "./hub.ts";
+import type { LivePresence } from "./presence.ts";
 
 export class WebSocketGateway {
   readonly hub = new Hub();
@@ -24,8 +25,14 @@ export class WebSocketGateway {
       messages: MessageService;
       limits: ConnectionLimits;
       logger: Logger;
+      /** Built over this gateway's hub (see `hub`); absent: no presence or typing. */
+      presence?: (hub: Hub) => LivePresence;
     },
-  ) {}
+  ) {
+    this.presence = deps.presence?.(this.hub);
+  }
+
+  readonly presence: LivePresence | undefined;
 
   accept(socket: WebSocket, caller: Caller<UserId>): void {
     const connection = new Connection(socket, caller, {
@@ -35,8 +42,10 @@ export class WebSocketGateway {
       limits: this.deps.limits,
       logger: this.deps.logger,
       onClose: (c) => this.#connections.delete(c),
+      presence: this.presence,
     });
     this.#connections.add(connection);
+    this.presence?.opened(connection);
   }
 
   get idleTimeoutSeconds(): number {

@@ -2,11 +2,17 @@
  * This instance's subscribers, by channel. A frame is serialised once by the
  * caller and the same string goes to every subscriber.
  */
-import type { ChannelId } from "../../domain/ids.ts";
+import type { ChannelId, UserId } from "../../domain/ids.ts";
 
 export interface Subscriber {
   deliver(channelId: ChannelId, frame: OutgoingFrame): void;
+  /** Whose socket this is (typing never reaches the typing user's own sockets). */
+  readonly userId: UserId;
+  /** A frame outside the message stream (presence, typing), sent as is. */
+  notify(text: string): void;
 }
+
+const none: ReadonlySet<Subscriber> = new Set();
 
 export interface OutgoingFrame {
   readonly text: string;
@@ -31,6 +37,10 @@ export class Hub {
     if (set === undefined) return;
     set.delete(subscriber);
     if (set.size === 0) this.#byChannel.delete(channelId);
+  }
+
+  subscribersOf(channelId: ChannelId): ReadonlySet<Subscriber> {
+    return this.#byChannel.get(channelId) ?? none;
   }
 
   hasSubscribers(channelId: ChannelId): boolean {

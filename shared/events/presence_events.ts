@@ -1,0 +1,102 @@
+/**
+ * Presence on Kafka. `presence.reports` (chat-service → presence-service): each
+ * instance's WebSocket lifecycle, keyed by user_id (heartbeats by instance_id).
+ * `presence.changes` (presence-service → every chat-service instance): decided
+ * transitions, keyed by user_id. `chat.typing` (chat-service → every instance):
+ * typing notices, keyed by channel_id, never stored.
+ */
+import { z } from "zod";
+
+const timestamp = z.iso.datetime({ offset: true });
+/** What a client declared on one connection; `offline` is presence-service's to decide. */
+const declared = z.enum(["online", "away"]);
+
+/** One WebSocket connection: its instance and an id unique on that instance. */
+const connection = {
+  instance_id: z.string().min(1).max(200),
+  connection_id: z.string().min(1).max(100),
+  user_id: z.uuid(),
+};
+
+export const ConnectionOpened = z.object({
+  event_type: z.literal("connection_opened"),
+  event_id: z.uuid(),
+  ...connection,
+  status: declared,
+  at: timestamp,
+});
+
+export const ConnectionClosed = z.object({
+  event_type: z.literal("connection_closed"),
+  event_id: z.uuid(),
+  ...connection,
+  at: timestamp,
+});
+
+/** The client's `set_status` frame, or activity (typing, sending) reported as `online`. */
+export const ConnectionStatusSet = z.object({
+  event_type: z.literal("connection_status_set"),
+  event_id: z.uuid(),
+  ...connection,
+  status: declared,
+  /** True when the user did something (not only the tab becoming visible). */
+  active: z.boolean(),
+  at: timestamp,
+});
+
+/** An instance's open connections, so a crashed instance's users expire (at most 1000 per record). */
+export const InstanceHeartbeat = z.object({
+  event_type: z.literal("instance_heartbeat"),
+  event_id: z.uuid(),
+  instance_id: z.string().min(1).max(200),
+  connections: z.array(z.object({
+    connection_id: z.string().min(1).max(100),
+    user_id: z.uuid(),
+    status: declared,
+  })).max(1000),
+  at: timestamp,
+});
+
+export const PresenceReport = z.discriminatedUnion("event_type", [
+  ConnectionOpened,
+  ConnectionClosed,
+  ConnectionStatusSet,
+  InstanceHeartbeat,
+]);
+
+export const PresenceChanged = z.object({
+  event_type: z.literal("presence_changed"),
+  event_id: z.uuid(),
+  user_id: z.uuid(),
+  status: z.enum(["online", "away", "offline"]),
+  /** When the user was last connected; set when offline, null when never seen. */
+  last_seen: timestamp.nullable().optional(),
+  at: timestamp,
+});
+
+export const UserTyping = z.object({
+  event_type: z.literal("user_typing"),
+  event_id: z.uuid(),
+  channel_id: z.uuid(),
+  user_id: z.uuid(),
+  username: z.string().nullable(),
+  at: timestamp,
+});
+
+export const PresenceEvent = z.discriminatedUnion("event_type", [
+  ConnectionOpened,
+  ConnectionClosed,
+  ConnectionStatusSet,
+  InstanceHeartbeat,
+  PresenceChanged,
+  UserTyping,
+]);
+
+export type ConnectionOpened = z.infer<typeof ConnectionOpened>;
+export type ConnectionClosed = z.infer<typeof ConnectionClosed>;
+export type ConnectionStatusSet = z.infer<typeof ConnectionStatusSet>;
+export type InstanceHeartbeat = z.infer<typeof InstanceHeartbeat>;
+export type PresenceReport = z.infer<typeof PresenceReport>;
+export type PresenceChanged = z.infer<typeof PresenceChanged>;
+export type UserTyping = z.infer<typeof UserTyping>;
+export type PresenceEvent = z.infer<typeof PresenceEvent>;
