@@ -59,7 +59,11 @@ await migratePostgres(
 const bus = new InProcessEventBus();
 const userService = assembleUserService(
   { sql: usersDb.sql, publisher: new InProcessUserEventPublisher(bus) },
-  { JWT_SECRET: secret, JWT_TTL_SECONDS: config.JWT_TTL_SECONDS },
+  {
+    JWT_SECRET: secret,
+    JWT_TTL_SECONDS: config.JWT_TTL_SECONDS,
+    REFRESH_TOKEN_TTL_SECONDS: config.REFRESH_TOKEN_TTL_SECONDS,
+  },
   logger.child({ component: "user-service" }),
 );
 const chatLogger = logger.child({ component: "chat-service" });

@@ -17,6 +17,7 @@ import {
   type ChatEvent,
   MessageDeleted,
   MessageSent,
+  SessionEnded,
   USER_EVENTS_TOPIC,
   UserCreated,
   UserDeleted,
@@ -79,6 +80,10 @@ export const USER_EVENTS: { readonly [T in UserEvent["event_type"]]: Described }
   user_created: { schema: UserCreated, summary: "A user registered." },
   user_updated: { schema: UserUpdated, summary: "A user changed username, email or password." },
   user_deleted: { schema: UserDeleted, summary: "A user deleted their account." },
+  session_ended: {
+    schema: SessionEnded,
+    summary: "A login session ended; without `session_id`, every session of the user.",
+  },
 };
 
 export const CHAT_EVENTS: { readonly [T in ChatEvent["event_type"]]: Described } = {

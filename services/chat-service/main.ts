@@ -16,6 +16,7 @@ import { GrpcUserDirectory } from "./src/outbound/grpc/user_directory.ts";
 import { KafkaChatEventPublisher } from "./src/outbound/kafka/chat_event_publisher.ts";
 import { PostgresChannelRepository } from "./src/outbound/postgres/channel_repository.ts";
 import { PostgresUserReplica } from "./src/outbound/postgres/user_replica.ts";
+import { PostgresSessionEndStore } from "./src/outbound/postgres/session_end_store.ts";
 import { TimeUuidGenerator } from "./src/outbound/time_uuid/time_uuid_generator.ts";
 
 const loaded = loadChatServiceConfig();
@@ -52,6 +53,7 @@ const chat = assembleChatService(
     messageIds: new TimeUuidGenerator(),
     events: publisher,
     replica: new PostgresUserReplica(sql),
+    sessionEnds: new PostgresSessionEndStore(sql),
     remoteUsers: grpcUsers,
     eventSource: kafkaEventSource(kafka, logger),
     dependencies: {

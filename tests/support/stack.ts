@@ -13,6 +13,8 @@ export interface RegisteredUser {
   readonly id: string;
   readonly username: string;
   readonly token: string;
+  readonly password: string;
+  readonly refreshToken: string;
 }
 
 export interface Stack {
@@ -22,6 +24,8 @@ export interface Stack {
   /** `deno task` pids of the chat-service instances, in `chatUrls` order. */
   readonly chatPids: readonly number[];
   register(prefix?: string): Promise<RegisteredUser>;
+  /** Everything every process of the stack has printed so far (user-service's past runs too). */
+  logs(): string;
   /** Stops user-service only (the chat instances keep running). */
   stopUserService(): Promise<void>;
   /** Starts user-service again on the same ports. */
@@ -33,6 +37,7 @@ export interface Stack {
 export function startUserServiceProcess(
   httpPort: number,
   grpcPort: number,
+  extraEnv: Record<string, string> = {},
 ): Promise<ServiceProcess> {
   return startTask({
     cwd: `${root}services/user-service`,
@@ -42,6 +47,7 @@ export function startUserServiceProcess(
       GRPC_PORT: String(grpcPort),
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: "warn",
+      ...extraEnv,
     },
     readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
   });
@@ -65,18 +71,30 @@ export async function registerUser(userServiceUrl: string, prefix = "u"): Promis
     body: JSON.stringify({ username, password }),
   });
   const { data } = await login.json();
-  return { id: data.user.id, username, token: data.token };
+  return {
+    id: data.user.id,
+    username,
+    token: data.token,
+    password,
+    refreshToken: data.refresh_token,
+  };
 }
 
 export async function startStack(options: {
   chatInstances?: number;
   chatEnv?: Record<string, string>;
+  userEnv?: Record<string, string>;
 } = {}): Promise<Stack> {
   const httpPort = freePort();
   const grpcPort = freePort();
   /** The chat-service instances; user-service is tracked apart so tests can stop and restart it. */
   const started: ServiceProcess[] = [];
-  const startUserService = () => startUserServiceProcess(httpPort, grpcPort);
+  const pastUserServices: ServiceProcess[] = [];
+  const startUserService = async () => {
+    const running = await startUserServiceProcess(httpPort, grpcPort, options.userEnv);
+    pastUserServices.push(running);
+    return running;
+  };
   let userService: ServiceProcess | undefined;
   try {
     userService = await startUserService();
@@ -104,6 +122,7 @@ export async function startStack(options: {
       chatUrls: ports.map((p) => `http://127.0.0.1:${p}`),
       chatPids: chats.map((c) => c.pid),
       register: (prefix = "u") => registerUser(userServiceUrl, prefix),
+      logs: () => [...pastUserServices, ...started].map((p) => p.output()).join("\n"),
       async stopUserService() {
         const running = userService;
         userService = undefined;

@@ -14,6 +14,7 @@ import {
 } from "@chat-ts/shared/events";
 import type { Readiness } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
+import { refusingRevoked } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { ChatCoreConfig } from "./config.ts";
 import type { ChannelEventPublisher, ChannelRepository } from "./domain/channel/ports.ts";
@@ -34,7 +35,13 @@ import { CachedChannelRepository } from "./outbound/cache/cached_channel_reposit
 import { CachedUserDirectory } from "./outbound/cache/cached_user_directory.ts";
 import { UserLookupChain } from "./outbound/cache/user_lookup_chain.ts";
 import { decodeChatEvent } from "./outbound/envelopes/chat_envelope.ts";
-import { decodeUserChange } from "./outbound/envelopes/user_envelope.ts";
+import {
+  decodeUserRecord,
+  sessionEndOf,
+  type UserRecord,
+} from "./outbound/envelopes/user_envelope.ts";
+import { Revocations, type SessionEndStore } from "./domain/user/revocations.ts";
+import { MemorySessionEndStore } from "./outbound/memory/session_end_store.ts";
 
 /** One dependency's state for `/health/ready`: reported as is; not ok makes the service unready. */
 export interface DependencyCheck {
@@ -48,6 +55,8 @@ export interface ChatPorts {
   readonly messageIds: MessageIdGenerator;
   readonly events: MessageEventPublisher & ChannelEventPublisher;
   readonly replica: UserReplica;
+  /** Where ended sessions outlive a restart; in memory when not given. */
+  readonly sessionEnds?: SessionEndStore;
   /** Where a replica miss is answered: user-service over gRPC, or in process. */
   readonly remoteUsers: RemoteUsers;
   /** Where events are read: Kafka consumer groups, or the in-process bus. */
@@ -66,6 +75,9 @@ export interface ChatInstance {
   /** Longest a fan-out fetch waits for more records (Kafka only). */
   readonly fetchWaitMs: number;
 }
+
+/** How often ended sessions are read back from the store (see `loadSessionEnds`). */
+const SESSION_END_RELOAD_MS = 10_000;
 
 export function assembleChatService(
   ports: ChatPorts,
@@ -127,8 +139,36 @@ export function assembleChatService(
     logger,
   });
 
+  // Ended sessions and deleted users: this instance refuses their tokens and closes their sockets.
+  const revocations = new Revocations({ tokenTtlMs: config.JWT_TTL_SECONDS * 1000 });
+  const sessionEnds = ports.sessionEnds ?? new MemorySessionEndStore();
+  const endSessions = (record: UserRecord): void => {
+    const end = sessionEndOf(record);
+    if (end === undefined) return;
+    revocations.learn(end);
+    const closed = gateway.endSessions(end);
+    logger.info("session ended", {
+      user_id: end.userId,
+      ...(end.sessionId === undefined ? { scope: "all" } : { session_id: end.sessionId }),
+      sockets_closed: closed,
+    });
+  };
+  /** What survived a restart or happened while this instance was away, still in force. */
+  const loadSessionEnds = async (): Promise<void> => {
+    const since = new Date(Date.now() - config.JWT_TTL_SECONDS * 1000);
+    for (const end of await sessionEnds.since(since)) {
+      revocations.learn(end);
+      gateway.endSessions(end);
+    }
+    revocations.prune();
+  };
+  let reloadTimer: ReturnType<typeof setInterval> | undefined;
+
   /** Keeps this instance's caches current; every instance sees every change. */
-  const refreshCaches = (change: UserChange): void => {
+  const refreshCaches = (record: UserRecord): void => {
+    endSessions(record);
+    if (record.type === "session_ended") return;
+    const change: UserChange = record;
     if (change.type === "upserted") {
       users.learn(change.userId, { status: "found", username: change.username });
     } else {
@@ -164,23 +204,36 @@ export function assembleChatService(
         group: config.replicaGroup,
         topics: [USER_EVENTS_TOPIC],
         fromBeginning: true,
-        handle: consume(decodeUserChange, (change) => replicaService.apply(change), {
-          logger,
-          onFailure: "retry",
-        }),
+        handle: consume(
+          decodeUserRecord,
+          (record) =>
+            record.type === "session_ended"
+              ? sessionEnds.record(record)
+              : replicaService.apply(record),
+          { logger, onFailure: "retry" },
+        ),
       }),
       // …and one group per instance keeps this instance's caches current.
       source.subscribe({
         group: `chat-service-user-cache-${config.instanceId}`,
         topics: [USER_EVENTS_TOPIC],
         fromBeginning: false,
-        handle: consume(decodeUserChange, refreshCaches, { logger, onFailure: "retry" }),
+        handle: consume(decodeUserRecord, refreshCaches, { logger, onFailure: "retry" }),
       }),
     ]);
+    // Joined first, then loaded: an end published meanwhile arrives live. The reload covers
+    // ends the replica reader had not written yet when this instance loaded.
+    await loadSessionEnds().catch((error) =>
+      logger.warn("could not load ended sessions; retrying", { error })
+    );
+    reloadTimer = setInterval(() => {
+      loadSessionEnds().catch((error) => logger.warn("could not load ended sessions", { error }));
+    }, SESSION_END_RELOAD_MS);
   };
 
   /** Commits what the readers handled and stops them. */
   const stop = async (): Promise<void> => {
+    clearInterval(reloadTimer);
     await Promise.all(
       readers.map((r) =>
         r.stop().catch((error) =>
@@ -223,8 +276,17 @@ export function assembleChatService(
     start,
     stop,
     readiness,
+    revocations,
+    /** The tokens a route accepts: a valid signature, and a session that has not ended. */
     createApp: (deps: { tokens: TokenCodec }) =>
-      createChatApp({ channels, messages, gateway, logger, readiness, ...deps }),
+      createChatApp({
+        channels,
+        messages,
+        gateway,
+        logger,
+        readiness,
+        tokens: refusingRevoked(deps.tokens, (claims) => revocations.refuses(claims)),
+      }),
   };
 }
 

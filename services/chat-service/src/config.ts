@@ -17,6 +17,8 @@ export const chatCoreConfigShape = {
   WS_REPLAY_CAP: env.int(500, 1, 10_000),
   /** Seconds without a pong after which a peer counts as dead and is dropped. */
   WS_IDLE_TIMEOUT_SECONDS: env.int(30, 1, 3600),
+  /** Access-token lifetime (user-service's JWT_TTL_SECONDS): how long an ended session is remembered. */
+  JWT_TTL_SECONDS: env.int(900, 60, 30 * 86_400),
   LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
 };
 

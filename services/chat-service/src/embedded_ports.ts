@@ -12,6 +12,7 @@ import { InProcessChatEventPublisher } from "./outbound/memory/chat_event_publis
 import { PostgresChannelRepository } from "./outbound/postgres/channel_repository.ts";
 import { PostgresMessageStore } from "./outbound/postgres/message_store.ts";
 import { PostgresUserReplica } from "./outbound/postgres/user_replica.ts";
+import { PostgresSessionEndStore } from "./outbound/postgres/session_end_store.ts";
 import { TimeUuidGenerator } from "./outbound/time_uuid/time_uuid_generator.ts";
 
 export function embeddedChatPorts(
@@ -23,6 +24,7 @@ export function embeddedChatPorts(
     messageIds: new TimeUuidGenerator(),
     events: new InProcessChatEventPublisher(deps.bus),
     replica: new PostgresUserReplica(deps.sql),
+    sessionEnds: new PostgresSessionEndStore(deps.sql),
     remoteUsers: deps.remoteUsers,
     eventSource: busEventSource(deps.bus),
     dependencies: {

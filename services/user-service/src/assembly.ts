@@ -16,10 +16,13 @@ import { UserService } from "./domain/user/service.ts";
 import { createUserApp } from "./inbound/http/app.ts";
 import { OutboxRelay } from "./outbound/postgres/outbox_relay.ts";
 import { PostgresUserStore } from "./outbound/postgres/user_store.ts";
+import { randomRefreshTokens } from "./outbound/refresh_tokens.ts";
 
 export function assembleUserService(
   ports: { readonly sql: Sql; readonly publisher: UserEventPublisher },
-  config: Pick<UserServiceConfig, "JWT_SECRET" | "JWT_TTL_SECONDS">,
+  config:
+    & Pick<UserServiceConfig, "JWT_SECRET" | "JWT_TTL_SECONDS">
+    & Partial<Pick<UserServiceConfig, "REFRESH_TOKEN_TTL_SECONDS">>,
   logger: Logger,
 ) {
   const { sql, publisher } = ports;
@@ -34,6 +37,11 @@ export function assembleUserService(
       verify: verifyPassword,
     },
     tokens,
+    refreshTokens: randomRefreshTokens,
+    lifetimes: {
+      accessSeconds: config.JWT_TTL_SECONDS,
+      refreshSeconds: config.REFRESH_TOKEN_TTL_SECONDS ?? 30 * 86_400,
+    },
     clock: { now: () => new Date() },
     ids: { newId: () => crypto.randomUUID() },
   });

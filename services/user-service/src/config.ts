@@ -10,7 +10,10 @@ export const userServiceConfigShape = {
   DATABASE_POOL_SIZE: env.int(10, 1, 100),
   KAFKA_BROKERS: env.list("127.0.0.1:9092"),
   JWT_SECRET: env.secret(32),
-  JWT_TTL_SECONDS: env.int(86_400, 60, 30 * 86_400),
+  /** Access tokens: short, a refresh token renews them. */
+  JWT_TTL_SECONDS: env.int(900, 60, 30 * 86_400),
+  /** How long a session lasts without a refresh. */
+  REFRESH_TOKEN_TTL_SECONDS: env.int(30 * 86_400, 300, 365 * 86_400),
   LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
 };
 

@@ -41,13 +41,21 @@ const parseUserId = (raw: string) => {
 export function createChatApp(deps: ChatAppDeps) {
   const app = createApiApp();
   installApiDefaults(app, deps.logger);
-  const auth = bearerAuth(deps.tokens, parseUserId);
+  const auth = bearerAuth(deps.tokens, parseUserId, { logger: deps.logger });
 
   const routes = app
     .route("/", channelRoutes({ channels: deps.channels, auth }))
     .route("/", memberRoutes({ channels: deps.channels, auth }))
     .route("/", messageRoutes({ messages: deps.messages, auth }))
-    .route("/", socketRoutes({ gateway: deps.gateway, tokens: deps.tokens, parseUserId }))
+    .route(
+      "/",
+      socketRoutes({
+        gateway: deps.gateway,
+        tokens: deps.tokens,
+        parseUserId,
+        logger: deps.logger,
+      }),
+    )
     .get("/health/live", liveHandler)
     .get("/health/ready", readyHandler(deps.readiness));
 

@@ -10,7 +10,7 @@ import type { UserId } from "../../domain/ids.ts";
 import type { ChannelCreatedNotice } from "../../domain/channel/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageService } from "../../domain/message/service.ts";
-import { CLOSE_GOING_AWAY, Connection, type ConnectionLimits } from "./connection.ts";
+import { CLOSE_GOING_AWAY, CLOSE_POLICY, Connection, type ConnectionLimits } from "./connection.ts";
 import { frames, outgoing } from "./frames.ts";
 import { Hub } from "./hub.ts";
 
@@ -70,6 +70,22 @@ export class WebSocketGateway {
         return unknown;
       }
     }
+  }
+
+  /**
+   * Closes the sockets of an ended session (or of every session of the user), 1008
+   * `session_ended`; returns how many.
+   */
+  endSessions(end: { readonly userId: string; readonly sessionId?: string }): number {
+    let closed = 0;
+    for (const connection of [...this.#connections]) {
+      const { caller } = connection;
+      if (caller.userId !== end.userId) continue;
+      if (end.sessionId !== undefined && caller.sessionId !== end.sessionId) continue;
+      connection.close(CLOSE_POLICY, "session_ended");
+      closed++;
+    }
+    return closed;
   }
 
   /** Graceful shutdown: every client is told the server is going away (1001). */

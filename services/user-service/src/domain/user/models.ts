@@ -7,6 +7,8 @@ export type Username = string & { readonly __brand: "Username" };
 export type EmailAddress = string & { readonly __brand: "EmailAddress" };
 /** A password as typed, only ever handed to the hasher. */
 export type Password = string & { readonly __brand: "Password" };
+/** A login session (the access token's `sid`). */
+export type SessionId = string & { readonly __brand: "SessionId" };
 /** An Argon2id PHC string. */
 export type PasswordHash = string & { readonly __brand: "PasswordHash" };
 
@@ -34,6 +36,14 @@ export const UserId = {
     return UUID_PATTERN.test(raw)
       ? ok(raw.toLowerCase() as UserId)
       : err(invalid("user_id", USER_ID_RULE));
+  },
+};
+
+export const SessionId = {
+  parse(raw: string): Result<SessionId, ValidationError> {
+    return UUID_PATTERN.test(raw)
+      ? ok(raw.toLowerCase() as SessionId)
+      : err(invalid("session_id", "must be a UUID"));
   },
 };
 

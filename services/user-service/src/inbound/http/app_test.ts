@@ -290,6 +290,58 @@ test("DELETE removes oneself (204), then 404; others get 403", async () => {
   await patch.body?.cancel();
 });
 
+test("refresh rotates the pair; reuse ends the session; logout is 204 and ends it", async () => {
+  const alice = await register();
+  const login = await send("POST", "/api/auth/login", {
+    username: alice.username,
+    password: alice.password,
+  });
+  const first = (await login.json()).data;
+  assert.equal(first.expires_in, 900);
+  assert.equal(typeof first.refresh_token, "string");
+  const refreshed = await send("POST", "/api/auth/refresh", { refresh_token: first.refresh_token });
+  assert.equal(refreshed.status, 200);
+  const second = (await refreshed.json()).data;
+  assert.notEqual(second.refresh_token, first.refresh_token);
+  assert.equal(
+    (await send("GET", `/api/users/${alice.user.id}`, undefined, second.token)).status,
+    200,
+  );
+  // The old refresh token again: the session ends, and its access tokens are refused.
+  const reused = await send("POST", "/api/auth/refresh", { refresh_token: first.refresh_token });
+  assert.equal((await errorOf(reused, 401)).code, "invalid_refresh_token");
+  assert.equal(
+    (await errorOf(await send("GET", `/api/users/${alice.user.id}`, undefined, second.token), 401))
+      .code,
+    "invalid_token",
+  );
+  // Logout (the session of register()'s login): 204, then its token is refused.
+  const out = await send("POST", "/api/auth/logout", undefined, alice.token);
+  assert.equal(out.status, 204);
+  await errorOf(await send("POST", "/api/auth/logout", undefined, alice.token), 401);
+  const missing = await send("POST", "/api/auth/refresh", {});
+  assert.equal((await errorOf(missing, 422)).message.startsWith("refresh_token"), true);
+});
+
+test("a password change ends the other sessions, not the one that changed it", async () => {
+  const alice = await register();
+  const other = await send("POST", "/api/auth/login", {
+    username: alice.username,
+    password: alice.password,
+  });
+  const otherToken: string = (await other.json()).data.token;
+  const changed = await send("PATCH", `/api/users/${alice.user.id}`, {
+    password: "a-brand-new-password",
+  }, alice.token);
+  assert.equal(changed.status, 200);
+  await changed.body?.cancel();
+  assert.equal(
+    (await send("GET", `/api/users/${alice.user.id}`, undefined, alice.token)).status,
+    200,
+  );
+  await errorOf(await send("GET", `/api/users/${alice.user.id}`, undefined, otherToken), 401);
+});
+
 test("health and the OpenAPI document", async () => {
   assert.equal((await send("GET", "/health/live")).status, 200);
   const doc = await (await send("GET", "/openapi.json")).json();

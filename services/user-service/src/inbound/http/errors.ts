@@ -24,6 +24,8 @@ export function userErrorResponse(c: Context, error: UserError) {
       return errorResponse(c, 404, "not_found", error.message);
     case "invalid_credentials":
       return errorResponse(c, 401, "invalid_credentials", error.message);
+    case "invalid_refresh_token":
+      return errorResponse(c, 401, "invalid_refresh_token", error.message);
     case "not_self":
       return errorResponse(c, 403, "forbidden", error.message);
     default: {
