@@ -10,10 +10,53 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { Logger } from "../logger.ts";
+import { isStorableText, UNSTORABLE_TEXT_RULE, unstorableTextAt } from "../text.ts";
 import { errorResponse } from "./errors.ts";
 
 /** DESIGN §3: bodies over 256 KiB get 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * Request-line and header limits, answered in the error shape. They sit below the Deno server's
+ * own (about 64 KiB of request head, 100 headers), which it answers itself with an empty 400
+ * before any application code runs; between the two, the client gets a JSON answer.
+ */
+export const MAX_URL_BYTES = 8 * 1024;
+export const MAX_HEADER_BYTES = 16 * 1024;
+export const MAX_HEADER_COUNT = 64;
+/** Access tokens are a few hundred bytes; a longer one is refused before any verification. */
+export const MAX_TOKEN_CHARS = 4096;
+
+function requestHeadProblem(
+  request: Request,
+): { status: 400 | 414 | 431; code: string; message: string } | undefined {
+  const url = new URL(request.url);
+  if (url.pathname.length + url.search.length > MAX_URL_BYTES) {
+    return { status: 414, code: "uri_too_long", message: `URL exceeds ${MAX_URL_BYTES} bytes` };
+  }
+  let bytes = 0;
+  let count = 0;
+  for (const [name, value] of request.headers) {
+    bytes += name.length + value.length + 4;
+    count++;
+  }
+  if (bytes > MAX_HEADER_BYTES || count > MAX_HEADER_COUNT) {
+    return {
+      status: 431,
+      code: "headers_too_large",
+      message: `Request headers exceed ${MAX_HEADER_BYTES} bytes or ${MAX_HEADER_COUNT} fields`,
+    };
+  }
+  const bearer = request.headers.get("authorization") ?? "";
+  const token = url.searchParams.get("token") ?? "";
+  if (bearer.length > MAX_TOKEN_CHARS + 7 || token.length > MAX_TOKEN_CHARS) {
+    return {
+      status: 400,
+      code: "token_too_long",
+      message: `Token exceeds ${MAX_TOKEN_CHARS} characters`,
+    };
+  }
+  return undefined;
+}
 
 /** `field: message` for the first issue, so a 422 names the offending field. */
 export function describeValidationError(error: ZodError): string {
@@ -40,6 +83,13 @@ export function createApiApp<E extends Env>(): OpenAPIHono<E> {
 
 /** Body limit, 404 and error handling; call before registering routes. */
 export function installApiDefaults<E extends Env>(app: OpenAPIHono<E>, logger: Logger): void {
+  app.use("*", async (c, next) => {
+    const problem = requestHeadProblem(c.req.raw);
+    if (problem !== undefined) {
+      return errorResponse(c, problem.status, problem.code, problem.message);
+    }
+    await next();
+  });
   app.use(
     "*",
     bodyLimit({
@@ -48,6 +98,30 @@ export function installApiDefaults<E extends Env>(app: OpenAPIHono<E>, logger: L
         errorResponse(c, 413, "payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`),
     }),
   );
+  // Every string field, including those no smart constructor checks (login, query parameters):
+  // text a store would refuse or alter never gets further (DESIGN §9).
+  app.use("*", async (c, next) => {
+    for (const [name, values] of Object.entries(c.req.queries())) {
+      if (!isStorableText(name) || values.some((v) => !isStorableText(v))) {
+        const field = isStorableText(name) ? name : JSON.stringify(name);
+        return errorResponse(c, 400, "invalid_parameter", `${field}: ${UNSTORABLE_TEXT_RULE}`);
+      }
+    }
+    if (c.req.method !== "GET" && /json/i.test(c.req.header("content-type") ?? "")) {
+      // Parsed once: Hono keeps the body for the route's validator (a malformed one is its 400).
+      const body: unknown = await c.req.json().catch(() => undefined);
+      const field = unstorableTextAt(body);
+      if (field !== undefined) {
+        return errorResponse(
+          c,
+          422,
+          "validation_failed",
+          `${field === "" ? "body" : field}: ${UNSTORABLE_TEXT_RULE}`,
+        );
+      }
+    }
+    await next();
+  });
   app.notFound((c) =>
     errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`)
   );

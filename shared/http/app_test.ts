@@ -104,3 +104,45 @@ Deno.test("http: bearer auth admits a valid token and refuses the rest with 401"
     assert.ok((await res.json()).error.message.length > 0);
   }
 });
+
+Deno.test("http: an over-long URL, header set or token is answered in the error shape (414/431/400)", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    testApp().fetch,
+  );
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  try {
+    const cases: [string, RequestInit, number, string][] = [
+      [`/me?pad=${"a".repeat(20_000)}`, {}, 414, "uri_too_long"],
+      ["/me", { headers: { "X-Pad": "a".repeat(20_000) } }, 431, "headers_too_large"],
+      [
+        "/me",
+        { headers: Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`x-h${i}`, "v"])) },
+        431,
+        "headers_too_large",
+      ],
+      ["/me", { headers: { Authorization: `Bearer ${"a".repeat(6000)}` } }, 400, "token_too_long"],
+    ];
+    for (const [path, init, status, code] of cases) {
+      const res = await fetch(`${base}${path}`, init);
+      assert.equal(res.status, status, path.slice(0, 40));
+      assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+      assert.equal((await res.json()).error.code, code);
+    }
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("http: NUL or a lone surrogate in any JSON string field is a 422 naming it; in a query, a 400", async () => {
+  for (
+    const [body, field] of [['{"name":"ab\\u0000c"}', "name"], ['{"name":"\\ud800xx"}', "name"]]
+  ) {
+    const res = await post(body);
+    assert.equal(res.status, 422);
+    assert.match((await res.json()).error.message, new RegExp(`^${field}: `));
+  }
+  const res = await testApp().request("/me?q=%00");
+  assert.equal(res.status, 400);
+  assert.match((await res.json()).error.message, /^q: /);
+});

@@ -550,3 +550,72 @@ test("graceful shutdown closes sockets with 1001", async () => {
   gw.chat.gateway.closeAll();
   assert.equal((await ws.closed).code, 1001);
 });
+
+test("text a store would refuse or alter (NUL, lone surrogates) is a 422 or a validation_failed frame naming the field", async () => {
+  await using gw = startGateway();
+  const alice = await gw.person("alice");
+  const channelId = await gw.channel(alice);
+  const bad: [string, string, unknown, string][] = [
+    ["POST", `/api/channels/${channelId}/messages`, { content: "a\u0000b" }, "content"],
+    ["POST", `/api/channels/${channelId}/messages`, { content: "lone \ud800" }, "content"],
+    ["POST", `/api/channels/${channelId}/messages`, { content: "\udc00" }, "content"],
+    [
+      "POST",
+      `/api/channels/${channelId}/messages`,
+      { content: "hi", client_id: "c\u0000" },
+      "client_id",
+    ],
+    [
+      "POST",
+      "/api/channels",
+      { channel_type: "public", name: uniqueChannelName("nul"), description: "d\u0000" },
+      "description",
+    ],
+  ];
+  for (const [method, path, body, field] of bad) {
+    const res = await api(gw.url, method, path, alice.token, body);
+    assert.equal(res.status, 422, `${path} ${JSON.stringify(body)} → ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.error.code, "validation_failed");
+    assert.match(res.body.error.message, new RegExp(`^${field}: `));
+  }
+  const listed = await api(gw.url, "GET", "/api/channels?after=%00", alice.token);
+  assert.equal(listed.status, 400);
+  assert.match(listed.body.error.message, /^after: /);
+  // Nothing was stored.
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, alice.token);
+  assert.deepEqual(history.body.data, []);
+
+  const ws = await gw.open(alice);
+  for (const content of ["x\u0000", "\ud83d"]) {
+    ws.send({ type: "send_message", channel_id: channelId, content, ref: "t" });
+    const error = await ws.next();
+    assert.equal(error.code, "validation_failed", JSON.stringify(error));
+    assert.match(error.message, /^content: /);
+  }
+  // A well-formed pair is fine, and is stored as sent.
+  const sent = await gw.send(alice, channelId, "wave \ud83d\udc4b");
+  assert.equal(sent.content, "wave \ud83d\udc4b");
+});
+
+test("history cursors outside the years 0001–9999 are a 400", async () => {
+  await using gw = startGateway();
+  const alice = await gw.person("alice");
+  const channelId = await gw.channel(alice);
+  for (const query of ["before=0000-01-01T00:00:00Z", "after=0000-12-31T23:59:59Z"]) {
+    const res = await api(
+      gw.url,
+      "GET",
+      `/api/channels/${channelId}/messages?${query}`,
+      alice.token,
+    );
+    assert.equal(res.status, 400, `${query} → ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.error.code, "invalid_parameter");
+  }
+  const fine = await api(
+    gw.url,
+    "GET",
+    `/api/channels/${channelId}/messages?before=0001-01-01T00:00:00Z`,
+    alice.token,
+  );
+  assert.equal(fine.status, 200);
+});

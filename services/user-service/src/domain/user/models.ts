@@ -1,5 +1,6 @@
 /** The user aggregate: validated values and the user record. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
+import { isStorableText, UNSTORABLE_TEXT_RULE } from "@chat-ts/shared/text";
 import type { ValidationError } from "./errors.ts";
 
 export type UserId = string & { readonly __brand: "UserId" };
@@ -58,6 +59,7 @@ export const Username = {
 export const EmailAddress = {
   /** Stored lower-case, so uniqueness and lookups ignore case. */
   parse(raw: string): Result<EmailAddress, ValidationError> {
+    if (!isStorableText(raw)) return err(invalid("email_address", UNSTORABLE_TEXT_RULE));
     const email = raw.trim().toLowerCase();
     return email.length <= EMAIL_MAX_LENGTH && EMAIL_PATTERN.test(email)
       ? ok(email as EmailAddress)
@@ -67,6 +69,7 @@ export const EmailAddress = {
 
 export const Password = {
   parse(raw: string): Result<Password, ValidationError> {
+    if (!isStorableText(raw)) return err(invalid("password", UNSTORABLE_TEXT_RULE));
     const length = [...raw].length;
     return length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH
       ? ok(raw as Password)

@@ -342,6 +342,43 @@ test("a password change ends the other sessions, not the one that changed it", a
   await errorOf(await send("GET", `/api/users/${alice.user.id}`, undefined, otherToken), 401);
 });
 
+test("NUL or a lone surrogate in login, registration or PATCH is a 422 naming the field", async () => {
+  const alice = await register();
+  const name = uniqueName();
+  const cases: [string, string, unknown, string, string?][] = [
+    ["POST", "/api/users/login", { username: "x\u0000", password: "password123" }, "username"],
+    [
+      "POST",
+      "/api/auth/login",
+      { username: alice.username, password: "p\ud800ssword" },
+      "password",
+    ],
+    ["POST", "/api/users", {
+      username: name,
+      email_address: `a\u0000@example.com`,
+      password: "password123",
+    }, "email_address"],
+    [
+      "PATCH",
+      `/api/users/${alice.user.id}`,
+      { email_address: "\udc00@x.io" },
+      "email_address",
+      alice.token,
+    ],
+    ["POST", "/api/auth/refresh", { refresh_token: "r\u0000" }, "refresh_token"],
+  ];
+  for (const [method, path, body, field, token] of cases) {
+    const error = await errorOf(await send(method, path, body, token), 422);
+    assert.equal(error.code, "validation_failed");
+    assert.match(error.message, new RegExp(`^${field}: `), `${path} ${error.message}`);
+  }
+  // Nothing was created under that name.
+  assert.equal(
+    (await send("POST", "/api/users/login", { username: name, password: "password123" })).status,
+    401,
+  );
+});
+
 test("health and the OpenAPI document", async () => {
   assert.equal((await send("GET", "/health/live")).status, 200);
   const doc = await (await send("GET", "/openapi.json")).json();
