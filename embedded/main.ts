@@ -32,6 +32,17 @@ const logger = createLogger({ service: "chat-ts", level: config.LOG_LEVEL }).chi
   mode: "embedded",
 });
 const dataDir = config.DATA_DIR;
+// A busy port is found before anything is written: no data folder, no stack trace.
+try {
+  Deno.listen({ hostname: config.HTTP_HOST, port: config.HTTP_PORT }).close();
+} catch (error) {
+  if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+  logger.error("the port is in use; stop what listens there or set HTTP_PORT", {
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+  });
+  Deno.exit(1);
+}
 await Deno.mkdir(dataDir, { recursive: true });
 if (await lockDataDir(dataDir) === undefined) {
   logger.error("another chat-ts process is using this data folder; stop it or set DATA_DIR", {
@@ -63,6 +74,7 @@ const userService = assembleUserService(
     JWT_SECRET: secret,
     JWT_TTL_SECONDS: config.JWT_TTL_SECONDS,
     REFRESH_TOKEN_TTL_SECONDS: config.REFRESH_TOKEN_TTL_SECONDS,
+    REQUEST_BODY_TIMEOUT_MS: config.REQUEST_BODY_TIMEOUT_MS,
   },
   logger.child({ component: "user-service" }),
 );

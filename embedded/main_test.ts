@@ -158,3 +158,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "embedded mode: a busy port is refused before any data folder is made, without a stack trace",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = listener.addr as Deno.NetAddr;
+    const dataDir = `../data/test-${crypto.randomUUID()}`;
+    try {
+      const run = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "--quiet", "start"],
+        cwd: embeddedDir,
+        env: { HTTP_PORT: String(port), DATA_DIR: dataDir, JWT_SECRET: "", NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const output = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
+      assert.equal(run.code, 1, output);
+      assert.match(output, /port is in use/);
+      assert.doesNotMatch(output, /\n\s+at /);
+      const made = await Deno.stat(new URL(dataDir, `file://${embeddedDir}`)).then(
+        () => true,
+        () => false,
+      );
+      assert.equal(made, false, "no data folder");
+    } finally {
+      listener.close();
+    }
+  },
+});

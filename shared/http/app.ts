@@ -81,13 +81,61 @@ export function createApiApp<E extends Env>(): OpenAPIHono<E> {
   });
 }
 
-/** Body limit, 404 and error handling; call before registering routes. */
-export function installApiDefaults<E extends Env>(app: OpenAPIHono<E>, logger: Logger): void {
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/** Longest a request body may take to arrive once its headers have (408 after). */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+export interface ApiLimits {
+  readonly bodyTimeoutMs?: number;
+}
+
+/**
+ * Body limit, 404 and error handling; call before registering routes.
+ *
+ * Deno.serve has no deadline for a request's headers: a client that sends half a request line
+ * keeps its connection until it gives up, and no application code runs for it. What the
+ * application can bound is the body: one that has not fully arrived within `bodyTimeoutMs`
+ * is answered 408 in the error shape.
+ */
+export function installApiDefaults<E extends Env>(
+  app: OpenAPIHono<E>,
+  logger: Logger,
+  limits: ApiLimits = {},
+): void {
+  const bodyTimeoutMs = limits.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   app.use("*", async (c, next) => {
+    // No route answers these; they are a 405, not a missing route.
+    if (!KNOWN_METHODS.has(c.req.method)) {
+      c.header("Allow", "GET, HEAD, POST, PATCH, DELETE");
+      return errorResponse(
+        c,
+        405,
+        "method_not_allowed",
+        `Method ${c.req.method} is not allowed`,
+      );
+    }
     const problem = requestHeadProblem(c.req.raw);
     if (problem !== undefined) {
       return errorResponse(c, problem.status, problem.code, problem.message);
     }
+    await next();
+  });
+  app.use("*", async (c, next) => {
+    const body = c.req.raw.body;
+    if (body === null) return await next();
+    const read = await readWithin(body, bodyTimeoutMs, MAX_BODY_BYTES);
+    if (read === "late") {
+      c.header("Connection", "close");
+      return errorResponse(
+        c,
+        408,
+        "request_timeout",
+        `Request body did not arrive within ${bodyTimeoutMs} ms`,
+      );
+    }
+    // Read once, with a deadline; the routes read this copy (the size limit below still holds).
+    c.req.raw = new Request(c.req.raw, { body: read });
     await next();
   });
   app.use(
@@ -136,4 +184,43 @@ export function installApiDefaults<E extends Env>(app: OpenAPIHono<E>, logger: L
     logger.error("unhandled error", { error, method: c.req.method, path: c.req.path });
     return errorResponse(c, 500, "internal", "Something went wrong on our side");
   });
+}
+
+/**
+ * A body read to its end, or "late" when it has not ended within `ms`. Reading stops past
+ * `maxBytes` (what was read is returned, so the size limit answers 413).
+ */
+async function readWithin(
+  body: ReadableStream<Uint8Array>,
+  ms: number,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | "late"> {
+  const reader = body.getReader();
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    reader.cancel().catch(() => undefined);
+  }, ms);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size <= maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // A broken stream: what arrived is what the routes see (a truncated JSON body is a 400).
+  } finally {
+    clearTimeout(timer);
+  }
+  if (late) return "late";
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return all;
 }

@@ -15,6 +15,7 @@ import {
 import type { Readiness } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import { refusingRevoked } from "@chat-ts/shared/jwt";
+import { KeyedLimit } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { ChatCoreConfig } from "./config.ts";
 import type { ChannelEventPublisher, ChannelRepository } from "./domain/channel/ports.ts";
@@ -101,6 +102,12 @@ export function assembleChatService(
   const clock = { now: () => new Date() };
   const newEventId = () => crypto.randomUUID();
   const channelRepository = new CachedChannelRepository(ports.channels);
+  // Per-user limits, counted per instance until the deployment has a shared store.
+  const perUser = (limit: KeyedLimit) => ({ take: (userId: string) => limit.take(userId) });
+  const creationLimit = perUser(new KeyedLimit(config.CHANNELS_PER_USER_PER_HOUR, 3600));
+  const sendLimit = perUser(
+    new KeyedLimit(config.MESSAGES_PER_USER_PER_WINDOW, config.MESSAGE_WINDOW_SECONDS),
+  );
   const channels = new ChannelService({
     channels: channelRepository,
     users,
@@ -108,6 +115,7 @@ export function assembleChatService(
     clock,
     // Generated here, so a UUID by construction.
     ids: { newChannelId: () => crypto.randomUUID() as ChannelId, newEventId },
+    creationLimit,
   });
   const messages = new MessageService({
     channels,
@@ -117,6 +125,7 @@ export function assembleChatService(
     ids: { next: (at) => ports.messageIds.next(at), newEventId },
     clock,
     logger,
+    sendLimit,
   });
   const gateway = new WebSocketGateway({
     channels,
@@ -130,6 +139,7 @@ export function assembleChatService(
       slowClientGraceMs: config.WS_SLOW_CLIENT_GRACE_MS,
       replayCap: config.WS_REPLAY_CAP,
       idleTimeoutSeconds: config.WS_IDLE_TIMEOUT_SECONDS,
+      maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
     },
   });
   const replicaService = new UserReplicaService({
@@ -285,6 +295,7 @@ export function assembleChatService(
         gateway,
         logger,
         readiness,
+        bodyTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS,
         tokens: refusingRevoked(deps.tokens, (claims) => revocations.refuses(claims)),
       }),
   };

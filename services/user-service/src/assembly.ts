@@ -6,6 +6,7 @@
  * pass and where the relay publishes (Kafka or the in-process bus).
  */
 import { createTokenCodec } from "@chat-ts/shared/jwt";
+import { LoginThrottle } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
 import { postgresIsReady, type Sql } from "@chat-ts/shared/postgres";
@@ -22,7 +23,17 @@ export function assembleUserService(
   ports: { readonly sql: Sql; readonly publisher: UserEventPublisher },
   config:
     & Pick<UserServiceConfig, "JWT_SECRET" | "JWT_TTL_SECONDS">
-    & Partial<Pick<UserServiceConfig, "REFRESH_TOKEN_TTL_SECONDS">>,
+    & Partial<
+      Pick<
+        UserServiceConfig,
+        | "REFRESH_TOKEN_TTL_SECONDS"
+        | "LOGIN_FREE_FAILURES_PER_USERNAME"
+        | "LOGIN_FREE_FAILURES_PER_ADDRESS"
+        | "LOGIN_FAILURE_WINDOW_SECONDS"
+        | "LOGIN_MAX_BACKOFF_SECONDS"
+        | "REQUEST_BODY_TIMEOUT_MS"
+      >
+    >,
   logger: Logger,
 ) {
   const { sql, publisher } = ports;
@@ -45,6 +56,21 @@ export function assembleUserService(
     clock: { now: () => new Date() },
     ids: { newId: () => crypto.randomUUID() },
   });
+  // Per instance until the deployment has a shared store (see README: Limits).
+  const window = config.LOGIN_FAILURE_WINDOW_SECONDS ?? 3600;
+  const maxBlockSeconds = config.LOGIN_MAX_BACKOFF_SECONDS ?? 900;
+  const loginThrottle = {
+    username: new LoginThrottle({
+      freeFailures: config.LOGIN_FREE_FAILURES_PER_USERNAME ?? 5,
+      windowSeconds: window,
+      maxBlockSeconds,
+    }),
+    address: new LoginThrottle({
+      freeFailures: config.LOGIN_FREE_FAILURES_PER_ADDRESS ?? 20,
+      windowSeconds: window,
+      maxBlockSeconds,
+    }),
+  };
   const relay = new OutboxRelay({ sql, publisher, logger: logger.child({ component: "outbox" }) });
 
   const readiness = async () => {
@@ -70,6 +96,13 @@ export function assembleUserService(
     tokens,
     relay,
     readiness,
-    app: createUserApp({ users, tokens, logger, readiness }),
+    app: createUserApp({
+      users,
+      tokens,
+      logger,
+      readiness,
+      loginThrottle,
+      bodyTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS,
+    }),
   };
 }

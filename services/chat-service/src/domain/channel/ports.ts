@@ -33,3 +33,13 @@ export interface ChannelRepository {
 export interface ChannelEventPublisher {
   publishChannelCreated(event: ChannelCreated): Promise<void>;
 }
+
+/** Whether a user may act now, or how long to wait (a per-user limit; see config). */
+export type Allowance =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly retryAfterSeconds: number };
+
+/** A per-user budget of some action (channel creation, sending). */
+export interface UserLimit {
+  take(userId: UserId): Promise<Allowance>;
+}

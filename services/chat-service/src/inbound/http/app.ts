@@ -30,6 +30,7 @@ export interface ChatAppDeps {
   readonly tokens: TokenCodec;
   readonly logger: Logger;
   readonly readiness: () => Promise<Readiness>;
+  readonly bodyTimeoutMs?: number;
 }
 
 /** A token's subject, branded once for every route. */
@@ -40,7 +41,7 @@ const parseUserId = (raw: string) => {
 
 export function createChatApp(deps: ChatAppDeps) {
   const app = createApiApp();
-  installApiDefaults(app, deps.logger);
+  installApiDefaults(app, deps.logger, { bodyTimeoutMs: deps.bodyTimeoutMs });
   const auth = bearerAuth(deps.tokens, parseUserId, { logger: deps.logger });
 
   const routes = app

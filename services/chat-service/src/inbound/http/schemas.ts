@@ -36,7 +36,7 @@ export const CreateChannelBody = z.discriminatedUnion("channel_type", [
     description: domain(ChannelDescription.parse).optional(),
   }),
   z.object({ channel_type: z.literal("direct"), participant_id: userId }),
-], { error: "channel_type: must be one of public, private, direct" }).openapi("CreateChannel");
+], { error: "must be one of public, private, direct" }).openapi("CreateChannel");
 
 const pathParam = <T extends z.ZodType>(schema: T, name: string) =>
   schema.openapi({ param: { name, in: "path" } });

@@ -17,6 +17,7 @@ import { Hub } from "./hub.ts";
 export class WebSocketGateway {
   readonly hub = new Hub();
   readonly #connections = new Set<Connection>();
+  readonly #perUser = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -34,9 +35,20 @@ export class WebSocketGateway {
       messages: this.deps.messages,
       limits: this.deps.limits,
       logger: this.deps.logger,
-      onClose: (c) => this.#connections.delete(c),
+      onClose: (c) => {
+        if (!this.#connections.delete(c)) return;
+        const left = (this.#perUser.get(c.caller.userId) ?? 1) - 1;
+        if (left <= 0) this.#perUser.delete(c.caller.userId);
+        else this.#perUser.set(c.caller.userId, left);
+      },
     });
     this.#connections.add(connection);
+    this.#perUser.set(caller.userId, (this.#perUser.get(caller.userId) ?? 0) + 1);
+  }
+
+  /** False when the user already has as many open sockets here as they may. */
+  mayConnect(userId: string): boolean {
+    return (this.#perUser.get(userId) ?? 0) < this.deps.limits.maxConnectionsPerUser;
   }
 
   get idleTimeoutSeconds(): number {

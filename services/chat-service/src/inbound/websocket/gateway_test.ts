@@ -501,6 +501,8 @@ test("a client too far behind is closed with 1013 while the others keep receivin
   await using gw = startGateway({
     WS_MAX_BUFFERED_BYTES: String(256 * 1024),
     WS_SLOW_CLIENT_GRACE_MS: "100",
+    // The limit under test is the send queue: one sender fills it as fast as it can.
+    MESSAGES_PER_USER_PER_WINDOW: "1000000",
   });
   const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map(gw.person));
   const channelId = await gw.channel(alice);
@@ -618,4 +620,72 @@ test("history cursors outside the years 0001–9999 are a 400", async () => {
     alice.token,
   );
   assert.equal(fine.status, 200);
+});
+
+test("limits: sockets per user (429 before the upgrade), channels per hour, messages across a user's sockets", async () => {
+  await using gw = startGateway({
+    WS_MAX_CONNECTIONS_PER_USER: "2",
+    CHANNELS_PER_USER_PER_HOUR: "2",
+    MESSAGES_PER_USER_PER_WINDOW: "3",
+  });
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const [first, second] = [await gw.open(alice), await gw.open(alice)];
+  const third = await fetch(`${gw.url}/ws?token=${alice.token}`, {
+    headers: { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Version": "13" },
+  });
+  assert.equal(third.status, 429);
+  assert.ok(Number(third.headers.get("retry-after")) > 0);
+  assert.equal((await third.json()).error.code, "too_many_connections");
+  // Bob is not affected, and a closed socket frees its place.
+  await (await gw.open(bob)).close();
+  await second.close();
+  await eventuallyTrue(() => gw.connections() === 1);
+  const again = await gw.open(alice);
+
+  const channelId = await gw.channel(alice);
+  await gw.channel(alice);
+  const refused = await api(gw.url, "POST", "/api/channels", alice.token, {
+    channel_type: "public",
+    name: uniqueChannelName("over"),
+  });
+  assert.equal(refused.status, 429);
+  assert.equal(refused.body.error.code, "rate_limited");
+
+  // Three messages in the window, whichever way they are sent; the fourth is refused.
+  await gw.send(alice, channelId, "one");
+  first.send({ type: "send_message", channel_id: channelId, content: "two" });
+  again.send({ type: "send_message", channel_id: channelId, content: "three" });
+  await new Promise((r) => setTimeout(r, 100));
+  const over = await fetch(`${gw.url}/api/channels/${channelId}/messages`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${alice.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ content: "four" }),
+  });
+  assert.equal(over.status, 429);
+  assert.ok(Number(over.headers.get("retry-after")) > 0);
+  assert.equal((await over.json()).error.code, "rate_limited");
+  first.send({ type: "send_message", channel_id: channelId, content: "five", ref: "r" });
+  const frame = await first.next((f) => f.type === "error");
+  assert.equal(frame.code, "rate_limited");
+  assert.equal(frame.ref, "r");
+  await gw.send(bob, channelId, "bob is fine");
+});
+
+async function eventuallyTrue(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!check()) {
+    assert.ok(Date.now() < deadline, "condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test("unsubscribe with a channel_id that is not a UUID is refused, not answered unsubscribed", async () => {
+  await using gw = startGateway();
+  const alice = await gw.person("alice");
+  const ws = await gw.open(alice);
+  ws.send({ type: "unsubscribe", channel_id: "not-a-uuid", ref: "u" });
+  const answer = await ws.next();
+  assert.equal(answer.type, "error", JSON.stringify(answer));
+  assert.equal(answer.code, "validation_failed");
+  assert.equal(answer.ref, "u");
 });

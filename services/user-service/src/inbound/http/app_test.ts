@@ -4,6 +4,9 @@ import { SignJWT, UnsecuredJWT } from "jose";
 import { TEST_JWT_SECRET } from "../../../../../tests/support/env.ts";
 import { uniqueName } from "../../../../../tests/support/names.ts";
 import { createTestUserService } from "../../../../../tests/support/user_service.ts";
+import { LoginThrottle } from "@chat-ts/shared/limits";
+import { silentLogger } from "@chat-ts/shared/logger";
+import { createUserApp } from "./app.ts";
 
 const svc = createTestUserService();
 const { app } = svc;
@@ -377,6 +380,38 @@ test("NUL or a lone surrogate in login, registration or PATCH is a 422 naming th
     (await send("POST", "/api/users/login", { username: name, password: "password123" })).status,
     401,
   );
+});
+
+test("failed logins back off per username and per address (429 + Retry-After); a success clears it", async () => {
+  const throttled = createUserApp({
+    users: svc.users,
+    tokens: svc.tokens,
+    logger: silentLogger,
+    readiness: () => Promise.resolve({ ready: true, checks: {} }),
+    loginThrottle: {
+      username: new LoginThrottle({ freeFailures: 3, windowSeconds: 3600, maxBlockSeconds: 2 }),
+      address: new LoginThrottle({ freeFailures: 100, windowSeconds: 3600, maxBlockSeconds: 2 }),
+    },
+  });
+  const alice = await register();
+  const login = (password: string, username = alice.username) =>
+    throttled.request("/api/users/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+  for (let i = 0; i < 4; i++) await errorOf(await login("wrong-password"), 401);
+  // The fourth failure went over the three free ones: even the right password waits now.
+  const blocked = await login(alice.password);
+  assert.equal((await errorOf(blocked, 429)).code, "too_many_attempts");
+  assert.ok(Number(blocked.headers.get("retry-after")) >= 1);
+  // Another username is not affected.
+  const bob = await register();
+  assert.equal((await login(bob.password, bob.username)).status, 200);
+  // The block ends by itself; the legitimate user gets in and the count starts again.
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal((await login(alice.password)).status, 200);
+  await errorOf(await login("wrong-password"), 401);
 });
 
 test("health and the OpenAPI document", async () => {

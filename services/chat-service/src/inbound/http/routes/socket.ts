@@ -21,6 +21,15 @@ export function socketRoutes(
     }
     const caller = await verifyCaller(deps.tokens, token, deps.parseUserId, deps.logger);
     if (!caller.ok) return errorResponse(c, 401, "invalid_token", caller.error);
+    if (!deps.gateway.mayConnect(caller.value.userId)) {
+      c.header("Retry-After", "5");
+      return errorResponse(
+        c,
+        429,
+        "too_many_connections",
+        "You have as many open connections as allowed; close one first",
+      );
+    }
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return errorResponse(c, 426, "upgrade_required", "This endpoint speaks WebSocket");
     }

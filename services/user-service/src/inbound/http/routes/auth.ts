@@ -3,7 +3,8 @@
  * (`POST /api/auth/refresh`) and logging out (`POST /api/auth/logout`) — DESIGN §3, §9.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { createApiApp, jsonContent as json } from "@chat-ts/shared/http";
+import { createApiApp, errorResponse, jsonContent as json } from "@chat-ts/shared/http";
+import type { LoginThrottle } from "@chat-ts/shared/limits";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Context } from "hono";
@@ -21,19 +22,68 @@ const loginRoute = <P extends string>(path: P) =>
     responses: { 200: json(SessionEnvelope, "Logged in"), ...errorResponses },
   });
 
+export interface LoginThrottles {
+  readonly username: LoginThrottle;
+  readonly address: LoginThrottle;
+}
+
+/** The peer's address as Deno.serve reports it (the handler info is Hono's `c.env`). */
+function clientAddress(c: Context): string {
+  const info: unknown = c.env;
+  if (typeof info !== "object" || info === null || !("remoteAddr" in info)) return "unknown";
+  const addr: unknown = info.remoteAddr;
+  if (typeof addr !== "object" || addr === null || !("hostname" in addr)) return "unknown";
+  return String(addr.hostname);
+}
+
 export function authRoutes(
-  deps: { readonly users: UserService; readonly tokens: TokenCodec; readonly logger: Logger },
+  deps: {
+    readonly users: UserService;
+    readonly tokens: TokenCodec;
+    readonly logger: Logger;
+    readonly loginThrottle?: LoginThrottles;
+  },
 ) {
-  const { users, logger } = deps;
+  const { users, logger, loginThrottle: throttle } = deps;
   const login = async (
     c: Context,
     credentials: { readonly username: string; readonly password: string },
   ) => {
-    const result = await users.login(credentials.username, credentials.password);
+    const { username } = credentials;
+    const nameKey = username.toLowerCase();
+    const address = clientAddress(c);
+    if (throttle !== undefined) {
+      const [byName, byAddress] = await Promise.all([
+        throttle.username.check([nameKey]),
+        throttle.address.check([address]),
+      ]);
+      const wait = Math.max(
+        byName.ok ? 0 : byName.retryAfterSeconds,
+        byAddress.ok ? 0 : byAddress.retryAfterSeconds,
+      );
+      if (wait > 0) {
+        logger.info("login throttled", { username, retry_after_s: wait });
+        c.header("Retry-After", String(wait));
+        return errorResponse(
+          c,
+          429,
+          "too_many_attempts",
+          `Too many failed logins; try again in ${wait} s`,
+        );
+      }
+    }
+    const result = await users.login(username, credentials.password);
     if (!result.ok) {
-      logger.info("login refused", { username: credentials.username, reason: result.error.type });
+      logger.info("login refused", { username, reason: result.error.type });
+      if (result.error.type === "invalid_credentials" && throttle !== undefined) {
+        await Promise.all([
+          throttle.username.failed([nameKey]),
+          throttle.address.failed([address]),
+        ]);
+      }
       return userErrorResponse(c, result.error);
     }
+    await throttle?.username.succeeded(nameKey);
     return c.json({ data: toSessionJson(result.value) }, 200);
   };
   return createApiApp<{ Variables: CallerVariables }>()
