@@ -31,7 +31,14 @@ async function start(): Promise<{ server: ServiceProcess; ms: number }> {
   const server = await startTask({
     cwd: embeddedDir,
     task: "start",
-    env: { HTTP_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", JWT_SECRET: "" },
+    env: {
+      HTTP_PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      JWT_SECRET: "",
+      // Measures the embedded mode, not the per-user message rate.
+      MESSAGES_PER_USER_PER_WINDOW: "1000000",
+    },
     readyUrl: `${base}/health/ready`,
     timeoutMs: 120_000,
   });

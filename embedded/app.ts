@@ -9,7 +9,8 @@ import { type Context, Hono } from "hono";
 import { ASSET_CACHE_CONTROL, readClientAsset } from "../web/assets.ts";
 
 interface ServiceApp {
-  fetch(request: Request): Response | Promise<Response>;
+  /** `env` is Deno.serve's handler info (the client's address), passed on as is. */
+  fetch(request: Request, env?: unknown): Response | Promise<Response>;
 }
 
 export interface EmbeddedAppDeps {
@@ -26,13 +27,13 @@ export interface EmbeddedAppDeps {
 
 export function createEmbeddedApp(deps: EmbeddedAppDeps) {
   // The original request goes through, so chat's WebSocket upgrade still works.
-  const toUsers = (c: { req: { raw: Request } }) => deps.users.fetch(c.req.raw);
-  const toChat = (c: { req: { raw: Request } }) => deps.chat.fetch(c.req.raw);
+  const toUsers = (c: Context) => deps.users.fetch(c.req.raw, c.env);
+  const toChat = (c: Context) => deps.chat.fetch(c.req.raw, c.env);
   const presence = deps.presence;
   const toPresence = (c: Context) =>
     presence === undefined
       ? errorResponse(c, 404, "not_found", "No such route")
-      : presence.fetch(c.req.raw);
+      : presence.fetch(c.req.raw, c.env);
   const web = async (c: Context) => {
     const asset = await readClientAsset(c.req.path);
     switch (asset?.kind) {

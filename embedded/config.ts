@@ -10,7 +10,7 @@ export const embeddedConfigShape = {
   DATA_DIR: env.string("../data"),
   /** When unset, a secret is generated once and kept in DATA_DIR. */
   JWT_SECRET: env.secret(32).optional(),
-  JWT_TTL_SECONDS: env.int(86_400, 60, 30 * 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: env.int(30 * 86_400, 300, 365 * 86_400),
   ...chatCoreConfigShape,
   ...presenceCoreConfigShape,
 };

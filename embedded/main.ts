@@ -29,6 +29,17 @@ const logger = createLogger({ service: "chat-ts", level: config.LOG_LEVEL }).chi
   mode: "embedded",
 });
 const dataDir = config.DATA_DIR;
+// A busy port is found before anything is written: no data folder, no stack trace.
+try {
+  Deno.listen({ hostname: config.HTTP_HOST, port: config.HTTP_PORT }).close();
+} catch (error) {
+  if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+  logger.error("the port is in use; stop what listens there or set HTTP_PORT", {
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+  });
+  Deno.exit(1);
+}
 await Deno.mkdir(dataDir, { recursive: true });
 if (await lockDataDir(dataDir) === undefined) {
   logger.error("another chat-ts process is using this data folder; stop it or set DATA_DIR", {
@@ -56,7 +67,12 @@ await migratePostgres(
 const bus = new InProcessEventBus();
 const userService = assembleUserService(
   { sql: usersDb.sql, publisher: new InProcessUserEventPublisher(bus) },
-  { JWT_SECRET: secret, JWT_TTL_SECONDS: config.JWT_TTL_SECONDS },
+  {
+    JWT_SECRET: secret,
+    JWT_TTL_SECONDS: config.JWT_TTL_SECONDS,
+    REFRESH_TOKEN_TTL_SECONDS: config.REFRESH_TOKEN_TTL_SECONDS,
+    REQUEST_BODY_TIMEOUT_MS: config.REQUEST_BODY_TIMEOUT_MS,
+  },
   logger.child({ component: "user-service" }),
 );
 const chatLogger = logger.child({ component: "chat-service" });

@@ -114,3 +114,79 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "embedded mode: logout and account deletion close the sockets (1008 session_ended) and refuse the tokens within 2 s",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dataDir = `../data/test-${crypto.randomUUID()}`;
+    const port = freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = await startEmbedded(port, dataDir);
+    try {
+      const suffix = crypto.randomUUID().slice(0, 8);
+      const leaver = await register(base, `leaver_${suffix}`);
+      const doomed = await register(base, `doomed_${suffix}`);
+      const ends: [typeof leaver, () => Promise<number>][] = [
+        [leaver, async () => (await api(base, "POST", "/api/auth/logout", leaver.token)).status],
+        [
+          doomed,
+          async () => (await api(base, "DELETE", `/api/users/${doomed.id}`, doomed.token)).status,
+        ],
+      ];
+      for (const [user, end] of ends) {
+        const socket = await TestSocket.open(base, user.token);
+        const started = performance.now();
+        assert.equal(await end(), 204);
+        const closed = await Promise.race([
+          socket.closed,
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000)),
+        ]);
+        assert.ok(closed !== undefined, "socket still open after 2 s");
+        assert.equal(closed.code, 1008);
+        assert.equal(closed.reason, "session_ended");
+        assert.equal((await api(base, "GET", "/api/channels", user.token)).status, 401);
+        assert.ok(performance.now() - started < 2000);
+      }
+    } finally {
+      await server.stop();
+      await Deno.remove(new URL(dataDir, `file://${embeddedDir}`), { recursive: true }).catch(
+        () => undefined,
+      );
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "embedded mode: a busy port is refused before any data folder is made, without a stack trace",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = listener.addr as Deno.NetAddr;
+    const dataDir = `../data/test-${crypto.randomUUID()}`;
+    try {
+      const run = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "--quiet", "start"],
+        cwd: embeddedDir,
+        env: { HTTP_PORT: String(port), DATA_DIR: dataDir, JWT_SECRET: "", NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const output = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
+      assert.equal(run.code, 1, output);
+      assert.match(output, /port is in use/);
+      assert.doesNotMatch(output, /\n\s+at /);
+      const made = await Deno.stat(new URL(dataDir, `file://${embeddedDir}`)).then(
+        () => true,
+        () => false,
+      );
+      assert.equal(made, false, "no data folder");
+    } finally {
+      listener.close();
+    }
+  },
+});

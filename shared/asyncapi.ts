@@ -26,6 +26,7 @@ import {
   PRESENCE_REPORTS_TOPIC,
   PresenceChanged,
   type PresenceEvent,
+  SessionEnded,
   USER_EVENTS_TOPIC,
   UserCreated,
   UserDeleted,
@@ -110,6 +111,10 @@ export const USER_EVENTS: { readonly [T in UserEvent["event_type"]]: Described }
   user_created: { schema: UserCreated, summary: "A user registered." },
   user_updated: { schema: UserUpdated, summary: "A user changed username, email or password." },
   user_deleted: { schema: UserDeleted, summary: "A user deleted their account." },
+  session_ended: {
+    schema: SessionEnded,
+    summary: "A login session ended; without `session_id`, every session of the user.",
+  },
 };
 
 export const CHAT_EVENTS: { readonly [T in ChatEvent["event_type"]]: Described } = {

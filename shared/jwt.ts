@@ -1,6 +1,6 @@
 /**
- * Access tokens: HS256 JWTs with `sub` (user id), `username`, `iat`, `exp`
- * and `iss` = "chat-ts". Verification accepts HS256 only, so `alg: none` and
+ * Access tokens: HS256 JWTs with `sub` (user id), `username`, `sid` (the login
+ * session), `iat`, `exp` and `iss` = "chat-ts". Verification accepts HS256 only, so `alg: none` and
  * every other algorithm are refused.
  */
 import { errors, jwtVerify, SignJWT } from "jose";
@@ -13,6 +13,8 @@ const ALGORITHM = "HS256";
 export interface TokenClaims {
   readonly userId: string;
   readonly username: string;
+  /** The login session the token belongs to; absent on tokens issued outside a session. */
+  readonly sessionId?: string;
   readonly issuedAt: Date;
   readonly expiresAt: Date;
 }
@@ -22,11 +24,14 @@ export type TokenRejection =
   | "unsupported_algorithm"
   | "bad_signature"
   | "expired"
-  | "invalid_claims";
+  | "invalid_claims"
+  | "revoked";
 
 export interface TokenError {
   readonly reason: TokenRejection;
   readonly message: string;
+  /** The subject of a well-signed token that is refused anyway (revoked), for the log. */
+  readonly userId?: string;
 }
 
 export interface TokenOptions {
@@ -37,19 +42,21 @@ export interface TokenOptions {
 }
 
 export interface TokenCodec {
-  issue(subject: { userId: string; username: string }): Promise<string>;
+  issue(subject: { userId: string; username: string; sessionId?: string }): Promise<string>;
   verify(token: string): Promise<Result<TokenClaims, TokenError>>;
 }
 
 const claimsSchema = z.object({
   sub: z.uuid(),
   username: z.string().min(1),
+  sid: z.uuid().optional(),
   iat: z.number().int(),
   exp: z.number().int(),
   iss: z.literal(TOKEN_ISSUER),
 });
 
-export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+/** Short, because a refresh token renews it (DESIGN §9). */
+export const DEFAULT_TOKEN_TTL_SECONDS = 15 * 60;
 const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 
 export function createTokenCodec(options: TokenOptions): TokenCodec {
@@ -71,9 +78,11 @@ export function createTokenCodec(options: TokenOptions): TokenCodec {
   const verified = new Map<string, TokenClaims>();
 
   return {
-    async issue({ userId, username }) {
+    async issue({ userId, username, sessionId }) {
       const iat = Math.floor(now().getTime() / 1000);
-      return await new SignJWT({ username })
+      return await new SignJWT(
+        sessionId === undefined ? { username } : { username, sid: sessionId },
+      )
         .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
         .setSubject(userId)
         .setIssuer(TOKEN_ISSUER)
@@ -107,6 +116,7 @@ export function createTokenCodec(options: TokenOptions): TokenCodec {
       const accepted: TokenClaims = {
         userId: claims.data.sub,
         username: claims.data.username,
+        ...(claims.data.sid === undefined ? {} : { sessionId: claims.data.sid }),
         issuedAt: new Date(claims.data.iat * 1000),
         expiresAt: new Date(claims.data.exp * 1000),
       };
@@ -115,6 +125,31 @@ export function createTokenCodec(options: TokenOptions): TokenCodec {
       if (verified.size >= VERIFIED_TOKEN_CACHE_SIZE && !oldest.done) verified.delete(oldest.value);
       verified.set(token, accepted);
       return ok(accepted);
+    },
+  };
+}
+
+/**
+ * A codec that also refuses tokens whose session or user has ended. The check runs on every
+ * verify, after the signature cache, so a token verified before its session ended is refused
+ * from then on.
+ */
+export function refusingRevoked(
+  tokens: TokenCodec,
+  revoked: (claims: TokenClaims) => boolean,
+): TokenCodec {
+  return {
+    issue: (subject) => tokens.issue(subject),
+    async verify(token) {
+      const verified = await tokens.verify(token);
+      if (verified.ok && revoked(verified.value)) {
+        return err({
+          reason: "revoked",
+          message: "Session has ended",
+          userId: verified.value.userId,
+        });
+      }
+      return verified;
     },
   };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SignJWT, UnsecuredJWT } from "jose";
-import { createTokenCodec, TOKEN_ISSUER } from "./jwt.ts";
+import { createTokenCodec, refusingRevoked, TOKEN_ISSUER } from "./jwt.ts";
 
 const secret = "a-test-secret-that-is-long-enough-0123456789";
 const userId = "0b7c5a6e-4d1f-4a8e-9c3b-2f1e0d9c8b7a";
@@ -112,4 +112,18 @@ Deno.test("jwt: a token from another issuer or without a user id is rejected", a
 
 Deno.test("jwt: a secret shorter than 32 bytes is refused at construction", () => {
   assert.throws(() => createTokenCodec({ secret: "short" }), RangeError);
+});
+
+Deno.test("a token verified (and cached) before its session ended is refused afterwards", async () => {
+  const ended = new Set<string>();
+  const guarded = refusingRevoked(codec, (claims) => ended.has(claims.sessionId ?? ""));
+  const sessionId = crypto.randomUUID();
+  const token = await guarded.issue({ userId: crypto.randomUUID(), username: "ada", sessionId });
+  const first = await guarded.verify(token);
+  assert.ok(first.ok);
+  assert.equal(first.value.sessionId, sessionId);
+  ended.add(sessionId);
+  const again = await guarded.verify(token);
+  assert.ok(!again.ok);
+  assert.equal(again.error.reason, "revoked");
 });

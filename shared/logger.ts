@@ -1,6 +1,10 @@
 /**
  * One structured logger: a JSON object per line with time, level, service,
- * message and fields. Errors in fields are expanded so stacks are not lost.
+ * message and fields. Errors in fields are expanded compactly: name, message
+ * and the first few stack frames (a line stays well under 1 KB, so a flood of
+ * failing requests cannot flood the log). Secrets never reach a line: fields
+ * named like one (`token`, `password`, `authorization`, …) are replaced, and
+ * strings that look like a JWT or a URL with a password are masked.
  */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -44,7 +48,11 @@ export function createLogger(options: LoggerOptions): Logger {
         message,
       };
       for (const [key, value] of Object.entries({ ...base, ...fields })) {
-        line[key] = value instanceof Error ? describeError(value) : value;
+        line[key] = SECRET_FIELD.test(key)
+          ? REDACTED
+          : value instanceof Error
+          ? describeError(value)
+          : redact(value);
       }
       write(safeStringify(line));
     };
@@ -62,12 +70,46 @@ export function createLogger(options: LoggerOptions): Logger {
 /** A logger that drops everything; for tests that do not look at logs. */
 export const silentLogger: Logger = createLogger({ service: "silent", write: () => {} });
 
+/** Stack frames kept per error: where it happened, not the whole framework below it. */
+const STACK_FRAMES = 4;
+const MAX_MESSAGE = 300;
+const REDACTED = "[redacted]";
+const SECRET_FIELD = /token|password|passwd|secret|authorization|cookie|hash|database_url/i;
+/** A JWT (three base64url parts, the first a JSON header), or `scheme://user:password@`. */
+const JWT_TEXT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:\/@\s]*:)[^@\s]*@/gi;
+const BEARER_TEXT = /Bearer\s+[A-Za-z0-9_\-.=~+/]+/g;
+
+function redactText(text: string): string {
+  return text.replace(JWT_TEXT, REDACTED).replace(URL_PASSWORD, `$1${REDACTED}@`).replace(
+    BEARER_TEXT,
+    `Bearer ${REDACTED}`,
+  );
+}
+
+function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (depth > 4 || value === null || typeof value !== "object") return value;
+  if (value instanceof Date) return value;
+  if (value instanceof Error) return describeError(value);
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = SECRET_FIELD.test(key) ? REDACTED : redact(v, depth + 1);
+  }
+  return out;
+}
+
 function describeError(error: Error): Record<string, unknown> {
+  const frames = (error.stack ?? "").split("\n").filter((l) => l.trimStart().startsWith("at "));
+  const message = redactText(error.message).slice(0, MAX_MESSAGE);
   return {
     name: error.name,
-    message: error.message,
-    stack: error.stack,
-    ...(error.cause === undefined ? {} : { cause: String(error.cause) }),
+    message,
+    stack: [`${error.name}: ${message}`, ...frames.slice(0, STACK_FRAMES)].join("\n"),
+    ...(error.cause === undefined
+      ? {}
+      : { cause: redactText(String(error.cause)).slice(0, MAX_MESSAGE) }),
   };
 }
 

@@ -50,3 +50,35 @@ Deno.test("logger: errors are expanded with name, message and stack; bigints are
   assert.match(String(error.stack), /boom/);
   assert.equal(lines[0].offset, "10");
 });
+
+Deno.test("logger: secrets never reach a line, by field name or by their look", () => {
+  const { logger, lines } = capture();
+  const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXBhcnQ";
+  logger.info("request", {
+    token: "opaque-refresh-secret",
+    password: "hunter22",
+    refresh_token: "r",
+    nested: { authorization: "Bearer abc", note: `got ${jwt}` },
+    url: "postgres://chat:s3cret@db:5432/chat",
+    header: "Bearer abc.def",
+  });
+  const text = JSON.stringify(lines[0]);
+  for (const secret of ["opaque-refresh-secret", "hunter22", jwt, "s3cret", "abc.def"]) {
+    assert.ok(!text.includes(secret), `line holds ${secret}: ${text}`);
+  }
+  assert.match(String(lines[0].url), /^postgres:\/\/chat:\[redacted\]@db:5432\/chat$/);
+});
+
+Deno.test("logger: an error is logged compactly — a few frames, a bounded message", () => {
+  const { logger, lines } = capture();
+  const deep = (n: number): never => {
+    if (n === 0) throw new Error("x".repeat(5000));
+    return deep(n - 1);
+  };
+  try {
+    deep(40);
+  } catch (error) {
+    logger.error("failed", { error });
+  }
+  assert.ok(JSON.stringify(lines[0]).length < 1500, `line is ${JSON.stringify(lines[0]).length}`);
+});

@@ -22,6 +22,8 @@ const samples: Event[] = [
     updated_at: at,
   },
   { event_type: "user_deleted", event_id: id(), user_id: id(), deleted_at: at },
+  { event_type: "session_ended", event_id: id(), user_id: id(), session_id: id(), at },
+  { event_type: "session_ended", event_id: id(), user_id: id(), at },
   {
     event_type: "message_sent",
     event_id: id(),

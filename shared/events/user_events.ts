@@ -28,13 +28,24 @@ export const UserDeleted = z.object({
   deleted_at: timestamp,
 });
 
+/** A login session ended (logout, refresh-token reuse, password change); no session id: all of the user's. */
+export const SessionEnded = z.object({
+  event_type: z.literal("session_ended"),
+  event_id: z.uuid(),
+  user_id: z.uuid(),
+  session_id: z.uuid().optional(),
+  at: timestamp,
+});
+
 export const UserEvent = z.discriminatedUnion("event_type", [
   UserCreated,
   UserUpdated,
   UserDeleted,
+  SessionEnded,
 ]);
 
 export type UserCreated = z.infer<typeof UserCreated>;
 export type UserUpdated = z.infer<typeof UserUpdated>;
 export type UserDeleted = z.infer<typeof UserDeleted>;
+export type SessionEnded = z.infer<typeof SessionEnded>;
 export type UserEvent = z.infer<typeof UserEvent>;

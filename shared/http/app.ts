@@ -10,11 +10,54 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { Logger } from "../logger.ts";
+import { isStorableText, UNSTORABLE_TEXT_RULE, unstorableTextAt } from "../text.ts";
 import { DependencyUnavailable } from "../unavailable.ts";
 import { errorResponse, unavailableResponse } from "./errors.ts";
 
 /** DESIGN §3: bodies over 256 KiB get 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * Request-line and header limits, answered in the error shape. They sit below the Deno server's
+ * own (about 64 KiB of request head, 100 headers), which it answers itself with an empty 400
+ * before any application code runs; between the two, the client gets a JSON answer.
+ */
+export const MAX_URL_BYTES = 8 * 1024;
+export const MAX_HEADER_BYTES = 16 * 1024;
+export const MAX_HEADER_COUNT = 64;
+/** Access tokens are a few hundred bytes; a longer one is refused before any verification. */
+export const MAX_TOKEN_CHARS = 4096;
+
+function requestHeadProblem(
+  request: Request,
+): { status: 400 | 414 | 431; code: string; message: string } | undefined {
+  const url = new URL(request.url);
+  if (url.pathname.length + url.search.length > MAX_URL_BYTES) {
+    return { status: 414, code: "uri_too_long", message: `URL exceeds ${MAX_URL_BYTES} bytes` };
+  }
+  let bytes = 0;
+  let count = 0;
+  for (const [name, value] of request.headers) {
+    bytes += name.length + value.length + 4;
+    count++;
+  }
+  if (bytes > MAX_HEADER_BYTES || count > MAX_HEADER_COUNT) {
+    return {
+      status: 431,
+      code: "headers_too_large",
+      message: `Request headers exceed ${MAX_HEADER_BYTES} bytes or ${MAX_HEADER_COUNT} fields`,
+    };
+  }
+  const bearer = request.headers.get("authorization") ?? "";
+  const token = url.searchParams.get("token") ?? "";
+  if (bearer.length > MAX_TOKEN_CHARS + 7 || token.length > MAX_TOKEN_CHARS) {
+    return {
+      status: 400,
+      code: "token_too_long",
+      message: `Token exceeds ${MAX_TOKEN_CHARS} characters`,
+    };
+  }
+  return undefined;
+}
 
 /** Longest a request is worked on before it is answered 503 `unavailable` (docs/faults.md). */
 export const REQUEST_DEADLINE_MS = 5000;
@@ -42,18 +85,70 @@ export function createApiApp<E extends Env>(): OpenAPIHono<E> {
   });
 }
 
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/** Longest a request body may take to arrive once its headers have (408 after). */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+export interface ApiLimits {
+  /** Longest a request is worked on before it is answered 503 `unavailable`. */
+  readonly deadlineMs?: number;
+  /** Longest its body may take to arrive (408 after). */
+  readonly bodyTimeoutMs?: number;
+}
+
 /**
  * Body limit, the request deadline, 404 and error handling; call before
  * registering routes. An outage (`DependencyUnavailable`, see
  * `@chat-ts/shared/unavailable`) or a request past its deadline answers 503
  * `unavailable` with `Retry-After`; any other error is a bug: 500 `internal`.
+ *
+ * Deno.serve has no deadline for a request's headers: a client that sends half a request line
+ * keeps its connection until it gives up, and no application code runs for it. What the
+ * application can bound is the body: one that has not fully arrived within `bodyTimeoutMs`
+ * is answered 408 in the error shape (the client's delay, so not a 503).
  */
 export function installApiDefaults<E extends Env>(
   app: OpenAPIHono<E>,
   logger: Logger,
-  options: { readonly deadlineMs?: number } = {},
+  limits: ApiLimits = {},
 ): void {
-  const deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
+  const bodyTimeoutMs = limits.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const deadlineMs = limits.deadlineMs ?? REQUEST_DEADLINE_MS;
+  app.use("*", async (c, next) => {
+    // No route answers these; they are a 405, not a missing route.
+    if (!KNOWN_METHODS.has(c.req.method)) {
+      c.header("Allow", "GET, HEAD, POST, PATCH, DELETE");
+      return errorResponse(
+        c,
+        405,
+        "method_not_allowed",
+        `Method ${c.req.method} is not allowed`,
+      );
+    }
+    const problem = requestHeadProblem(c.req.raw);
+    if (problem !== undefined) {
+      return errorResponse(c, problem.status, problem.code, problem.message);
+    }
+    await next();
+  });
+  app.use("*", async (c, next) => {
+    const body = c.req.raw.body;
+    if (body === null) return await next();
+    const read = await readWithin(body, bodyTimeoutMs, MAX_BODY_BYTES);
+    if (read === "late") {
+      c.header("Connection", "close");
+      return errorResponse(
+        c,
+        408,
+        "request_timeout",
+        `Request body did not arrive within ${bodyTimeoutMs} ms`,
+      );
+    }
+    // Read once, with a deadline; the routes read this copy (the size limit below still holds).
+    c.req.raw = new Request(c.req.raw, { body: read });
+    await next();
+  });
   app.use("*", async (c, next) => {
     // The work goes on in the background (a driver call cannot be cancelled); the client is
     // answered at the deadline instead of waiting for a driver's own timeouts.
@@ -76,6 +171,30 @@ export function installApiDefaults<E extends Env>(
         errorResponse(c, 413, "payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`),
     }),
   );
+  // Every string field, including those no smart constructor checks (login, query parameters):
+  // text a store would refuse or alter never gets further (DESIGN §9).
+  app.use("*", async (c, next) => {
+    for (const [name, values] of Object.entries(c.req.queries())) {
+      if (!isStorableText(name) || values.some((v) => !isStorableText(v))) {
+        const field = isStorableText(name) ? name : JSON.stringify(name);
+        return errorResponse(c, 400, "invalid_parameter", `${field}: ${UNSTORABLE_TEXT_RULE}`);
+      }
+    }
+    if (c.req.method !== "GET" && /json/i.test(c.req.header("content-type") ?? "")) {
+      // Parsed once: Hono keeps the body for the route's validator (a malformed one is its 400).
+      const body: unknown = await c.req.json().catch(() => undefined);
+      const field = unstorableTextAt(body);
+      if (field !== undefined) {
+        return errorResponse(
+          c,
+          422,
+          "validation_failed",
+          `${field === "" ? "body" : field}: ${UNSTORABLE_TEXT_RULE}`,
+        );
+      }
+    }
+    await next();
+  });
   app.notFound((c) =>
     errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`)
   );
@@ -98,4 +217,43 @@ export function installApiDefaults<E extends Env>(
     logger.error("unhandled error", { error, method: c.req.method, path: c.req.path });
     return errorResponse(c, 500, "internal", "Something went wrong on our side");
   });
+}
+
+/**
+ * A body read to its end, or "late" when it has not ended within `ms`. Reading stops past
+ * `maxBytes` (what was read is returned, so the size limit answers 413).
+ */
+async function readWithin(
+  body: ReadableStream<Uint8Array>,
+  ms: number,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | "late"> {
+  const reader = body.getReader();
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    reader.cancel().catch(() => undefined);
+  }, ms);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size <= maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // A broken stream: what arrived is what the routes see (a truncated JSON body is a 400).
+  } finally {
+    clearTimeout(timer);
+  }
+  if (late) return "late";
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return all;
 }

@@ -141,3 +141,106 @@ Deno.test("api defaults: an outage answers 503 unavailable with Retry-After; a b
   assert.equal(slow.headers.get("retry-after"), "2");
   await new Promise((resolve) => setTimeout(resolve, 250)); // the late handler finishes
 });
+
+Deno.test("http: an over-long URL, header set or token is answered in the error shape (414/431/400)", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    testApp().fetch,
+  );
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  try {
+    const cases: [string, RequestInit, number, string][] = [
+      [`/me?pad=${"a".repeat(20_000)}`, {}, 414, "uri_too_long"],
+      ["/me", { headers: { "X-Pad": "a".repeat(20_000) } }, 431, "headers_too_large"],
+      [
+        "/me",
+        { headers: Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`x-h${i}`, "v"])) },
+        431,
+        "headers_too_large",
+      ],
+      ["/me", { headers: { Authorization: `Bearer ${"a".repeat(6000)}` } }, 400, "token_too_long"],
+    ];
+    for (const [path, init, status, code] of cases) {
+      const res = await fetch(`${base}${path}`, init);
+      assert.equal(res.status, status, path.slice(0, 40));
+      assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+      assert.equal((await res.json()).error.code, code);
+    }
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("http: NUL or a lone surrogate in any JSON string field is a 422 naming it; in a query, a 400", async () => {
+  for (
+    const [body, field] of [['{"name":"ab\\u0000c"}', "name"], ['{"name":"\\ud800xx"}', "name"]]
+  ) {
+    const res = await post(body);
+    assert.equal(res.status, 422);
+    assert.match((await res.json()).error.message, new RegExp(`^${field}: `));
+  }
+  const res = await testApp().request("/me?q=%00");
+  assert.equal(res.status, 400);
+  assert.match((await res.json()).error.message, /^q: /);
+});
+
+Deno.test("http: a body that does not arrive within the deadline is a 408 in the error shape", async () => {
+  const app = createApiApp();
+  installApiDefaults(app, silentLogger, { bodyTimeoutMs: 200 });
+  app.post("/slow", async (c) => c.json({ data: await c.req.json() }));
+  let cancel: (() => void) | undefined;
+  const trickle = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"name":'));
+      cancel = () => {
+        try {
+          controller.close();
+        } catch { /* the server cancelled it already */ }
+      };
+    },
+  });
+  const started = performance.now();
+  const res = await app.request("/slow", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: trickle,
+    duplex: "half",
+  } as RequestInit);
+  cancel?.();
+  assert.equal(res.status, 408);
+  assert.equal((await res.json()).error.code, "request_timeout");
+  assert.ok(performance.now() - started < 1000);
+  // A body that arrives in time goes through.
+  const fine = await app.request("/slow", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: '{"name":"x"}',
+  });
+  assert.deepEqual(await fine.json(), { data: { name: "x" } });
+});
+
+Deno.test("http: TRACE (a method no route answers) is a 405 in the error shape, not a 404", async () => {
+  // fetch refuses to send TRACE: speak HTTP/1.1 on a socket.
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    testApp().fetch,
+  );
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+    await conn.write(
+      new TextEncoder().encode("TRACE /me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    );
+    let text = "";
+    const buf = new Uint8Array(4096);
+    while (true) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      text += new TextDecoder().decode(buf.subarray(0, n));
+    }
+    conn.close();
+    assert.match(text, /^HTTP\/1.1 405/);
+    assert.match(text, /"code":"method_not_allowed"/);
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -6,12 +6,15 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { TokenCodec } from "../jwt.ts";
+import type { Logger } from "../logger.ts";
 import { err, ok, type Result } from "../result.ts";
 import { errorResponse } from "./errors.ts";
 
 export interface Caller<Id extends string = string> {
   readonly userId: Id;
   readonly username: string;
+  /** The token's login session (`sid`), when it has one. */
+  readonly sessionId?: string;
 }
 
 export type AuthVariables<Id extends string = string> = { caller: Caller<Id> };
@@ -21,14 +24,21 @@ export type ParseUserId<Id extends string> = (raw: string) => Id | undefined;
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.=]+)$/;
 
+export interface AuthOptions {
+  /** Refused tokens are logged at info (reason and user id when known; never the token). */
+  readonly logger?: Logger;
+}
+
 export function bearerAuth(tokens: TokenCodec): MiddlewareHandler<{ Variables: AuthVariables }>;
 export function bearerAuth<Id extends string>(
   tokens: TokenCodec,
   parseUserId: ParseUserId<Id>,
+  options?: AuthOptions,
 ): MiddlewareHandler<{ Variables: AuthVariables<Id> }>;
 export function bearerAuth(
   tokens: TokenCodec,
   parseUserId: ParseUserId<string> = (raw) => raw,
+  options: AuthOptions = {},
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const header = c.req.header("Authorization");
@@ -43,7 +53,7 @@ export function bearerAuth(
     if (match === null) {
       return unauthorized(c, "invalid_token", "Authorization must use the Bearer scheme");
     }
-    const caller = await verifyCaller(tokens, match[1], parseUserId);
+    const caller = await verifyCaller(tokens, match[1], parseUserId, options.logger);
     if (!caller.ok) return unauthorized(c, "invalid_token", caller.error);
     c.set("caller", caller.value);
     await next();
@@ -55,12 +65,18 @@ export async function verifyCaller<Id extends string>(
   tokens: TokenCodec,
   token: string,
   parseUserId: ParseUserId<Id>,
+  logger?: Logger,
 ): Promise<Result<Caller<Id>, string>> {
   const verified = await tokens.verify(token);
-  if (!verified.ok) return err(verified.error.message);
+  if (!verified.ok) {
+    const { reason, userId } = verified.error;
+    logger?.info("token refused", { reason, ...(userId === undefined ? {} : { user_id: userId }) });
+    return err(verified.error.message);
+  }
   const userId = parseUserId(verified.value.userId);
   if (userId === undefined) return err("Token subject is not a user id");
-  return ok({ userId, username: verified.value.username });
+  const { username, sessionId } = verified.value;
+  return ok(sessionId === undefined ? { userId, username } : { userId, username, sessionId });
 }
 
 function unauthorized(

@@ -122,6 +122,18 @@ contract<ChannelRepository>("channel repository", [
     assert.equal(await repo.removeMember(channel.id, guest), false);
     assert.deepEqual(await repo.listForMember(guest, { limit: 10 }), []);
   },
+  "a private channel whose last member leaves is gone, and its name is free again": async (
+    repo,
+  ) => {
+    const owner = newUserId();
+    const channel = privateChannel(owner);
+    await repo.createNamed(channel);
+    assert.equal(await repo.removeMember(channel.id, owner), true);
+    assert.equal(await repo.findById(channel.id), undefined);
+    const again = privateChannel(newUserId());
+    const reused = await repo.createNamed({ ...again, name: channel.name });
+    assert.ok(reused.ok, "the name is free");
+  },
   "a member's list holds named channels by name, then direct ones": async (repo) => {
     const me = newUserId();
     const direct = directChannel(me, newUserId());

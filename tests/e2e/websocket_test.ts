@@ -20,7 +20,9 @@ import { assertNewMessageFrame, badFrames } from "../support/frames.ts";
 
 const env = fixture(async () => {
   const stack = await startStack({
-    chatEnv: { WS_REPLAY_CAP: "20" }, // default send-queue limit: 1 MiB, 1 s grace
+    // Default send-queue limit: 1 MiB, 1 s grace. The slow-consumer case fills it from one
+    // sender as fast as it can, beyond the per-user message rate.
+    chatEnv: { WS_REPLAY_CAP: "20", MESSAGES_PER_USER_PER_WINDOW: "1000000" },
   });
   try {
     const [alice, bob, carol] = await Promise.all([

@@ -14,6 +14,8 @@ export interface RegisteredUser {
   readonly id: string;
   readonly username: string;
   readonly token: string;
+  readonly password: string;
+  readonly refreshToken: string;
 }
 
 export interface Stack {
@@ -26,6 +28,8 @@ export interface Stack {
   readonly userPid: number | undefined;
   readonly presencePid: number | undefined;
   register(prefix?: string): Promise<RegisteredUser>;
+  /** Everything every process of the stack has printed so far (user-service's past runs too). */
+  logs(): string;
   /** Stops user-service only (the chat instances keep running). */
   stopUserService(): Promise<void>;
   /** Starts user-service again on the same ports. */
@@ -98,7 +102,13 @@ export async function registerUser(userServiceUrl: string, prefix = "u"): Promis
     body: JSON.stringify({ username, password }),
   });
   const { data } = await login.json();
-  return { id: data.user.id, username, token: data.token };
+  return {
+    id: data.user.id,
+    username,
+    token: data.token,
+    password,
+    refreshToken: data.refresh_token,
+  };
 }
 
 /** presence-service as its own process, in a consumer group of its own (tests run side by side). */
@@ -126,6 +136,7 @@ export async function startStack(options: {
   chatEnv?: Record<string, string>;
   /** Starts presence-service too (before the chat instances), with these variables. */
   presence?: Record<string, string>;
+  userEnv?: Record<string, string>;
 } = {}): Promise<Stack> {
   const httpPort = freePort();
   const grpcPort = freePort();
@@ -139,7 +150,12 @@ export async function startStack(options: {
   let presence: ServiceProcess | undefined;
   /** The chat-service instances; user-service is tracked apart so tests can stop and restart it. */
   const started: ServiceProcess[] = [];
-  const startUserService = () => startUserServiceProcess(httpPort, grpcPort);
+  const pastUserServices: ServiceProcess[] = [];
+  const startUserService = async () => {
+    const running = await startUserServiceProcess(httpPort, grpcPort, options.userEnv);
+    pastUserServices.push(running);
+    return running;
+  };
   let userService: ServiceProcess | undefined;
   try {
     userService = await startUserService();
@@ -164,6 +180,7 @@ export async function startStack(options: {
         return presence?.pid;
       },
       register: (prefix = "u") => registerUser(userServiceUrl, prefix),
+      logs: () => [...pastUserServices, ...started].map((p) => p.output()).join("\n"),
       async stopUserService() {
         const running = userService;
         userService = undefined;

@@ -1,4 +1,5 @@
 /** user-service built in process against the real test Postgres, for its integration tests. */
+import { randomRefreshTokens } from "../../services/user-service/src/outbound/refresh_tokens.ts";
 import { createTokenCodec, type TokenCodec } from "@chat-ts/shared/jwt";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
@@ -24,6 +25,8 @@ export function createTestUserService(): TestUserService {
     store: new PostgresUserStore(sql),
     hasher: { hash: async (p) => (await hashPassword(p)) as PasswordHash, verify: verifyPassword },
     tokens,
+    refreshTokens: randomRefreshTokens,
+    lifetimes: { accessSeconds: 900, refreshSeconds: 86_400 },
     clock: { now: () => new Date() },
     ids: { newId: () => crypto.randomUUID() },
   });

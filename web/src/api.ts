@@ -26,8 +26,18 @@ export const HISTORY_PAGE = 50;
 
 export type Api = ReturnType<typeof createApi>;
 
-/** `origin` is the page's own (`location.origin`); `token` is read at every call. */
-export function createApi(origin: string, token: () => string | undefined) {
+/**
+ * The session as the API needs it: the access token, read at every call, and a way to renew
+ * it (true when a new token is in place).
+ */
+export interface SessionAccess {
+  token(): string | undefined;
+  refresh(): Promise<boolean>;
+}
+
+/** `origin` is the page's own (`location.origin`). */
+export function createApi(origin: string, session: SessionAccess) {
+  const { token } = session;
   const headers = (): Record<string, string> => {
     const current = token();
     return current === undefined ? {} : { Authorization: `Bearer ${current}` };
@@ -36,6 +46,14 @@ export function createApi(origin: string, token: () => string | undefined) {
   const chat = createChatClient(origin, { headers });
   const presence = createPresenceClient(origin, { headers });
 
+  /** Runs a request; a 401 renews the access token silently and tries once more. */
+  const call = async <R extends { status: number }>(request: () => Promise<R>): Promise<R> => {
+    const res = await reach(request);
+    if (res.status !== 401 || token() === undefined) return res;
+    if (!(await session.refresh().catch(() => false))) return res;
+    return await reach(request);
+  };
+
   return {
     /** Status and last seen of up to 200 users. */
     async presence(userIds: readonly string[]) {
@@ -43,6 +61,26 @@ export function createApi(origin: string, token: () => string | undefined) {
         presence.api.presence.$get({ query: { user_ids: userIds.join(",") } })
       );
       if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** A new token pair for a refresh token (it is used up). */
+    async refresh(refreshToken: string) {
+      const res = await reach(() =>
+        users.api.auth.refresh.$post({ json: { refresh_token: refreshToken } })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** Ends the session of `accessToken` on the server (its tokens stop working everywhere). */
+    async logout(accessToken: string) {
+      const res = await reach(() =>
+        users.api.auth.logout.$post(undefined, {
+          headers: { Authorization: `Bearer ${accessToken}` },
+        })
+      );
+      if (res.status === 204 || res.status === 401) return;
       throw await failure(res);
     },
 
@@ -156,7 +194,7 @@ export function createApi(origin: string, token: () => string | undefined) {
 }
 
 /** Runs one request; a network failure becomes an `ApiError` with status 0. */
-async function call<R>(request: () => Promise<R>): Promise<R> {
+async function reach<R>(request: () => Promise<R>): Promise<R> {
   try {
     return await request();
   } catch (error) {

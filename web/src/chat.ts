@@ -74,7 +74,13 @@ export class Chat {
     await this.refreshChannels();
   }
 
+  /** Ends the session; a user's own logout also ends it on the server (`message` unset). */
   logout(message?: string): void {
+    // Best effort: the token still works for this one call; a failure changes nothing here.
+    const session = this.store.session;
+    if (message === undefined && session !== undefined) {
+      this.api.logout(session.token).catch(() => undefined);
+    }
     this.#guard.nextEpoch();
     this.#subscriptions.stop();
     this.#presence.stop();

@@ -1,7 +1,7 @@
 /** The browser client: wires the store, the API, the live socket and the views together. */
 import { createApi } from "./api.ts";
 import { Chat } from "./chat.ts";
-import { loadSession } from "./session_store.ts";
+import { loadSession, saveSession } from "./session_store.ts";
 import { Store } from "./state.ts";
 import { mountComposer } from "./views/composer.ts";
 import { mountConversation } from "./views/conversation.ts";
@@ -14,7 +14,25 @@ const CHANNEL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 function main(): void {
   const store = new Store();
-  const api = createApi(location.origin, () => store.session?.token);
+  // One refresh at a time: concurrent 401s wait for the same new token.
+  let refreshing: Promise<boolean> | undefined;
+  const refresh = (): Promise<boolean> => {
+    refreshing ??= (async () => {
+      const current = store.session;
+      if (current === undefined || current.refresh_token === "") return false;
+      try {
+        const next = await api.refresh(current.refresh_token);
+        if (store.session?.refresh_token !== current.refresh_token) return false; // logged out
+        store.session = next;
+        saveSession(next);
+        return true;
+      } catch {
+        return false;
+      }
+    })().finally(() => refreshing = undefined);
+    return refreshing;
+  };
+  const api = createApi(location.origin, { token: () => store.session?.token, refresh });
   const chat = new Chat(store, api);
 
   mountStatus(store);

@@ -6,6 +6,9 @@ const KEY = "chat-ts.session";
 
 const StoredSession = z.object({
   token: z.string(),
+  // Sessions stored before refresh tokens existed have neither; they end at their token's expiry.
+  refresh_token: z._default(z.string(), ""),
+  expires_in: z._default(z.number(), 0),
   user: z.object({
     id: z.string(),
     username: z.string(),

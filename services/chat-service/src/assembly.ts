@@ -17,6 +17,8 @@ import {
 } from "@chat-ts/shared/events";
 import type { Readiness } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
+import { refusingRevoked } from "@chat-ts/shared/jwt";
+import { KeyedLimit } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { OutboxRelay } from "@chat-ts/shared/outbox";
 import type { ChatCoreConfig } from "./config.ts";
@@ -38,7 +40,13 @@ import { CachedChannelRepository } from "./outbound/cache/cached_channel_reposit
 import { CachedUserDirectory } from "./outbound/cache/cached_user_directory.ts";
 import { UserLookupChain } from "./outbound/cache/user_lookup_chain.ts";
 import { decodeChatEvent } from "./outbound/envelopes/chat_envelope.ts";
-import { decodeUserChange } from "./outbound/envelopes/user_envelope.ts";
+import {
+  decodeUserRecord,
+  sessionEndOf,
+  type UserRecord,
+} from "./outbound/envelopes/user_envelope.ts";
+import { Revocations, type SessionEndStore } from "./domain/user/revocations.ts";
+import { MemorySessionEndStore } from "./outbound/memory/session_end_store.ts";
 import {
   decodePresenceChange,
   decodeTypingNotice,
@@ -61,6 +69,8 @@ export interface ChatPorts {
   /** Relays the outbox `events` writes to; started once the readers have joined. */
   readonly outbox?: OutboxRelay;
   readonly replica: UserReplica;
+  /** Where ended sessions outlive a restart; in memory when not given. */
+  readonly sessionEnds?: SessionEndStore;
   /** Where a replica miss is answered: user-service over gRPC, or in process. */
   readonly remoteUsers: RemoteUsers;
   /** Where events are read: Kafka consumer groups, or the in-process bus. */
@@ -95,6 +105,9 @@ export interface ChatInstance {
   readonly fetchWaitMs: number;
 }
 
+/** How often ended sessions are read back from the store (see `loadSessionEnds`). */
+const SESSION_END_RELOAD_MS = 10_000;
+
 export function assembleChatService(
   ports: ChatPorts,
   config: ChatCoreConfig & ChatInstance,
@@ -117,6 +130,12 @@ export function assembleChatService(
   const clock = { now: () => new Date() };
   const newEventId = () => crypto.randomUUID();
   const channelRepository = new CachedChannelRepository(ports.channels);
+  // Per-user limits, counted per instance until the deployment has a shared store.
+  const perUser = (limit: KeyedLimit) => ({ take: (userId: string) => limit.take(userId) });
+  const creationLimit = perUser(new KeyedLimit(config.CHANNELS_PER_USER_PER_HOUR, 3600));
+  const sendLimit = perUser(
+    new KeyedLimit(config.MESSAGES_PER_USER_PER_WINDOW, config.MESSAGE_WINDOW_SECONDS),
+  );
   const channels = new ChannelService({
     channels: channelRepository,
     users,
@@ -124,6 +143,7 @@ export function assembleChatService(
     clock,
     // Generated here, so a UUID by construction.
     ids: { newChannelId: () => crypto.randomUUID() as ChannelId, newEventId },
+    creationLimit,
   });
   const messages = new MessageService({
     channels,
@@ -133,6 +153,7 @@ export function assembleChatService(
     ids: { next: (at) => ports.messageIds.next(at), newEventId },
     clock,
     logger,
+    sendLimit,
   });
   const presenceSink = ports.presenceSink;
   const presenceReports = presenceSink === undefined
@@ -163,6 +184,7 @@ export function assembleChatService(
       replayCap: config.WS_REPLAY_CAP,
       dedupeWindow: config.WS_DEDUPE_WINDOW,
       idleTimeoutSeconds: config.WS_IDLE_TIMEOUT_SECONDS,
+      maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
     },
   });
   const replicaService = new UserReplicaService({
@@ -172,8 +194,36 @@ export function assembleChatService(
     logger,
   });
 
+  // Ended sessions and deleted users: this instance refuses their tokens and closes their sockets.
+  const revocations = new Revocations({ tokenTtlMs: config.JWT_TTL_SECONDS * 1000 });
+  const sessionEnds = ports.sessionEnds ?? new MemorySessionEndStore();
+  const endSessions = (record: UserRecord): void => {
+    const end = sessionEndOf(record);
+    if (end === undefined) return;
+    revocations.learn(end);
+    const closed = gateway.endSessions(end);
+    logger.info("session ended", {
+      user_id: end.userId,
+      ...(end.sessionId === undefined ? { scope: "all" } : { session_id: end.sessionId }),
+      sockets_closed: closed,
+    });
+  };
+  /** What survived a restart or happened while this instance was away, still in force. */
+  const loadSessionEnds = async (): Promise<void> => {
+    const since = new Date(Date.now() - config.JWT_TTL_SECONDS * 1000);
+    for (const end of await sessionEnds.since(since)) {
+      revocations.learn(end);
+      gateway.endSessions(end);
+    }
+    revocations.prune();
+  };
+  let reloadTimer: ReturnType<typeof setInterval> | undefined;
+
   /** Keeps this instance's caches current; every instance sees every change. */
-  const refreshCaches = (change: UserChange): void => {
+  const refreshCaches = (record: UserRecord): void => {
+    endSessions(record);
+    if (record.type === "session_ended") return;
+    const change: UserChange = record;
     if (change.type === "upserted") {
       users.learn(change.userId, { status: "found", username: change.username });
     } else {
@@ -209,20 +259,32 @@ export function assembleChatService(
         group: config.replicaGroup,
         topics: [USER_EVENTS_TOPIC],
         fromBeginning: true,
-        handle: consume(decodeUserChange, (change) => replicaService.apply(change), {
-          logger,
-          onFailure: "retry",
-        }),
+        handle: consume(
+          decodeUserRecord,
+          (record) =>
+            record.type === "session_ended"
+              ? sessionEnds.record(record)
+              : replicaService.apply(record),
+          { logger, onFailure: "retry" },
+        ),
       }),
       // …and one group per instance keeps this instance's caches current.
       source.subscribe({
         group: `chat-service-user-cache-${config.instanceId}`,
         topics: [USER_EVENTS_TOPIC],
         fromBeginning: false,
-        handle: consume(decodeUserChange, refreshCaches, { logger, onFailure: "retry" }),
+        handle: consume(decodeUserRecord, refreshCaches, { logger, onFailure: "retry" }),
       }),
       ...presenceReaders(),
     ]);
+    // Joined first, then loaded: an end published meanwhile arrives live. The reload covers
+    // ends the replica reader had not written yet when this instance loaded.
+    await loadSessionEnds().catch((error) =>
+      logger.warn("could not load ended sessions; retrying", { error })
+    );
+    reloadTimer = setInterval(() => {
+      loadSessionEnds().catch((error) => logger.warn("could not load ended sessions", { error }));
+    }, SESSION_END_RELOAD_MS);
     ports.outbox?.start();
     gateway.presence?.start();
   };
@@ -255,6 +317,7 @@ export function assembleChatService(
 
   /** Stops relaying, commits what the readers handled and stops them. */
   const stop = async (): Promise<void> => {
+    clearInterval(reloadTimer);
     await ports.outbox?.stop();
     await gateway.presence?.stop();
     await Promise.all(
@@ -311,8 +374,18 @@ export function assembleChatService(
     start,
     stop,
     readiness,
+    revocations,
+    /** The tokens a route accepts: a valid signature, and a session that has not ended. */
     createApp: (deps: { tokens: TokenCodec }) =>
-      createChatApp({ channels, messages, gateway, logger, readiness, ...deps }),
+      createChatApp({
+        channels,
+        messages,
+        gateway,
+        logger,
+        readiness,
+        bodyTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS,
+        tokens: refusingRevoked(deps.tokens, (claims) => revocations.refuses(claims)),
+      }),
   };
 }
 

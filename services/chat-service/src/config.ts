@@ -21,6 +21,17 @@ export const chatCoreConfigShape = {
   WS_IDLE_TIMEOUT_SECONDS: env.int(30, 1, 3600),
   /** How often this instance reports its open connections to presence-service (TTL there: 30 s). */
   PRESENCE_HEARTBEAT_SECONDS: env.int(10, 1, 600),
+  /** Longest a request body may take to arrive (408 after). */
+  REQUEST_BODY_TIMEOUT_MS: env.int(10_000, 100, 600_000),
+  /** Open WebSockets per user on one instance; the next upgrade gets 429. */
+  WS_MAX_CONNECTIONS_PER_USER: env.int(20, 1, 10_000),
+  /** Public and private channels one user may create per hour. */
+  CHANNELS_PER_USER_PER_HOUR: env.int(20, 1, 100_000),
+  /** Messages one user may send per window, over HTTP and all their sockets together. */
+  MESSAGES_PER_USER_PER_WINDOW: env.int(200, 1, 1_000_000),
+  MESSAGE_WINDOW_SECONDS: env.int(10, 1, 3600),
+  /** Access-token lifetime (user-service's JWT_TTL_SECONDS): how long an ended session is remembered. */
+  JWT_TTL_SECONDS: env.int(900, 60, 30 * 86_400),
   LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
 };
 

@@ -15,6 +15,7 @@ import { PostgresChatOutbox } from "./outbound/postgres/chat_outbox.ts";
 import { PostgresChannelRepository } from "./outbound/postgres/channel_repository.ts";
 import { PostgresMessageStore } from "./outbound/postgres/message_store.ts";
 import { PostgresUserReplica } from "./outbound/postgres/user_replica.ts";
+import { PostgresSessionEndStore } from "./outbound/postgres/session_end_store.ts";
 import { TimeUuidGenerator } from "./outbound/time_uuid/time_uuid_generator.ts";
 
 export function embeddedChatPorts(
@@ -36,6 +37,7 @@ export function embeddedChatPorts(
     events: port(outbox),
     outbox: outbox.relay,
     replica: port(new PostgresUserReplica(deps.sql)),
+    sessionEnds: port(new PostgresSessionEndStore(deps.sql)),
     remoteUsers: deps.remoteUsers,
     eventSource: busEventSource(deps.bus),
     presenceSink: busRecordSink(deps.bus),

@@ -6,6 +6,7 @@
  * pass and where the relay publishes (Kafka or the in-process bus).
  */
 import { createTokenCodec } from "@chat-ts/shared/jwt";
+import { LoginThrottle } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
 import { postgresIsReady, postgresUnavailable, type Sql } from "@chat-ts/shared/postgres";
@@ -17,10 +18,23 @@ import { UserService } from "./domain/user/service.ts";
 import { createUserApp } from "./inbound/http/app.ts";
 import { OutboxRelay } from "./outbound/postgres/outbox_relay.ts";
 import { PostgresUserStore } from "./outbound/postgres/user_store.ts";
+import { randomRefreshTokens } from "./outbound/refresh_tokens.ts";
 
 export function assembleUserService(
   ports: { readonly sql: Sql; readonly publisher: UserEventPublisher },
-  config: Pick<UserServiceConfig, "JWT_SECRET" | "JWT_TTL_SECONDS">,
+  config:
+    & Pick<UserServiceConfig, "JWT_SECRET" | "JWT_TTL_SECONDS">
+    & Partial<
+      Pick<
+        UserServiceConfig,
+        | "REFRESH_TOKEN_TTL_SECONDS"
+        | "LOGIN_FREE_FAILURES_PER_USERNAME"
+        | "LOGIN_FREE_FAILURES_PER_ADDRESS"
+        | "LOGIN_FAILURE_WINDOW_SECONDS"
+        | "LOGIN_MAX_BACKOFF_SECONDS"
+        | "REQUEST_BODY_TIMEOUT_MS"
+      >
+    >,
   logger: Logger,
 ) {
   const { sql, publisher } = ports;
@@ -36,9 +50,29 @@ export function assembleUserService(
       verify: verifyPassword,
     },
     tokens,
+    refreshTokens: randomRefreshTokens,
+    lifetimes: {
+      accessSeconds: config.JWT_TTL_SECONDS,
+      refreshSeconds: config.REFRESH_TOKEN_TTL_SECONDS ?? 30 * 86_400,
+    },
     clock: { now: () => new Date() },
     ids: { newId: () => crypto.randomUUID() },
   });
+  // Per instance until the deployment has a shared store (see README: Limits).
+  const window = config.LOGIN_FAILURE_WINDOW_SECONDS ?? 3600;
+  const maxBlockSeconds = config.LOGIN_MAX_BACKOFF_SECONDS ?? 900;
+  const loginThrottle = {
+    username: new LoginThrottle({
+      freeFailures: config.LOGIN_FREE_FAILURES_PER_USERNAME ?? 5,
+      windowSeconds: window,
+      maxBlockSeconds,
+    }),
+    address: new LoginThrottle({
+      freeFailures: config.LOGIN_FREE_FAILURES_PER_ADDRESS ?? 20,
+      windowSeconds: window,
+      maxBlockSeconds,
+    }),
+  };
   const relay = new OutboxRelay({ sql, publisher, logger: logger.child({ component: "outbox" }) });
 
   const readiness = async () => {
@@ -64,6 +98,13 @@ export function assembleUserService(
     tokens,
     relay,
     readiness,
-    app: createUserApp({ users, tokens, logger, readiness }),
+    app: createUserApp({
+      users,
+      tokens,
+      logger,
+      readiness,
+      loginThrottle,
+      bodyTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS,
+    }),
   };
 }

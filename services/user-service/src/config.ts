@@ -10,7 +10,19 @@ export const userServiceConfigShape = {
   DATABASE_POOL_SIZE: env.int(10, 1, 100),
   KAFKA_BROKERS: env.list("127.0.0.1:9092"),
   JWT_SECRET: env.secret(32),
-  JWT_TTL_SECONDS: env.int(86_400, 60, 30 * 86_400),
+  /** Access tokens: short, a refresh token renews them. */
+  JWT_TTL_SECONDS: env.int(900, 60, 30 * 86_400),
+  /** How long a session lasts without a refresh. */
+  REFRESH_TOKEN_TTL_SECONDS: env.int(30 * 86_400, 300, 365 * 86_400),
+  /** Longest a request body may take to arrive (408 after). */
+  REQUEST_BODY_TIMEOUT_MS: env.int(10_000, 100, 600_000),
+  /** Failed logins a username may have (per window) before each further one backs off. */
+  LOGIN_FREE_FAILURES_PER_USERNAME: env.int(5, 1, 1000),
+  /** The same per client address (many usernames from one place). */
+  LOGIN_FREE_FAILURES_PER_ADDRESS: env.int(20, 1, 100_000),
+  LOGIN_FAILURE_WINDOW_SECONDS: env.int(3600, 60, 86_400),
+  /** The longest a throttled login waits: the backoff doubles up to this. */
+  LOGIN_MAX_BACKOFF_SECONDS: env.int(900, 1, 86_400),
   LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
 };
 

@@ -10,7 +10,15 @@ export type ChannelError =
   | { readonly type: "member_not_found"; readonly message: string }
   | { readonly type: "not_allowed"; readonly message: string }
   | { readonly type: "unsupported"; readonly field: string; readonly message: string }
-  | { readonly type: "dependency_unavailable"; readonly message: string };
+  | { readonly type: "dependency_unavailable"; readonly message: string }
+  /** A per-user limit: try again after `retryAfterSeconds`. */
+  | { readonly type: "rate_limited"; readonly message: string; readonly retryAfterSeconds: number };
+
+export const rateLimited = (what: string, retryAfterSeconds: number): ChannelError => ({
+  type: "rate_limited",
+  message: `Too many ${what}; try again in ${retryAfterSeconds} s`,
+  retryAfterSeconds,
+});
 
 export const channelNotFound: ChannelError = {
   type: "channel_not_found",

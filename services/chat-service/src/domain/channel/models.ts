@@ -1,7 +1,7 @@
 /** Channels: public, private and direct, and who may see them. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../ids.ts";
-import { invalid, type ValidationError } from "../validation.ts";
+import { invalid, storable, type ValidationError } from "../validation.ts";
 
 export type ChannelName = string & { readonly __brand: "ChannelName" };
 
@@ -22,6 +22,8 @@ export type ChannelDescription = string & { readonly __brand: "ChannelDescriptio
 
 export const ChannelDescription = {
   parse(raw: string): Result<ChannelDescription | null, ValidationError> {
+    const unstorable = storable("description", raw);
+    if (unstorable !== undefined) return err(unstorable);
     const description = raw.trim();
     if (description === "") return ok(null);
     return description.length <= DESCRIPTION_MAX_LENGTH

@@ -21,7 +21,10 @@ export interface ChannelRepository {
   listForMember(userId: UserId, page: ChannelPage): Promise<Channel[]>;
   /** False when the user already was a member. */
   addMember(channelId: ChannelId, userId: UserId): Promise<boolean>;
-  /** False when the user was not a member. */
+  /**
+   * False when the user was not a member. A private channel left without members goes with
+   * its last member, so its name is free again (nobody could ever reach it).
+   */
   removeMember(channelId: ChannelId, userId: UserId): Promise<boolean>;
   /**
    * Erasure of a deleted user: their memberships and the channels they
@@ -32,4 +35,14 @@ export interface ChannelRepository {
 
 export interface ChannelEventPublisher {
   publishChannelCreated(event: ChannelCreated): Promise<void>;
+}
+
+/** Whether a user may act now, or how long to wait (a per-user limit; see config). */
+export type Allowance =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly retryAfterSeconds: number };
+
+/** A per-user budget of some action (channel creation, sending). */
+export interface UserLimit {
+  take(userId: UserId): Promise<Allowance>;
 }

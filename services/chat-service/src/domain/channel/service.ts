@@ -3,7 +3,7 @@ import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../ids.ts";
 import { invalid } from "../validation.ts";
 import type { UserDirectory } from "../user/ports.ts";
-import { type ChannelError, channelNotFound, nameTaken } from "./errors.ts";
+import { type ChannelError, channelNotFound, nameTaken, rateLimited } from "./errors.ts";
 import {
   canAccess,
   type Channel,
@@ -13,7 +13,7 @@ import {
   directPair,
   type PrivateChannel,
 } from "./models.ts";
-import type { ChannelEventPublisher, ChannelRepository } from "./ports.ts";
+import type { ChannelEventPublisher, ChannelRepository, UserLimit } from "./ports.ts";
 
 export type CreateChannel =
   | {
@@ -35,6 +35,8 @@ export interface ChannelServiceDeps {
   readonly events: ChannelEventPublisher;
   readonly clock: { now(): Date };
   readonly ids: { newChannelId(): ChannelId; newEventId(): string };
+  /** Public and private channels a user may create (none: no limit). */
+  readonly creationLimit?: UserLimit;
 }
 
 const unavailable: ChannelError = {
@@ -61,6 +63,10 @@ export class ChannelService {
     switch (command.type) {
       case "public":
       case "private": {
+        const allowance = await this.deps.creationLimit?.take(caller);
+        if (allowance !== undefined && !allowance.ok) {
+          return err(rateLimited("channels created", allowance.retryAfterSeconds));
+        }
         const { name, description } = command;
         const channel: Channel = command.type === "public"
           ? { ...base, type: "public", name, description }

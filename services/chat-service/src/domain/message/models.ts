@@ -1,7 +1,7 @@
 /** Messages: what was said, by whom, in which channel, when. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, MessageId, UserId } from "../ids.ts";
-import { invalid, type ValidationError } from "../validation.ts";
+import { invalid, storable, type ValidationError } from "../validation.ts";
 
 export type MessageContent = string & { readonly __brand: "MessageContent" };
 export type ClientId = string & { readonly __brand: "ClientId" };
@@ -12,6 +12,8 @@ export const CLIENT_ID_MAX_LENGTH = 100;
 
 export const MessageContent = {
   parse(raw: string): Result<MessageContent, ValidationError> {
+    const unstorable = storable("content", raw);
+    if (unstorable !== undefined) return err(unstorable);
     const content = raw.trim();
     const length = [...content].length;
     return length >= 1 && length <= CONTENT_MAX_LENGTH
@@ -22,6 +24,8 @@ export const MessageContent = {
 
 export const ClientId = {
   parse(raw: string): Result<ClientId, ValidationError> {
+    const unstorable = storable("client_id", raw);
+    if (unstorable !== undefined) return err(unstorable);
     return raw.length >= 1 && raw.length <= CLIENT_ID_MAX_LENGTH
       ? ok(raw as ClientId)
       : err(invalid("client_id", `must be 1–${CLIENT_ID_MAX_LENGTH} characters`));

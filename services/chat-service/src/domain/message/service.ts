@@ -1,6 +1,8 @@
 /** Message commands: send, read history and delete, under the channel access rule. */
 import type { Logger } from "@chat-ts/shared/logger";
 import { err, ok, type Result } from "@chat-ts/shared/result";
+import { rateLimited } from "../channel/errors.ts";
+import type { UserLimit } from "../channel/ports.ts";
 import type { ChannelService } from "../channel/service.ts";
 import type { ChannelId, MessageId, UserId } from "../ids.ts";
 import type { UserDirectory } from "../user/ports.ts";
@@ -28,6 +30,8 @@ export interface MessageServiceDeps {
   readonly ids: MessageIdGenerator & { newEventId(): string };
   readonly clock: { now(): Date };
   readonly logger: Logger;
+  /** Messages a user may send, across all their connections (none: no limit). */
+  readonly sendLimit?: UserLimit;
 }
 
 export class MessageService {
@@ -38,6 +42,10 @@ export class MessageService {
     channelId: ChannelId,
     command: SendMessage,
   ): Promise<Result<MessageView, MessageError>> {
+    const allowance = await this.deps.sendLimit?.take(caller);
+    if (allowance !== undefined && !allowance.ok) {
+      return err(rateLimited("messages", allowance.retryAfterSeconds));
+    }
     const channel = await this.deps.channels.accessible(caller, channelId);
     if (!channel.ok) return channel;
     const now = this.deps.clock.now();

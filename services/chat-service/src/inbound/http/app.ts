@@ -30,6 +30,7 @@ export interface ChatAppDeps {
   readonly tokens: TokenCodec;
   readonly logger: Logger;
   readonly readiness: () => Promise<Readiness>;
+  readonly bodyTimeoutMs?: number;
 }
 
 /** A token's subject, branded once for every route. */
@@ -40,14 +41,22 @@ const parseUserId = (raw: string) => {
 
 export function createChatApp(deps: ChatAppDeps) {
   const app = createApiApp();
-  installApiDefaults(app, deps.logger);
-  const auth = bearerAuth(deps.tokens, parseUserId);
+  installApiDefaults(app, deps.logger, { bodyTimeoutMs: deps.bodyTimeoutMs });
+  const auth = bearerAuth(deps.tokens, parseUserId, { logger: deps.logger });
 
   const routes = app
     .route("/", channelRoutes({ channels: deps.channels, auth }))
     .route("/", memberRoutes({ channels: deps.channels, auth }))
     .route("/", messageRoutes({ messages: deps.messages, auth }))
-    .route("/", socketRoutes({ gateway: deps.gateway, tokens: deps.tokens, parseUserId }))
+    .route(
+      "/",
+      socketRoutes({
+        gateway: deps.gateway,
+        tokens: deps.tokens,
+        parseUserId,
+        logger: deps.logger,
+      }),
+    )
     .get("/health/live", liveHandler)
     .get("/health/ready", readyHandler(deps.readiness));
 

@@ -21,6 +21,9 @@ export function chatErrorResponse(c: Context, error: MessageError) {
       return errorResponse(c, 403, "forbidden", error.message);
     case "dependency_unavailable":
       return unavailableResponse(c, error.message);
+    case "rate_limited":
+      c.header("Retry-After", String(error.retryAfterSeconds));
+      return errorResponse(c, 429, "rate_limited", error.message);
     default: {
       const unhandled: never = error;
       throw new Error(`unmapped chat error ${JSON.stringify(unhandled)}`);

@@ -10,6 +10,7 @@ export const errors = {
   404: json(ErrorJson, "Missing, or not visible to the caller"),
   409: json(ErrorJson, "Name taken"),
   422: json(ErrorJson, "A field breaks a rule; the message names it"),
+  429: json(ErrorJson, "A per-user limit; Retry-After says when to try again"),
   503: json(ErrorJson, "A dependency is unavailable"),
 };
 

@@ -36,7 +36,7 @@ export const CreateChannelBody = z.discriminatedUnion("channel_type", [
     description: domain(ChannelDescription.parse).optional(),
   }),
   z.object({ channel_type: z.literal("direct"), participant_id: userId }),
-], { error: "channel_type: must be one of public, private, direct" }).openapi("CreateChannel");
+], { error: "must be one of public, private, direct" }).openapi("CreateChannel");
 
 const pathParam = <T extends z.ZodType>(schema: T, name: string) =>
   schema.openapi({ param: { name, in: "path" } });
@@ -71,7 +71,18 @@ const Rfc3339 = z.iso.datetime({ offset: true });
 const cursor = z.string().transform((raw, ctx): HistoryCursor => {
   const id = MessageId.parse(raw);
   if (id.ok) return { kind: "message", id: id.value };
-  if (Rfc3339.safeParse(raw).success) return { kind: "time", at: new Date(raw) };
+  if (Rfc3339.safeParse(raw).success) {
+    const at = new Date(raw);
+    // Stores keep years 0001–9999 only (and so does RFC 3339 in practice).
+    const year = at.getUTCFullYear();
+    if (year >= 1 && year <= 9999) return { kind: "time", at };
+    ctx.issues.push({
+      code: "custom",
+      message: "must be a time in the years 0001–9999",
+      input: raw,
+    });
+    return z.NEVER;
+  }
   ctx.issues.push({
     code: "custom",
     message: "must be an RFC 3339 time or a message id",

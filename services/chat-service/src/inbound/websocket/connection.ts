@@ -36,6 +36,8 @@ export interface ConnectionLimits {
   readonly dedupeWindow?: number;
   /** Heartbeat: the server pings, and a peer that has not answered within this is dropped. */
   readonly idleTimeoutSeconds: number;
+  /** Open sockets one user may have on this instance. */
+  readonly maxConnectionsPerUser: number;
 }
 
 export const CLOSE_GOING_AWAY = 1001;

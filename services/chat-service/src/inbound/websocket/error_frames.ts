@@ -19,6 +19,8 @@ export function errorFrameFor(error: MessageError, ref: string | undefined): Err
       return frames.error("forbidden", error.message, ref);
     case "dependency_unavailable":
       return frames.error("unavailable", error.message, ref);
+    case "rate_limited":
+      return frames.error("rate_limited", error.message, ref);
     default: {
       const unknown: never = error;
       return unknown;

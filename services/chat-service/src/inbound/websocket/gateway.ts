@@ -10,7 +10,7 @@ import type { UserId } from "../../domain/ids.ts";
 import type { ChannelCreatedNotice } from "../../domain/channel/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageService } from "../../domain/message/service.ts";
-import { CLOSE_GOING_AWAY, Connection, type ConnectionLimits } from "./connection.ts";
+import { CLOSE_GOING_AWAY, CLOSE_POLICY, Connection, type ConnectionLimits } from "./connection.ts";
 import { frames, outgoing } from "./frames.ts";
 import { Hub } from "./hub.ts";
 import type { LivePresence } from "./presence.ts";
@@ -18,6 +18,7 @@ import type { LivePresence } from "./presence.ts";
 export class WebSocketGateway {
   readonly hub = new Hub();
   readonly #connections = new Set<Connection>();
+  readonly #perUser = new Map<string, number>();
 
   constructor(
     private readonly deps: {
@@ -41,11 +42,22 @@ export class WebSocketGateway {
       messages: this.deps.messages,
       limits: this.deps.limits,
       logger: this.deps.logger,
-      onClose: (c) => this.#connections.delete(c),
+      onClose: (c) => {
+        if (!this.#connections.delete(c)) return;
+        const left = (this.#perUser.get(c.caller.userId) ?? 1) - 1;
+        if (left <= 0) this.#perUser.delete(c.caller.userId);
+        else this.#perUser.set(c.caller.userId, left);
+      },
       presence: this.presence,
     });
     this.#connections.add(connection);
+    this.#perUser.set(caller.userId, (this.#perUser.get(caller.userId) ?? 0) + 1);
     this.presence?.opened(connection);
+  }
+
+  /** False when the user already has as many open sockets here as they may. */
+  mayConnect(userId: string): boolean {
+    return (this.#perUser.get(userId) ?? 0) < this.deps.limits.maxConnectionsPerUser;
   }
 
   get idleTimeoutSeconds(): number {
@@ -79,6 +91,22 @@ export class WebSocketGateway {
         return unknown;
       }
     }
+  }
+
+  /**
+   * Closes the sockets of an ended session (or of every session of the user), 1008
+   * `session_ended`; returns how many.
+   */
+  endSessions(end: { readonly userId: string; readonly sessionId?: string }): number {
+    let closed = 0;
+    for (const connection of [...this.#connections]) {
+      const { caller } = connection;
+      if (caller.userId !== end.userId) continue;
+      if (end.sessionId !== undefined && caller.sessionId !== end.sessionId) continue;
+      connection.close(CLOSE_POLICY, "session_ended");
+      closed++;
+    }
+    return closed;
   }
 
   /** Graceful shutdown: every client is told the server is going away (1001). */

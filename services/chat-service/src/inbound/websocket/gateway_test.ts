@@ -468,6 +468,8 @@ test("a client too far behind is closed with 1013 while the others keep receivin
   await using gw = startGateway({
     WS_MAX_BUFFERED_BYTES: String(256 * 1024),
     WS_SLOW_CLIENT_GRACE_MS: "100",
+    // The limit under test is the send queue: one sender fills it as fast as it can.
+    MESSAGES_PER_USER_PER_WINDOW: "1000000",
   });
   const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map(gw.person));
   const channelId = await gw.channel(alice);
@@ -516,4 +518,141 @@ test("graceful shutdown closes sockets with 1001", async () => {
   const ws = await gw.open(await gw.person("alice"));
   gw.chat.gateway.closeAll();
   assert.equal((await ws.closed).code, 1001);
+});
+
+test("text a store would refuse or alter (NUL, lone surrogates) is a 422 or a validation_failed frame naming the field", async () => {
+  await using gw = startGateway();
+  const alice = await gw.person("alice");
+  const channelId = await gw.channel(alice);
+  const bad: [string, string, unknown, string][] = [
+    ["POST", `/api/channels/${channelId}/messages`, { content: "a\u0000b" }, "content"],
+    ["POST", `/api/channels/${channelId}/messages`, { content: "lone \ud800" }, "content"],
+    ["POST", `/api/channels/${channelId}/messages`, { content: "\udc00" }, "content"],
+    [
+      "POST",
+      `/api/channels/${channelId}/messages`,
+      { content: "hi", client_id: "c\u0000" },
+      "client_id",
+    ],
+    [
+      "POST",
+      "/api/channels",
+      { channel_type: "public", name: uniqueChannelName("nul"), description: "d\u0000" },
+      "description",
+    ],
+  ];
+  for (const [method, path, body, field] of bad) {
+    const res = await api(gw.url, method, path, alice.token, body);
+    assert.equal(res.status, 422, `${path} ${JSON.stringify(body)} → ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.error.code, "validation_failed");
+    assert.match(res.body.error.message, new RegExp(`^${field}: `));
+  }
+  const listed = await api(gw.url, "GET", "/api/channels?after=%00", alice.token);
+  assert.equal(listed.status, 400);
+  assert.match(listed.body.error.message, /^after: /);
+  // Nothing was stored.
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, alice.token);
+  assert.deepEqual(history.body.data, []);
+
+  const ws = await gw.open(alice);
+  for (const content of ["x\u0000", "\ud83d"]) {
+    ws.send({ type: "send_message", channel_id: channelId, content, ref: "t" });
+    const error = await ws.next();
+    assert.equal(error.code, "validation_failed", JSON.stringify(error));
+    assert.match(error.message, /^content: /);
+  }
+  // A well-formed pair is fine, and is stored as sent.
+  const sent = await gw.send(alice, channelId, "wave \ud83d\udc4b");
+  assert.equal(sent.content, "wave \ud83d\udc4b");
+});
+
+test("history cursors outside the years 0001–9999 are a 400", async () => {
+  await using gw = startGateway();
+  const alice = await gw.person("alice");
+  const channelId = await gw.channel(alice);
+  for (const query of ["before=0000-01-01T00:00:00Z", "after=0000-12-31T23:59:59Z"]) {
+    const res = await api(
+      gw.url,
+      "GET",
+      `/api/channels/${channelId}/messages?${query}`,
+      alice.token,
+    );
+    assert.equal(res.status, 400, `${query} → ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.error.code, "invalid_parameter");
+  }
+  const fine = await api(
+    gw.url,
+    "GET",
+    `/api/channels/${channelId}/messages?before=0001-01-01T00:00:00Z`,
+    alice.token,
+  );
+  assert.equal(fine.status, 200);
+});
+
+test("limits: sockets per user (429 before the upgrade), channels per hour, messages across a user's sockets", async () => {
+  await using gw = startGateway({
+    WS_MAX_CONNECTIONS_PER_USER: "2",
+    CHANNELS_PER_USER_PER_HOUR: "2",
+    MESSAGES_PER_USER_PER_WINDOW: "3",
+  });
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const [first, second] = [await gw.open(alice), await gw.open(alice)];
+  const third = await fetch(`${gw.url}/ws?token=${alice.token}`, {
+    headers: { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Version": "13" },
+  });
+  assert.equal(third.status, 429);
+  assert.ok(Number(third.headers.get("retry-after")) > 0);
+  assert.equal((await third.json()).error.code, "too_many_connections");
+  // Bob is not affected, and a closed socket frees its place.
+  await (await gw.open(bob)).close();
+  await second.close();
+  await eventuallyTrue(() => gw.connections() === 1);
+  const again = await gw.open(alice);
+
+  const channelId = await gw.channel(alice);
+  await gw.channel(alice);
+  const refused = await api(gw.url, "POST", "/api/channels", alice.token, {
+    channel_type: "public",
+    name: uniqueChannelName("over"),
+  });
+  assert.equal(refused.status, 429);
+  assert.equal(refused.body.error.code, "rate_limited");
+
+  // Three messages in the window, whichever way they are sent; the fourth is refused.
+  await gw.send(alice, channelId, "one");
+  first.send({ type: "send_message", channel_id: channelId, content: "two" });
+  again.send({ type: "send_message", channel_id: channelId, content: "three" });
+  await new Promise((r) => setTimeout(r, 100));
+  const over = await fetch(`${gw.url}/api/channels/${channelId}/messages`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${alice.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ content: "four" }),
+  });
+  assert.equal(over.status, 429);
+  assert.ok(Number(over.headers.get("retry-after")) > 0);
+  assert.equal((await over.json()).error.code, "rate_limited");
+  first.send({ type: "send_message", channel_id: channelId, content: "five", ref: "r" });
+  const frame = await first.next((f) => f.type === "error");
+  assert.equal(frame.code, "rate_limited");
+  assert.equal(frame.ref, "r");
+  await gw.send(bob, channelId, "bob is fine");
+});
+
+async function eventuallyTrue(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!check()) {
+    assert.ok(Date.now() < deadline, "condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test("unsubscribe with a channel_id that is not a UUID is refused, not answered unsubscribed", async () => {
+  await using gw = startGateway();
+  const alice = await gw.person("alice");
+  const ws = await gw.open(alice);
+  ws.send({ type: "unsubscribe", channel_id: "not-a-uuid", ref: "u" });
+  const answer = await ws.next();
+  assert.equal(answer.type, "error", JSON.stringify(answer));
+  assert.equal(answer.code, "validation_failed");
+  assert.equal(answer.ref, "u");
 });

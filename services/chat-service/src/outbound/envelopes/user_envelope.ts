@@ -6,16 +6,21 @@ import { type DecodeError, decoderFor, type UserEvent } from "@chat-ts/shared/ev
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import { UserId } from "../../domain/ids.ts";
 import type { UserChange } from "../../domain/user/models.ts";
+import type { SessionEnd } from "../../domain/user/revocations.ts";
 
-export function fromEnvelope(event: UserEvent): Result<UserChange, DecodeError> {
+/** The event's user id, branded; an invalid one makes the event invalid. */
+function userIdOf(event: UserEvent): Result<UserId, DecodeError> {
   const userId = UserId.parse(event.user_id);
-  if (!userId.ok) {
-    return err({
-      kind: "invalid_event",
-      eventType: event.event_type,
-      message: userId.error.message,
-    });
-  }
+  return userId.ok
+    ? userId
+    : err({ kind: "invalid_event", eventType: event.event_type, message: userId.error.message });
+}
+
+type ChangeEvent = Exclude<UserEvent, { event_type: "session_ended" }>;
+
+export function fromEnvelope(event: ChangeEvent): Result<UserChange, DecodeError> {
+  const userId = userIdOf(event);
+  if (!userId.ok) return userId;
   switch (event.event_type) {
     case "user_created":
     case "user_updated":
@@ -45,4 +50,50 @@ export function fromEnvelope(event: UserEvent): Result<UserChange, DecodeError> 
 export const decodeUserChange = decoderFor(
   ["user_created", "user_updated", "user_deleted"],
   fromEnvelope,
+);
+
+/**
+ * What the user-events readers apply: user changes, and ended sessions. A deleted user is both
+ * (the replica forgets them; every one of their sessions has ended).
+ */
+export type UserRecord = UserChange | SessionEnd;
+
+export function recordFromEnvelope(event: UserEvent): Result<UserRecord, DecodeError> {
+  if (event.event_type !== "session_ended") return fromEnvelope(event);
+  const userId = userIdOf(event);
+  if (!userId.ok) return userId;
+  return ok({
+    type: "session_ended",
+    eventId: event.event_id,
+    userId: userId.value,
+    ...(event.session_id === undefined ? {} : { sessionId: event.session_id }),
+    at: new Date(event.at),
+  });
+}
+
+/** The sessions a user record ends: all of a deleted user's, or the one `session_ended` names. */
+export function sessionEndOf(record: UserRecord): SessionEnd | undefined {
+  switch (record.type) {
+    case "session_ended":
+      return record;
+    case "deleted":
+      return {
+        type: "session_ended",
+        eventId: record.eventId,
+        userId: record.userId,
+        at: record.at,
+      };
+    case "upserted":
+      return undefined;
+    default: {
+      const unknown: never = record;
+      return unknown;
+    }
+  }
+}
+
+/** A `user-events` record value as a user change or an ended session; null for another type. */
+export const decodeUserRecord = decoderFor(
+  ["user_created", "user_updated", "user_deleted", "session_ended"],
+  recordFromEnvelope,
 );

@@ -65,10 +65,9 @@ export class MemoryChannelRepository implements ChannelRepository {
     if (channel?.type !== "private" || !channel.members.includes(userId)) {
       return Promise.resolve(false);
     }
-    this.#channels.set(channelId, {
-      ...channel,
-      members: channel.members.filter((m) => m !== userId),
-    });
+    const members = channel.members.filter((m) => m !== userId);
+    if (members.length === 0) this.#channels.delete(channelId);
+    else this.#channels.set(channelId, { ...channel, members });
     return Promise.resolve(true);
   }
 

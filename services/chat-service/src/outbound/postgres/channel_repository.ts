@@ -133,7 +133,11 @@ export class PostgresChannelRepository implements ChannelRepository {
   async removeMember(channelId: ChannelId, userId: UserId): Promise<boolean> {
     const rows = await this.sql`
       delete from channel_members where channel_id = ${channelId} and user_id = ${userId} returning user_id`;
-    return rows.length > 0;
+    if (rows.length === 0) return false;
+    await this.sql`
+      delete from channels c where c.id = ${channelId} and c.type = 'private'
+        and not exists (select 1 from channel_members m where m.channel_id = c.id)`;
+    return true;
   }
 }
 

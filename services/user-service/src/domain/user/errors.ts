@@ -14,7 +14,8 @@ export type UserError =
   | { readonly type: "email_taken"; readonly message: string }
   | { readonly type: "user_not_found"; readonly message: string }
   | { readonly type: "invalid_credentials"; readonly message: string }
-  | { readonly type: "not_self"; readonly message: string };
+  | { readonly type: "not_self"; readonly message: string }
+  | { readonly type: "invalid_refresh_token"; readonly message: string };
 
 export const usernameTaken: UserError = {
   type: "username_taken",
@@ -33,4 +34,9 @@ export const invalidCredentials: UserError = {
 export const notSelf: UserError = {
   type: "not_self",
   message: "You can only change or delete your own account",
+};
+/** One message for unknown, expired, ended and reused refresh tokens. */
+export const invalidRefreshToken: UserError = {
+  type: "invalid_refresh_token",
+  message: "Refresh token is invalid or its session has ended",
 };

@@ -1,5 +1,5 @@
 /** What happened to a user; published to `user-events` through the outbox. */
-import type { EmailAddress, UserId, Username } from "./models.ts";
+import type { EmailAddress, SessionId, UserId, Username } from "./models.ts";
 
 export type UserEvent =
   | {
@@ -22,5 +22,13 @@ export type UserEvent =
     readonly type: "user_deleted";
     readonly eventId: string;
     readonly userId: UserId;
+    readonly at: Date;
+  }
+  | {
+    /** No session id: every session of the user. */
+    readonly type: "session_ended";
+    readonly eventId: string;
+    readonly userId: UserId;
+    readonly sessionId?: SessionId;
     readonly at: Date;
   };

@@ -1,5 +1,6 @@
 /** The user aggregate: validated values and the user record. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
+import { isStorableText, UNSTORABLE_TEXT_RULE } from "@chat-ts/shared/text";
 import type { ValidationError } from "./errors.ts";
 
 export type UserId = string & { readonly __brand: "UserId" };
@@ -7,6 +8,8 @@ export type Username = string & { readonly __brand: "Username" };
 export type EmailAddress = string & { readonly __brand: "EmailAddress" };
 /** A password as typed, only ever handed to the hasher. */
 export type Password = string & { readonly __brand: "Password" };
+/** A login session (the access token's `sid`). */
+export type SessionId = string & { readonly __brand: "SessionId" };
 /** An Argon2id PHC string. */
 export type PasswordHash = string & { readonly __brand: "PasswordHash" };
 
@@ -37,6 +40,14 @@ export const UserId = {
   },
 };
 
+export const SessionId = {
+  parse(raw: string): Result<SessionId, ValidationError> {
+    return UUID_PATTERN.test(raw)
+      ? ok(raw.toLowerCase() as SessionId)
+      : err(invalid("session_id", "must be a UUID"));
+  },
+};
+
 export const Username = {
   parse(raw: string): Result<Username, ValidationError> {
     return USERNAME_PATTERN.test(raw)
@@ -48,6 +59,7 @@ export const Username = {
 export const EmailAddress = {
   /** Stored lower-case, so uniqueness and lookups ignore case. */
   parse(raw: string): Result<EmailAddress, ValidationError> {
+    if (!isStorableText(raw)) return err(invalid("email_address", UNSTORABLE_TEXT_RULE));
     const email = raw.trim().toLowerCase();
     return email.length <= EMAIL_MAX_LENGTH && EMAIL_PATTERN.test(email)
       ? ok(email as EmailAddress)
@@ -57,6 +69,7 @@ export const EmailAddress = {
 
 export const Password = {
   parse(raw: string): Result<Password, ValidationError> {
+    if (!isStorableText(raw)) return err(invalid("password", UNSTORABLE_TEXT_RULE));
     const length = [...raw].length;
     return length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH
       ? ok(raw as Password)

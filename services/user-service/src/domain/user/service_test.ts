@@ -19,6 +19,11 @@ function setup() {
       },
     },
     tokens: { issue: ({ userId }) => Promise.resolve(`token-for-${userId}`) },
+    refreshTokens: {
+      generate: () => `refresh-${crypto.randomUUID()}`,
+      hash: (token) => Promise.resolve(`hash:${token}`),
+    },
+    lifetimes: { accessSeconds: 900, refreshSeconds: 86_400 },
     clock: { now: () => clock },
     ids: { newId: () => crypto.randomUUID() },
   });
@@ -108,4 +113,84 @@ Deno.test("user: only the owner may update or delete; events follow each change"
     "user_updated",
     "user_deleted",
   ]);
+});
+
+async function loggedIn() {
+  const setup_ = setup();
+  const registered = await setup_.users.register(alice);
+  assert.ok(registered.ok);
+  const session = await setup_.users.login("alice_1", "password123");
+  assert.ok(session.ok);
+  return { ...setup_, user: registered.value, session: session.value };
+}
+
+const endedSessions = (store: MemoryUserStore) =>
+  store.events.flatMap((e) => e.type === "session_ended" ? [e.sessionId ?? "all"] : []);
+
+Deno.test("session: login gives a refresh token and the access token's lifetime", async () => {
+  const { session, users, user } = await loggedIn();
+  assert.equal(session.expiresIn, 900);
+  assert.ok(session.refreshToken.length > 0);
+  assert.ok(await users.sessionIsLive(user.id, session.sessionId));
+});
+
+Deno.test("session: a refresh rotates the token; the old one then ends the whole session", async () => {
+  const { session, users, user, store } = await loggedIn();
+  const next = await users.refresh(session.refreshToken);
+  assert.ok(next.ok);
+  assert.equal(next.value.sessionId, session.sessionId);
+  assert.notEqual(next.value.refreshToken, session.refreshToken);
+  const reused = await users.refresh(session.refreshToken);
+  assert.ok(!reused.ok && reused.error.type === "invalid_refresh_token");
+  assert.equal(await users.sessionIsLive(user.id, session.sessionId), false);
+  // The newest token of the ended session is refused too.
+  const after = await users.refresh(next.value.refreshToken);
+  assert.ok(!after.ok && after.error.type === "invalid_refresh_token");
+  assert.deepEqual(endedSessions(store), [session.sessionId]);
+});
+
+Deno.test("session: an unknown or expired refresh token is refused", async () => {
+  const { session, users, advance } = await loggedIn();
+  const unknown = await users.refresh("not-a-token");
+  assert.ok(!unknown.ok && unknown.error.type === "invalid_refresh_token");
+  advance(86_400_000 + 1);
+  const expired = await users.refresh(session.refreshToken);
+  assert.ok(!expired.ok && expired.error.type === "invalid_refresh_token");
+});
+
+Deno.test("session: logout ends the session once and publishes session_ended", async () => {
+  const { session, users, user, store } = await loggedIn();
+  assert.ok((await users.logout(user.id, session.sessionId)).ok);
+  assert.ok((await users.logout(user.id, session.sessionId)).ok);
+  assert.equal(await users.sessionIsLive(user.id, session.sessionId), false);
+  const refreshed = await users.refresh(session.refreshToken);
+  assert.ok(!refreshed.ok);
+  assert.deepEqual(endedSessions(store), [session.sessionId]);
+});
+
+Deno.test("session: a password change ends every other session, not the caller's", async () => {
+  const { session, users, user, store } = await loggedIn();
+  const other = await users.login("alice_1", "password123");
+  assert.ok(other.ok);
+  const changed = await users.updateUser(
+    user.id,
+    user.id,
+    { password: "another-password" },
+    session.sessionId,
+  );
+  assert.ok(changed.ok);
+  assert.ok(await users.sessionIsLive(user.id, session.sessionId));
+  assert.equal(await users.sessionIsLive(user.id, other.value.sessionId), false);
+  assert.deepEqual(endedSessions(store), [other.value.sessionId]);
+  // Changing only the email ends nothing.
+  assert.ok((await users.updateUser(user.id, user.id, { emailAddress: "n@x.io" })).ok);
+  assert.deepEqual(endedSessions(store), [other.value.sessionId]);
+});
+
+Deno.test("session: deleting the account ends all sessions (user_deleted says so)", async () => {
+  const { session, users, user } = await loggedIn();
+  assert.ok((await users.deleteUser(user.id, user.id)).ok);
+  assert.equal(await users.sessionIsLive(user.id, session.sessionId), false);
+  assert.equal(await users.sessionState(user.id, session.sessionId), "no_account");
+  assert.ok(!(await users.refresh(session.refreshToken)).ok);
 });

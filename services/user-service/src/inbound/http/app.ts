@@ -13,7 +13,7 @@ import {
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { UserService } from "../../domain/user/service.ts";
-import { authRoutes } from "./routes/auth.ts";
+import { authRoutes, type LoginThrottles } from "./routes/auth.ts";
 import { userRoutes } from "./routes/users.ts";
 
 export interface UserAppDeps {
@@ -21,11 +21,14 @@ export interface UserAppDeps {
   readonly tokens: TokenCodec;
   readonly logger: Logger;
   readonly readiness: () => Promise<Readiness>;
+  /** Failed-login backoff per username and per client address; none: no throttling. */
+  readonly loginThrottle?: LoginThrottles;
+  readonly bodyTimeoutMs?: number;
 }
 
 export function createUserApp(deps: UserAppDeps) {
   const app = createApiApp();
-  installApiDefaults(app, deps.logger);
+  installApiDefaults(app, deps.logger, { bodyTimeoutMs: deps.bodyTimeoutMs });
   const routes = app
     .route("/", userRoutes(deps))
     .route("/", authRoutes(deps))

@@ -4,6 +4,9 @@ import { SignJWT, UnsecuredJWT } from "jose";
 import { TEST_JWT_SECRET } from "../../../../../tests/support/env.ts";
 import { uniqueName } from "../../../../../tests/support/names.ts";
 import { createTestUserService } from "../../../../../tests/support/user_service.ts";
+import { LoginThrottle } from "@chat-ts/shared/limits";
+import { silentLogger } from "@chat-ts/shared/logger";
+import { createUserApp } from "./app.ts";
 
 const svc = createTestUserService();
 const { app } = svc;
@@ -288,6 +291,127 @@ test("DELETE removes oneself (204), then 404; others get 403", async () => {
   );
   assert.equal(patch.status, 404);
   await patch.body?.cancel();
+});
+
+test("refresh rotates the pair; reuse ends the session; logout is 204 and ends it", async () => {
+  const alice = await register();
+  const login = await send("POST", "/api/auth/login", {
+    username: alice.username,
+    password: alice.password,
+  });
+  const first = (await login.json()).data;
+  assert.equal(first.expires_in, 900);
+  assert.equal(typeof first.refresh_token, "string");
+  const refreshed = await send("POST", "/api/auth/refresh", { refresh_token: first.refresh_token });
+  assert.equal(refreshed.status, 200);
+  const second = (await refreshed.json()).data;
+  assert.notEqual(second.refresh_token, first.refresh_token);
+  assert.equal(
+    (await send("GET", `/api/users/${alice.user.id}`, undefined, second.token)).status,
+    200,
+  );
+  // The old refresh token again: the session ends, and its access tokens are refused.
+  const reused = await send("POST", "/api/auth/refresh", { refresh_token: first.refresh_token });
+  assert.equal((await errorOf(reused, 401)).code, "invalid_refresh_token");
+  assert.equal(
+    (await errorOf(await send("GET", `/api/users/${alice.user.id}`, undefined, second.token), 401))
+      .code,
+    "invalid_token",
+  );
+  // Logout (the session of register()'s login): 204, then its token is refused.
+  const out = await send("POST", "/api/auth/logout", undefined, alice.token);
+  assert.equal(out.status, 204);
+  await errorOf(await send("POST", "/api/auth/logout", undefined, alice.token), 401);
+  const missing = await send("POST", "/api/auth/refresh", {});
+  assert.equal((await errorOf(missing, 422)).message.startsWith("refresh_token"), true);
+});
+
+test("a password change ends the other sessions, not the one that changed it", async () => {
+  const alice = await register();
+  const other = await send("POST", "/api/auth/login", {
+    username: alice.username,
+    password: alice.password,
+  });
+  const otherToken: string = (await other.json()).data.token;
+  const changed = await send("PATCH", `/api/users/${alice.user.id}`, {
+    password: "a-brand-new-password",
+  }, alice.token);
+  assert.equal(changed.status, 200);
+  await changed.body?.cancel();
+  assert.equal(
+    (await send("GET", `/api/users/${alice.user.id}`, undefined, alice.token)).status,
+    200,
+  );
+  await errorOf(await send("GET", `/api/users/${alice.user.id}`, undefined, otherToken), 401);
+});
+
+test("NUL or a lone surrogate in login, registration or PATCH is a 422 naming the field", async () => {
+  const alice = await register();
+  const name = uniqueName();
+  const cases: [string, string, unknown, string, string?][] = [
+    ["POST", "/api/users/login", { username: "x\u0000", password: "password123" }, "username"],
+    [
+      "POST",
+      "/api/auth/login",
+      { username: alice.username, password: "p\ud800ssword" },
+      "password",
+    ],
+    ["POST", "/api/users", {
+      username: name,
+      email_address: `a\u0000@example.com`,
+      password: "password123",
+    }, "email_address"],
+    [
+      "PATCH",
+      `/api/users/${alice.user.id}`,
+      { email_address: "\udc00@x.io" },
+      "email_address",
+      alice.token,
+    ],
+    ["POST", "/api/auth/refresh", { refresh_token: "r\u0000" }, "refresh_token"],
+  ];
+  for (const [method, path, body, field, token] of cases) {
+    const error = await errorOf(await send(method, path, body, token), 422);
+    assert.equal(error.code, "validation_failed");
+    assert.match(error.message, new RegExp(`^${field}: `), `${path} ${error.message}`);
+  }
+  // Nothing was created under that name.
+  assert.equal(
+    (await send("POST", "/api/users/login", { username: name, password: "password123" })).status,
+    401,
+  );
+});
+
+test("failed logins back off per username and per address (429 + Retry-After); a success clears it", async () => {
+  const throttled = createUserApp({
+    users: svc.users,
+    tokens: svc.tokens,
+    logger: silentLogger,
+    readiness: () => Promise.resolve({ ready: true, checks: {} }),
+    loginThrottle: {
+      username: new LoginThrottle({ freeFailures: 3, windowSeconds: 3600, maxBlockSeconds: 2 }),
+      address: new LoginThrottle({ freeFailures: 100, windowSeconds: 3600, maxBlockSeconds: 2 }),
+    },
+  });
+  const alice = await register();
+  const login = (password: string, username = alice.username) =>
+    throttled.request("/api/users/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+  for (let i = 0; i < 4; i++) await errorOf(await login("wrong-password"), 401);
+  // The fourth failure went over the three free ones: even the right password waits now.
+  const blocked = await login(alice.password);
+  assert.equal((await errorOf(blocked, 429)).code, "too_many_attempts");
+  assert.ok(Number(blocked.headers.get("retry-after")) >= 1);
+  // Another username is not affected.
+  const bob = await register();
+  assert.equal((await login(bob.password, bob.username)).status, 200);
+  // The block ends by itself; the legitimate user gets in and the count starts again.
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal((await login(alice.password)).status, 200);
+  await errorOf(await login("wrong-password"), 401);
 });
 
 test("health and the OpenAPI document", async () => {

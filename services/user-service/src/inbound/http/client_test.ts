@@ -32,7 +32,10 @@ const routesAreTyped: [
   Equal<InferRequestType<Users[":id"]["$get"]>["param"], { id: string }>,
   Equal<InferRequestType<Users[":id"]["$delete"]>["param"], { id: string }>,
   Equal<InferResponseType<Users["$post"], 201>["data"], UserJson>,
-  Equal<InferResponseType<Users["login"]["$post"], 200>["data"], { token: string; user: UserJson }>,
+  Equal<
+    InferResponseType<Users["login"]["$post"], 200>["data"],
+    { token: string; refresh_token: string; expires_in: number; user: UserJson }
+  >,
   Equal<InferResponseType<Users[":id"]["$get"], 200>["data"], UserJson>,
   Equal<InferResponseType<Users[":id"]["$patch"], 200>["data"], UserJson>,
   Equal<InferResponseType<Users[":id"]["$get"], 404>["error"], { code: string; message: string }>,

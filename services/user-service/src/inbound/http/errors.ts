@@ -11,6 +11,7 @@ export const errorResponses = {
   404: jsonContent(ErrorJson, "No such user"),
   409: jsonContent(ErrorJson, "Username or email already taken"),
   422: jsonContent(ErrorJson, "A field breaks a rule; the message names it"),
+  429: jsonContent(ErrorJson, "Too many failed logins; Retry-After says when to try again"),
 };
 
 export function userErrorResponse(c: Context, error: UserError) {
@@ -24,6 +25,8 @@ export function userErrorResponse(c: Context, error: UserError) {
       return errorResponse(c, 404, "not_found", error.message);
     case "invalid_credentials":
       return errorResponse(c, 401, "invalid_credentials", error.message);
+    case "invalid_refresh_token":
+      return errorResponse(c, 401, "invalid_refresh_token", error.message);
     case "not_self":
       return errorResponse(c, 403, "forbidden", error.message);
     default: {

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Result } from "@chat-ts/shared/result";
 import type { ValidationError } from "../../domain/user/errors.ts";
+import type { Session } from "../../domain/user/service.ts";
 import {
   EMAIL_MAX_LENGTH,
   EMAIL_PATTERN,
@@ -78,9 +79,30 @@ export const UserJson = z.object({
 export type UserJson = z.infer<typeof UserJson>;
 
 export const UserEnvelope = z.object({ data: UserJson });
+export const RefreshBody = z.object({
+  refresh_token: z.string().min(1, "is required").max(256, "is too long"),
+}).openapi("Refresh");
+
 export const SessionEnvelope = z.object({
-  data: z.object({ token: z.string(), user: UserJson }),
+  data: z.object({
+    /** The access token (JWT), for `Authorization: Bearer`. */
+    token: z.string(),
+    /** Opaque; exchanged once at `POST /api/auth/refresh` for a new pair. */
+    refresh_token: z.string(),
+    /** Seconds until `token` expires. */
+    expires_in: z.number().int(),
+    user: UserJson,
+  }),
 }).openapi("Session");
+
+export function toSessionJson(session: Session) {
+  return {
+    token: session.token,
+    refresh_token: session.refreshToken,
+    expires_in: session.expiresIn,
+    user: toUserJson(session.user),
+  };
+}
 
 export function toUserJson(user: User): UserJson {
   return {

@@ -29,6 +29,14 @@ export function toEnvelope(event: UserEvent): UserEventRecord {
         user_id: event.userId,
         deleted_at: event.at.toISOString(),
       };
+    case "session_ended":
+      return {
+        event_type: "session_ended",
+        event_id: event.eventId,
+        user_id: event.userId,
+        ...(event.sessionId === undefined ? {} : { session_id: event.sessionId }),
+        at: event.at.toISOString(),
+      };
     default: {
       const unknown: never = event;
       throw new Error(`unhandled user event ${JSON.stringify(unknown)}`);

@@ -16,6 +16,7 @@ import type {
   Username,
 } from "../../domain/user/models.ts";
 import type {
+  SessionRepository,
   UniquenessConflict,
   UserEventOutbox,
   UserRepository,
@@ -23,6 +24,7 @@ import type {
   UserTransaction,
 } from "../../domain/user/ports.ts";
 import { toEnvelope } from "../kafka/user_event_envelope.ts";
+import { postgresSessions } from "./session_repository.ts";
 
 interface UserRow {
   id: string;
@@ -49,9 +51,11 @@ class Rollback<E> {
 
 export class PostgresUserStore implements UserStore {
   readonly users: UserRepository;
+  readonly sessions: SessionRepository;
 
   constructor(private readonly sql: Sql) {
     this.users = repository(sql);
+    this.sessions = postgresSessions(sql);
   }
 
   async transaction<T, E>(
@@ -59,7 +63,11 @@ export class PostgresUserStore implements UserStore {
   ): Promise<Result<T, E>> {
     try {
       return await this.sql.begin(async (tx) => {
-        const result = await work({ users: repository(tx), outbox: outbox(tx) });
+        const result = await work({
+          users: repository(tx),
+          sessions: postgresSessions(tx),
+          outbox: outbox(tx),
+        });
         if (!result.ok) throw new Rollback(result);
         return result;
       });

@@ -2,14 +2,17 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createApiApp, jsonContent as json } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
+import type { Logger } from "@chat-ts/shared/logger";
 import type { UserService } from "../../../domain/user/service.ts";
 import { authenticated, type CallerVariables } from "../caller.ts";
 import { errorResponses, userErrorResponse } from "../errors.ts";
 import { RegisterBody, toUserJson, UpdateBody, UserEnvelope, UserIdParam } from "../schemas.ts";
 
-export function userRoutes(deps: { readonly users: UserService; readonly tokens: TokenCodec }) {
+export function userRoutes(
+  deps: { readonly users: UserService; readonly tokens: TokenCodec; readonly logger: Logger },
+) {
   const { users } = deps;
-  const auth = authenticated(deps.tokens);
+  const auth = authenticated(deps.tokens, users, deps.logger);
   return createApiApp<{ Variables: CallerVariables }>()
     .openapi(
       createRoute({
@@ -57,8 +60,14 @@ export function userRoutes(deps: { readonly users: UserService; readonly tokens:
           username: body.username,
           emailAddress: body.email_address,
           password: body.password,
-        });
+        }, c.var.callerSession);
         if (!result.ok) return userErrorResponse(c, result.error);
+        if (body.password !== undefined) {
+          deps.logger.info("session ended", {
+            user_id: c.var.callerId,
+            reason: "password_changed",
+          });
+        }
         return c.json({ data: toUserJson(result.value) }, 200);
       },
     )
@@ -73,6 +82,7 @@ export function userRoutes(deps: { readonly users: UserService; readonly tokens:
       async (c) => {
         const result = await users.deleteUser(c.var.callerId, c.req.valid("param").id);
         if (!result.ok) return userErrorResponse(c, result.error);
+        deps.logger.info("session ended", { user_id: c.var.callerId, reason: "account_deleted" });
         return c.body(null, 204);
       },
     );
