@@ -16,6 +16,7 @@ import {
   CHAT_MESSAGE_SHARD_COUNT,
   type ChatEvent,
   MessageDeleted,
+  MessageEdited,
   MessageSent,
   USER_EVENTS_TOPIC,
   UserCreated,
@@ -27,6 +28,7 @@ import {
   type ClientFrame,
   ErrorFrame,
   MessageDeletedFrame,
+  MessageEditedFrame,
   NewMessageFrame,
   PingFrame,
   PongFrame,
@@ -69,6 +71,11 @@ export const SERVER_FRAMES: { readonly [T in ServerFrame["type"]]: Described } =
     schema: MessageDeletedFrame,
     summary: "A message of a subscribed channel was deleted.",
   },
+  message_edited: {
+    schema: MessageEditedFrame,
+    summary:
+      "A message of a subscribed channel was edited (live, or replayed by `subscribe` with `after`).",
+  },
   error: {
     schema: ErrorFrame,
     summary: "A frame was refused or failed; `ref` echoes the client frame's `ref`.",
@@ -84,6 +91,10 @@ export const USER_EVENTS: { readonly [T in UserEvent["event_type"]]: Described }
 export const CHAT_EVENTS: { readonly [T in ChatEvent["event_type"]]: Described } = {
   message_sent: { schema: MessageSent, summary: "A message was stored." },
   message_deleted: { schema: MessageDeleted, summary: "A message was deleted by its author." },
+  message_edited: {
+    schema: MessageEdited,
+    summary: "A message's content was edited by its author.",
+  },
   channel_created: {
     schema: ChannelCreated,
     summary: "A channel was created (a direct channel has no name).",

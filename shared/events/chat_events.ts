@@ -23,6 +23,16 @@ export const MessageDeleted = z.object({
   deleted_at: timestamp,
 });
 
+/** The author replaced a message's content; `content` is the whole new text. */
+export const MessageEdited = z.object({
+  event_type: z.literal("message_edited"),
+  event_id: z.uuid(),
+  message_id: z.uuid(),
+  channel_id: z.uuid(),
+  content: z.string(),
+  edited_at: timestamp,
+});
+
 export const ChannelCreated = z.object({
   event_type: z.literal("channel_created"),
   event_id: z.uuid(),
@@ -36,10 +46,12 @@ export const ChannelCreated = z.object({
 export const ChatEvent = z.discriminatedUnion("event_type", [
   MessageSent,
   MessageDeleted,
+  MessageEdited,
   ChannelCreated,
 ]);
 
 export type MessageSent = z.infer<typeof MessageSent>;
 export type MessageDeleted = z.infer<typeof MessageDeleted>;
+export type MessageEdited = z.infer<typeof MessageEdited>;
 export type ChannelCreated = z.infer<typeof ChannelCreated>;
 export type ChatEvent = z.infer<typeof ChatEvent>;

@@ -56,6 +56,8 @@ export const WireMessage = z.object({
   /** RFC 3339 UTC, millisecond precision. */
   timestamp: z.string(),
   client_id: z.optional(z.string()),
+  /** When the author last edited the content (RFC 3339, ms); null until then. */
+  edited_at: z.nullable(z.string()),
 });
 export type WireMessage = z.infer<typeof WireMessage>;
 
@@ -71,6 +73,14 @@ export const MessageDeletedFrame = z.object({
   id: z.string(),
   channel_id: z.string(),
 });
+/** The whole new content of an edited message; apply it only if `edited_at` is later than yours. */
+export const MessageEditedFrame = z.object({
+  type: z.literal("message_edited"),
+  id: z.string(),
+  channel_id: z.string(),
+  content: z.string(),
+  edited_at: z.string(),
+});
 export const ErrorFrame = z.object({
   type: z.literal("error"),
   code: z.string(),
@@ -84,6 +94,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   PongFrame,
   NewMessageFrame,
   MessageDeletedFrame,
+  MessageEditedFrame,
   ErrorFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -162,6 +162,50 @@ contract<MessageStore>("message store", [
     const history = await store.history({ channelId, limit: 10, since });
     assert.deepEqual(ids(history), [sent[2].id, sent[0].id]);
   },
+  "an edit replaces the content, sets edited_at, and history returns it": async (store) => {
+    const { channelId, sent, since } = await conversation(store, 3);
+    assert.equal((await store.find(channelId, sent[1].id))?.editedAt, undefined);
+    const at = new Date(Date.now() - 100);
+    const edited = await store.edit(sent[1], "changed" as MessageContent, at);
+    assert.deepEqual(edited, { ...sent[1], content: "changed", editedAt: at });
+    assert.deepEqual(await store.find(channelId, sent[1].id), edited);
+    const history = await store.history({ channelId, limit: 10, since });
+    assert.deepEqual(history, [sent[2], edited, sent[0]]);
+  },
+  "the latest edit wins whatever order edits arrive in": async (store) => {
+    const { channelId, sent } = await conversation(store, 1);
+    const later = new Date(Date.now() - 50);
+    const earlier = new Date(later.getTime() - 20);
+    await store.edit(sent[0], "second" as MessageContent, later);
+    await store.edit(sent[0], "first" as MessageContent, earlier);
+    const found = await store.find(channelId, sent[0].id);
+    assert.equal(found?.content, "second");
+    assert.deepEqual(found?.editedAt, later);
+  },
+  "editedSince lists messages edited after a time, oldest edit first, each once": async (
+    store,
+  ) => {
+    const { channelId, sent } = await conversation(store, 4);
+    const t = Date.now() - 3000;
+    await store.edit(sent[0], "old edit" as MessageContent, new Date(t));
+    await store.edit(sent[2], "a" as MessageContent, new Date(t + 1200));
+    await store.edit(sent[1], "b" as MessageContent, new Date(t + 1500));
+    await store.edit(sent[2], "c" as MessageContent, new Date(t + 2100));
+    const since = await store.editedSince(channelId, new Date(t + 500), 10);
+    assert.deepEqual(since.map((m) => [m.id, m.content]), [
+      [sent[1].id, "b"],
+      [sent[2].id, "c"],
+    ]);
+    assert.equal((await store.editedSince(channelId, new Date(t + 500), 1)).length, 1);
+    assert.deepEqual(await store.editedSince(newId<ChannelId>(), new Date(t), 10), []);
+  },
+  "editing a deleted message stores nothing and brings nothing back": async (store) => {
+    const { channelId, sent, since } = await conversation(store, 2);
+    await store.delete(sent[0]);
+    assert.equal(await store.edit(sent[0], "ghost" as MessageContent, new Date()), undefined);
+    assert.equal(await store.find(channelId, sent[0].id), undefined);
+    assert.deepEqual(ids(await store.history({ channelId, limit: 10, since })), [sent[1].id]);
+  },
   "erasing an author removes every message they wrote, in every channel": async (store) => {
     const leaving = newId<UserId>();
     const [here, there] = [newId<ChannelId>(), newId<ChannelId>()];

@@ -14,6 +14,7 @@ export function assertNewMessageFrame(
     "channel_id",
     "client_id",
     "content",
+    "edited_at",
     "id",
     "timestamp",
     "type",
@@ -25,6 +26,7 @@ export function assertNewMessageFrame(
   assert.equal(frame.username, expected.user.username);
   assert.equal(frame.client_id, expected.clientId);
   assert.match(frame.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(frame.edited_at, null);
 }
 
 /**

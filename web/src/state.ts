@@ -131,6 +131,18 @@ export class Store {
     if (conversation.messages.length !== before) this.emit("conversation", channelId);
   }
 
+  /** Applies an edit unless the message holds a later one (a replay may repeat a live edit). */
+  editMessage(channelId: string, messageId: string, content: string, editedAt: string): void {
+    const conversation = this.conversation(channelId);
+    let changed = false;
+    conversation.messages = conversation.messages.map((m) => {
+      if (m.id !== messageId || (m.edited_at !== null && m.edited_at >= editedAt)) return m;
+      changed = true;
+      return { ...m, content, edited_at: editedAt };
+    });
+    if (changed) this.emit("conversation", channelId);
+  }
+
   newestId(channelId: string): string | undefined {
     return this.#conversations.get(channelId)?.messages.at(-1)?.id;
   }

@@ -10,6 +10,7 @@ const message = (id: string, content: string): Message => ({
   username: "ada",
   content,
   timestamp: "2026-11-27T03:39:17.603Z",
+  edited_at: null,
 });
 const first = message("00000001-0000-11f1-a408-302e0cbf4465", "first");
 const second = message("00000002-0000-11f1-a408-302e0cbf4465", "second");
@@ -39,4 +40,15 @@ Deno.test("losing the connection marks every conversation as not live", () => {
   store.conversation(channel).live = true;
   store.setConnection("reconnecting");
   assert.equal(store.conversation(channel).live, false);
+});
+
+Deno.test("an edit applies once, and an older edit never overwrites a newer one", () => {
+  const store = new Store();
+  store.addMessages(channel, [first, second]);
+  store.editMessage(channel, first.id, "first, edited", "2026-11-27T03:40:00.000Z");
+  store.editMessage(channel, first.id, "stale", "2026-11-27T03:39:59.000Z");
+  assert.deepEqual(
+    store.conversation(channel).messages.map((m) => [m.content, m.edited_at]),
+    [["first, edited", "2026-11-27T03:40:00.000Z"], ["second", null]],
+  );
 });

@@ -114,6 +114,9 @@ export class Subscriptions {
       case "message_deleted":
         this.store.removeMessage(frame.channel_id, frame.id);
         return;
+      case "message_edited":
+        this.store.editMessage(frame.channel_id, frame.id, frame.content, frame.edited_at);
+        return;
       case "error":
         this.#onErrorFrame(frame);
         return;

@@ -12,6 +12,7 @@ export interface WireMessage {
   content: string;
   timestamp: string;
   client_id?: string;
+  edited_at: string | null;
 }
 
 export function toWireMessage(m: MessageView): WireMessage {
@@ -23,5 +24,6 @@ export function toWireMessage(m: MessageView): WireMessage {
     content: m.content,
     timestamp: m.timestamp.toISOString(),
     ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
+    edited_at: m.editedAt?.toISOString() ?? null,
   };
 }

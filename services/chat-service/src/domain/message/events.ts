@@ -1,6 +1,6 @@
 /** What happened to messages; published on the channel's `chat.messages` shard, keyed by channel. */
 import type { ChannelId, MessageId } from "../ids.ts";
-import type { Message } from "./models.ts";
+import type { Message, MessageContent } from "./models.ts";
 
 export type MessageEvent =
   | { readonly type: "message_sent"; readonly eventId: string; readonly message: Message }
@@ -10,4 +10,12 @@ export type MessageEvent =
     readonly messageId: MessageId;
     readonly channelId: ChannelId;
     readonly at: Date;
+  }
+  | {
+    readonly type: "message_edited";
+    readonly eventId: string;
+    readonly messageId: MessageId;
+    readonly channelId: ChannelId;
+    readonly content: MessageContent;
+    readonly editedAt: Date;
   };

@@ -36,6 +36,16 @@ export interface Message {
   /** Millisecond precision; the time inside `id`. */
   readonly timestamp: Date;
   readonly clientId?: ClientId;
+  /** When the author last changed the content; absent until then. */
+  readonly editedAt?: Date;
+}
+
+/** A message's content as its author last edited it. */
+export interface MessageEdit {
+  readonly messageId: MessageId;
+  readonly channelId: ChannelId;
+  readonly content: MessageContent;
+  readonly editedAt: Date;
 }
 
 /** A message as readers see it: with the sender's current username, or null when unknown. */

@@ -2,10 +2,18 @@
 import type { Logger } from "@chat-ts/shared/logger";
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelService } from "../channel/service.ts";
-import type { ChannelId, MessageId, UserId } from "../ids.ts";
+import { type ChannelId, MessageId, type UserId } from "../ids.ts";
 import type { UserDirectory } from "../user/ports.ts";
-import { type MessageError, messageNotFound, notAuthor } from "./errors.ts";
-import type { ClientId, HistoryCursor, Message, MessageContent, MessageView } from "./models.ts";
+import { type MessageError, messageNotFound, notAuthor, notEditor } from "./errors.ts";
+import type { MessageEvent } from "./events.ts";
+import type {
+  ClientId,
+  HistoryCursor,
+  Message,
+  MessageContent,
+  MessageEdit,
+  MessageView,
+} from "./models.ts";
 import type { MessageEventPublisher, MessageIdGenerator, MessageStore } from "./ports.ts";
 
 export interface SendMessage {
@@ -110,6 +118,78 @@ export class MessageService {
       });
     }
     return ok(undefined);
+  }
+
+  /** The author replaces a message's content; subscribers get `message_edited`. */
+  async edit(
+    caller: UserId,
+    channelId: ChannelId,
+    messageId: MessageId,
+    content: MessageContent,
+  ): Promise<Result<MessageView, MessageError>> {
+    const found = await this.#visibleMessage(caller, channelId, messageId);
+    if (!found.ok) return found;
+    const message = found.value;
+    if (message.userId !== caller) return err(notEditor);
+    const edited = await this.deps.messages.edit(message, content, this.deps.clock.now());
+    if (edited === undefined) return err(messageNotFound);
+    await this.#announce({
+      type: "message_edited",
+      eventId: this.deps.ids.newEventId(),
+      messageId: edited.id,
+      channelId: edited.channelId,
+      content: edited.content,
+      editedAt: edited.editedAt ?? this.deps.clock.now(),
+    });
+    return ok(await this.withUsername(edited));
+  }
+
+  /**
+   * Messages up to `after` edited since it was sent, as they are now (oldest
+   * edit first): what a client that has seen everything up to `after` may
+   * have missed besides newer messages. At most `limit`.
+   */
+  async editedSince(
+    caller: UserId,
+    channelId: ChannelId,
+    after: MessageId,
+    limit: number,
+  ): Promise<Result<MessageEdit[], MessageError>> {
+    const channel = await this.deps.channels.accessible(caller, channelId);
+    if (!channel.ok) return channel;
+    const since = MessageId.timeOf(after);
+    const edited = await this.deps.messages.editedSince(channel.value.id, since, limit);
+    return ok(
+      edited.flatMap((m) =>
+        m.timestamp <= since && m.editedAt !== undefined
+          ? [{ messageId: m.id, channelId: m.channelId, content: m.content, editedAt: m.editedAt }]
+          : []
+      ),
+    );
+  }
+
+  /** A message of a channel the caller may read. */
+  async #visibleMessage(
+    caller: UserId,
+    channelId: ChannelId,
+    messageId: MessageId,
+  ): Promise<Result<Message, MessageError>> {
+    const channel = await this.deps.channels.accessible(caller, channelId);
+    if (!channel.ok) return channel;
+    const message = await this.deps.messages.find(channel.value.id, messageId);
+    return message === undefined ? err(messageNotFound) : ok(message);
+  }
+
+  /** Stored first: a broadcast that fails is logged, the change stays (readers see it in history). */
+  async #announce(event: MessageEvent): Promise<void> {
+    try {
+      await this.deps.events.publish(event);
+    } catch (error) {
+      this.deps.logger.error("message change stored but not broadcast", {
+        error,
+        event_type: event.type,
+      });
+    }
   }
 
   async withUsername(message: Message): Promise<MessageView> {

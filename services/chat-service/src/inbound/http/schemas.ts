@@ -96,6 +96,10 @@ export const SendMessageBody = z.object({
   client_id: domain(ClientId.parse).optional(),
 }).openapi("SendMessage");
 
+export const EditMessageBody = z.object({
+  content: domain(MessageContent.parse),
+}).openapi("EditMessage");
+
 export const ChannelJson = z.object({
   id: z.uuid(),
   type: z.enum(["public", "private", "direct"]),
@@ -115,6 +119,7 @@ export const MessageJson = z.object({
   content: z.string(),
   timestamp: z.string(),
   client_id: z.string().optional(),
+  edited_at: z.string().nullable(),
 }).openapi("Message");
 export type MessageJson = z.infer<typeof MessageJson>;
 

@@ -198,6 +198,9 @@ export class Connection implements Subscriber {
         this.#send(frames.newMessage(message));
       }
     }
+    // Older messages edited since `after` was sent: their current content.
+    const edits = await this.deps.messages.editedSince(this.caller.userId, channelId, after, cap);
+    if (edits.ok) { for (const edit of edits.value) this.#send(frames.messageEdited(edit)); }
     if (this.#subscriptions.get(channelId) !== seam) return; // unsubscribed meanwhile
     for (const frame of seam.finishReplay(replayed, performance.now())) this.#sendText(frame.text);
   }

@@ -7,7 +7,12 @@
 import { ClientFrame, type ServerFrame, type ServerFrameOf } from "@chat-ts/shared/websocket";
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import { ChannelId, MessageId } from "../../domain/ids.ts";
-import { ClientId, MessageContent, type MessageView } from "../../domain/message/models.ts";
+import {
+  ClientId,
+  MessageContent,
+  type MessageEdit,
+  type MessageView,
+} from "../../domain/message/models.ts";
 import { toWireMessage } from "../message_wire.ts";
 import type { OutgoingFrame } from "./hub.ts";
 
@@ -46,6 +51,13 @@ export const frames = {
     id,
     channel_id: channelId,
   }),
+  messageEdited: (m: MessageEdit): ServerFrameOf<"message_edited"> => ({
+    type: "message_edited",
+    id: m.messageId,
+    channel_id: m.channelId,
+    content: m.content,
+    edited_at: m.editedAt.toISOString(),
+  }),
   error: (code: string, message: string, ref?: string): ErrorFrame => ({
     type: "error",
     code,
@@ -56,7 +68,7 @@ export const frames = {
 
 /** A frame for every subscriber of a channel, serialised once for all of them. */
 export function outgoing(
-  frame: ServerFrameOf<"new_message"> | ServerFrameOf<"message_deleted">,
+  frame: ServerFrameOf<"new_message" | "message_deleted" | "message_edited">,
 ): OutgoingFrame {
   return { text: JSON.stringify(frame), kind: frame.type, messageId: frame.id };
 }

@@ -63,6 +63,12 @@ export class WebSocketGateway {
           outgoing(frames.messageDeleted(event.messageId, event.channelId)),
         );
         return;
+      case "message_edited":
+        this.hub.deliver(
+          event.channelId,
+          outgoing(frames.messageEdited(event)),
+        );
+        return;
       case "channel_created":
         return;
       default: {

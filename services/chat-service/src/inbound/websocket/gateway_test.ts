@@ -517,3 +517,58 @@ test("graceful shutdown closes sockets with 1001", async () => {
   gw.chat.gateway.closeAll();
   assert.equal((await ws.closed).code, 1001);
 });
+
+test("edit: the author's PATCH reaches every subscriber as message_edited, after the message, and history has it", async () => {
+  await using gw = startGateway();
+  const { alice, bob, channelId, socket: b } = await gw.aliceAndSubscribedBob();
+  const a = await gw.open(alice);
+  await a.subscribe(channelId);
+  const sent = await gw.send(alice, channelId, "helo");
+  const path = `/api/channels/${channelId}/messages/${sent.id}`;
+  const theft = await api(gw.url, "PATCH", path, bob.token, { content: "mine" });
+  assert.equal(theft.status, 403);
+  assert.equal((await api(gw.url, "PATCH", path, alice.token, { content: "  " })).status, 422);
+  const edited = await api(gw.url, "PATCH", path, alice.token, { content: " hello " });
+  assert.equal(edited.status, 200, JSON.stringify(edited.body));
+  assert.equal(edited.body.data.content, "hello");
+  assert.match(edited.body.data.edited_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  for (const ws of [a, b]) {
+    const frames = (await drained(ws)).filter((f) => f.channel_id === channelId);
+    assert.deepEqual(frames.map((f) => f.type), ["new_message", "message_edited"]);
+    assert.deepEqual(frames[1], {
+      type: "message_edited",
+      id: sent.id,
+      channel_id: channelId,
+      content: "hello",
+      edited_at: edited.body.data.edited_at,
+    });
+  }
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, bob.token);
+  assert.deepEqual(
+    [history.body.data[0].content, history.body.data[0].edited_at],
+    ["hello", edited.body.data.edited_at],
+  );
+  const gone = `/api/channels/${channelId}/messages/${crypto.randomUUID()}`;
+  assert.equal((await api(gw.url, "PATCH", gone, alice.token, { content: "x" })).status, 404);
+});
+
+test("replay: subscribe with after carries edits made since, of older messages too", async () => {
+  await using gw = startGateway();
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const channelId = await gw.channel(alice);
+  const old = await gw.send(alice, channelId, "old");
+  const seen = await gw.send(alice, channelId, "seen");
+  const missed = await gw.send(alice, channelId, "missed");
+  for (const [m, content] of [[old, "old, edited"], [missed, "missed, edited"]]) {
+    const path = `/api/channels/${channelId}/messages/${m.id}`;
+    assert.equal((await api(gw.url, "PATCH", path, alice.token, { content })).status, 200);
+  }
+  const ws = await gw.open(bob);
+  await ws.subscribe(channelId, seen.id);
+  const frames = (await drained(ws)).filter((f) => f.channel_id === channelId);
+  assert.deepEqual(frames.map((f) => [f.type, f.id, f.content]), [
+    ["new_message", missed.id, "missed, edited"],
+    ["message_edited", old.id, "old, edited"],
+  ]);
+  assert.notEqual(frames[0].edited_at, null);
+});

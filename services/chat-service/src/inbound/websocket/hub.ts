@@ -10,7 +10,7 @@ export interface Subscriber {
 
 export interface OutgoingFrame {
   readonly text: string;
-  readonly kind: "new_message" | "message_deleted";
+  readonly kind: "new_message" | "message_deleted" | "message_edited";
   readonly messageId: string;
 }
 

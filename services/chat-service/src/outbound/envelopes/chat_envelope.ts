@@ -39,6 +39,15 @@ export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
         channel_id: event.channelId,
         deleted_at: event.at.toISOString(),
       };
+    case "message_edited":
+      return {
+        event_type: "message_edited",
+        event_id: event.eventId,
+        message_id: event.messageId,
+        channel_id: event.channelId,
+        content: event.content,
+        edited_at: event.editedAt.toISOString(),
+      };
     case "channel_created": {
       const c = event.channel;
       return {
@@ -103,6 +112,22 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
         at: new Date(event.deleted_at),
       });
     }
+    case "message_edited": {
+      const messageId = MessageId.parse(event.message_id);
+      if (!messageId.ok) return invalid(messageId.error.message);
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      const content = MessageContent.parse(event.content);
+      if (!content.ok) return invalid(content.error.message);
+      return ok({
+        type: "message_edited",
+        eventId: event.event_id,
+        messageId: messageId.value,
+        channelId: channelId.value,
+        content: content.value,
+        editedAt: new Date(event.edited_at),
+      });
+    }
     case "channel_created": {
       const channelId = ChannelId.parse(event.channel_id);
       if (!channelId.ok) return invalid(channelId.error.message);
@@ -126,7 +151,7 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
 
 /** A `chat.messages.*` record value as its domain event (see `fromEnvelope`). */
 export const decodeChatEvent = decoderFor(
-  ["message_sent", "message_deleted", "channel_created"],
+  ["message_sent", "message_deleted", "message_edited", "channel_created"],
   fromEnvelope,
 );
 
@@ -136,9 +161,9 @@ export function toRecord(
 ): { topic: string; key: string; value: string } {
   const channelId = event.type === "message_sent"
     ? event.message.channelId
-    : event.type === "message_deleted"
-    ? event.channelId
-    : event.channel.id;
+    : event.type === "channel_created"
+    ? event.channel.id
+    : event.channelId;
   return {
     topic: chatMessagesTopic(channelId),
     key: channelId,

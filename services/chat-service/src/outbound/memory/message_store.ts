@@ -1,6 +1,6 @@
 /** In-process message history for fast domain tests; tests/contracts holds it to the Cassandra store's contract. */
 import { type ChannelId, MessageId, type UserId } from "../../domain/ids.ts";
-import type { HistoryCursor, Message } from "../../domain/message/models.ts";
+import type { HistoryCursor, Message, MessageContent } from "../../domain/message/models.ts";
 import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
 
 /** Messages of a channel are kept oldest first; ids are time-ordered, ties broken by id. */
@@ -51,6 +51,24 @@ export class MemoryMessageStore implements MessageStore {
       if (message.userId === userId) this.#byClientId.delete(key);
     }
     return Promise.resolve(erased);
+  }
+
+  edit(message: Message, content: MessageContent, editedAt: Date): Promise<Message | undefined> {
+    const list = this.#byChannel.get(message.channelId) ?? [];
+    const at = list.findIndex((m) => m.id === message.id);
+    if (at === -1) return Promise.resolve(undefined);
+    const stored = list[at];
+    if (stored.editedAt !== undefined && stored.editedAt > editedAt) return Promise.resolve(stored);
+    const edited = { ...stored, content, editedAt };
+    list[at] = edited;
+    return Promise.resolve(edited);
+  }
+
+  editedSince(channelId: ChannelId, since: Date, limit: number): Promise<Message[]> {
+    const edited = (this.#byChannel.get(channelId) ?? [])
+      .filter((m) => m.editedAt !== undefined && m.editedAt > since)
+      .sort((a, b) => (a.editedAt?.getTime() ?? 0) - (b.editedAt?.getTime() ?? 0));
+    return Promise.resolve(edited.slice(0, limit));
   }
 
   delete(message: Message): Promise<void> {

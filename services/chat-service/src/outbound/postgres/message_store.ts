@@ -21,6 +21,7 @@ interface MessageRow {
   readonly user_id: string;
   readonly content: string;
   readonly client_id: string | null;
+  readonly edited_at: Date | null;
 }
 
 export class PostgresMessageStore implements MessageStore {
@@ -73,6 +74,28 @@ export class PostgresMessageStore implements MessageStore {
       .sql`delete from messages where channel_id = ${message.channelId} and id = ${message.id}`;
   }
 
+  async edit(
+    message: Message,
+    content: MessageContent,
+    editedAt: Date,
+  ): Promise<Message | undefined> {
+    const [edited] = await this.sql<MessageRow[]>`
+      update messages set content = ${content}, edited_at = ${editedAt}
+      where channel_id = ${message.channelId} and id = ${message.id}
+        and (edited_at is null or edited_at <= ${editedAt})
+      returning *`;
+    return edited === undefined
+      ? await this.find(message.channelId, message.id) // gone, or a later edit won
+      : toMessage(edited);
+  }
+
+  async editedSince(channelId: ChannelId, since: Date, limit: number): Promise<Message[]> {
+    const rows = await this.sql<MessageRow[]>`
+      select * from messages where channel_id = ${channelId} and edited_at > ${since}
+      order by edited_at asc limit ${limit}`;
+    return rows.map(toMessage);
+  }
+
   async eraseAuthor(userId: UserId): Promise<number> {
     const erased = await this.sql`delete from messages where user_id = ${userId}`;
     return erased.count;
@@ -99,5 +122,6 @@ function toMessage(row: MessageRow): Message {
     content: row.content as MessageContent,
     timestamp: row.sent_at,
     ...(row.client_id === null ? {} : { clientId: row.client_id as ClientId }),
+    ...(row.edited_at === null ? {} : { editedAt: row.edited_at }),
   };
 }

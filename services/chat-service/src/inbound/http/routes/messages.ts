@@ -1,4 +1,4 @@
-/** `/api/channels/{id}/messages`: send, read history, delete. */
+/** `/api/channels/{id}/messages`: send, read history, edit, delete. */
 import { createRoute } from "@hono/zod-openapi";
 import { createApiApp, jsonContent as json } from "@chat-ts/shared/http";
 import { messageNotFound } from "../../../domain/message/errors.ts";
@@ -8,6 +8,7 @@ import { chatErrorResponse } from "../errors.ts";
 import { errors, MessageEnvelope, MessageListEnvelope } from "../responses.ts";
 import {
   ChannelIdParam,
+  EditMessageBody,
   HistoryQuery,
   MessageParams,
   SendMessageBody,
@@ -58,6 +59,30 @@ export function messageRoutes(deps: { messages: MessageService; auth: ChatAuth }
         });
         if (!result.ok) return chatErrorResponse(c, result.error);
         return c.json({ data: result.value.map(toMessageJson) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "patch",
+        path: "/api/channels/{id}/messages/{message_id}",
+        middleware: [auth] as const,
+        request: {
+          params: MessageParams,
+          body: { required: true, ...json(EditMessageBody, "The new content") },
+        },
+        responses: { 200: json(MessageEnvelope, "Edited"), ...errors },
+      }),
+      async (c) => {
+        const { id, message_id } = c.req.valid("param");
+        if (message_id === null) return chatErrorResponse(c, messageNotFound);
+        const result = await messages.edit(
+          c.var.caller.userId,
+          id,
+          message_id,
+          c.req.valid("json").content,
+        );
+        if (!result.ok) return chatErrorResponse(c, result.error);
+        return c.json({ data: toMessageJson(result.value) }, 200);
       },
     )
     .openapi(

@@ -1,0 +1,130 @@
+// deno-lint-ignore-file no-explicit-any -- tests read frames of many shapes
+/**
+ * Issue 16 over the real stack: user-service and two chat-service processes on
+ * the local Postgres, Kafka and Cassandra. Edits and deletions go through
+ * instance A and reach subscribers of both instances through Kafka, in the
+ * channel's order; history and replay carry them.
+ */
+import assert from "node:assert/strict";
+import { fixture } from "../support/fixture.ts";
+import { api } from "../support/http.ts";
+import { uniqueChannelName } from "../support/names.ts";
+import { TestSocket } from "../support/socket.ts";
+import { type RegisteredUser, startStack } from "../support/stack.ts";
+
+const env = fixture(async () => {
+  const stack = await startStack();
+  try {
+    const [alice, bob] = await Promise.all([stack.register("alice"), stack.register("bob")]);
+    const [a, b] = stack.chatUrls;
+    return { stack, a, b, alice, bob };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}, ({ stack }) => stack.stop());
+const sockets: TestSocket[] = [];
+Deno.test.afterAll(async () => {
+  for (const socket of sockets) await socket.close();
+});
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name: `messages: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });
+
+const open = async (base: string, user: RegisteredUser) => {
+  const socket = await TestSocket.open(base, user.token);
+  sockets.push(socket);
+  return socket;
+};
+
+async function channel(owner: RegisteredUser): Promise<string> {
+  const { a } = await env();
+  const created = await api(a, "POST", "/api/channels", owner.token, {
+    channel_type: "public",
+    name: uniqueChannelName("msg"),
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return created.body.data.id;
+}
+
+const messagePath = (channelId: string, id = "") =>
+  `/api/channels/${channelId}/messages${id === "" ? "" : `/${id}`}`;
+
+async function send(base: string, user: RegisteredUser, channelId: string, body: object) {
+  const sent = await api(base, "POST", messagePath(channelId), user.token, body);
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  return sent.body.data;
+}
+
+/** The frames of a channel on a socket, until `count` have arrived. */
+async function framesOf(ws: TestSocket, channelId: string, count: number): Promise<any[]> {
+  const got: any[] = [];
+  while (got.length < count) {
+    got.push(await ws.next((f) => f.channel_id === channelId && f.type !== "subscribed"));
+  }
+  return got;
+}
+
+test("edit and delete reach subscribers on both instances in the channel's order; only the author may", async () => {
+  const { a, b, alice, bob } = await env();
+  const channelId = await channel(alice);
+  const onA = await open(a, bob);
+  const onB = await open(b, bob);
+  await onA.subscribe(channelId);
+  await onB.subscribe(channelId);
+
+  const first = await send(a, alice, channelId, { content: "frist" });
+  const second = await send(b, alice, channelId, { content: "second" });
+  assert.equal(
+    (await api(a, "PATCH", messagePath(channelId, first.id), bob.token, { content: "x" })).status,
+    403,
+  );
+  assert.equal((await api(b, "DELETE", messagePath(channelId, first.id), bob.token)).status, 403);
+  const edited = await api(a, "PATCH", messagePath(channelId, first.id), alice.token, {
+    content: "first",
+  });
+  assert.equal(edited.status, 200, JSON.stringify(edited.body));
+  assert.equal(edited.body.data.edited_at !== null, true);
+  assert.equal(
+    (await api(a, "DELETE", messagePath(channelId, second.id), alice.token)).status,
+    204,
+  );
+  const third = await send(a, alice, channelId, { content: "third" });
+
+  for (const ws of [onA, onB]) {
+    const frames = await framesOf(ws, channelId, 5);
+    assert.deepEqual(frames.map((f) => [f.type, f.id]), [
+      ["new_message", first.id],
+      ["new_message", second.id],
+      ["message_edited", first.id],
+      ["message_deleted", second.id],
+      ["new_message", third.id],
+    ]);
+    assert.equal(frames[2].content, "first");
+    assert.equal(frames[2].edited_at, edited.body.data.edited_at);
+  }
+  const history = await api(b, "GET", messagePath(channelId), bob.token);
+  assert.deepEqual(history.body.data.map((m: any) => [m.id, m.content, m.edited_at]), [
+    [third.id, "third", null],
+    [first.id, "first", edited.body.data.edited_at],
+  ]);
+});
+
+test("replay with after carries what was sent since and edits of older messages made since", async () => {
+  const { a, b, alice, bob } = await env();
+  const channelId = await channel(alice);
+  const old = await send(a, alice, channelId, { content: "old" });
+  const seen = await send(a, alice, channelId, { content: "seen" });
+  const missed = await send(a, alice, channelId, { content: "missed" });
+  for (const [m, content] of [[old, "old, edited"], [missed, "missed, edited"]]) {
+    const edited = await api(a, "PATCH", messagePath(channelId, m.id), alice.token, { content });
+    assert.equal(edited.status, 200);
+  }
+  const ws = await open(b, bob);
+  await ws.subscribe(channelId, seen.id);
+  const frames = await framesOf(ws, channelId, 2);
+  assert.deepEqual(frames.map((f) => [f.type, f.id, f.content]), [
+    ["new_message", missed.id, "missed, edited"],
+    ["message_edited", old.id, "old, edited"],
+  ]);
+});
