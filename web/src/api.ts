@@ -127,6 +127,27 @@ export function createApi(origin: string, token: () => string | undefined) {
       throw await failure(res);
     },
 
+    /** The author replaces a message's content; answers the whole edited message. */
+    async edit(channelId: string, messageId: string, content: string) {
+      const res = await call(() =>
+        chat.api.channels[":id"].messages[":message_id"].$patch({
+          param: { id: channelId, message_id: messageId },
+          json: { content },
+        })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    async deleteMessage(channelId: string, messageId: string): Promise<void> {
+      const res = await call(() =>
+        chat.api.channels[":id"].messages[":message_id"].$delete({
+          param: { id: channelId, message_id: messageId },
+        })
+      );
+      if (res.status !== 204) throw await failure(res);
+    },
+
     /**
      * The live socket's address. `/ws` reads its token without a validator, so the
      * route's type has no query and the token is added to the typed URL here.

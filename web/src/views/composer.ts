@@ -1,11 +1,16 @@
-/** The message box: Enter sends, Shift+Enter starts a new line. */
+/** The message box: Enter sends, Shift+Enter starts a new line, ↑ when empty edits my last message. */
 import type { Chat } from "../chat.ts";
 import type { Store } from "../state.ts";
+import type { ConversationControls } from "./conversation.ts";
 import { byId } from "./dom.ts";
 
 const MAX_ROWS_PX = 180;
 
-export function mountComposer(store: Store, chat: Chat): void {
+export function mountComposer(
+  store: Store,
+  chat: Chat,
+  conversation: ConversationControls,
+): void {
   const form = byId("composer", HTMLFormElement);
   const input = byId("composer-input", HTMLTextAreaElement);
 
@@ -31,6 +36,8 @@ export function mountComposer(store: Store, chat: Chat): void {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       submit();
+    } else if (event.key === "ArrowUp" && input.value === "" && conversation.editLast()) {
+      event.preventDefault();
     }
   });
   input.addEventListener("input", fit);

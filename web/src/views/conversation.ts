@@ -10,8 +10,16 @@ import { channelLabel } from "./labels.ts";
 
 /** Scrolled this close to an edge counts as being at it. */
 const EDGE_PX = 80;
+/** A touch held this long opens a message's menu (the long press of phones). */
+const LONG_PRESS_MS = 500;
 
-export function mountConversation(store: Store, chat: Chat): void {
+/** What the composer may ask of the conversation. */
+export interface ConversationControls {
+  /** ↑ in an empty composer: edit my newest message; false when there is none. */
+  editLast(): boolean;
+}
+
+export function mountConversation(store: Store, chat: Chat): ConversationControls {
   const empty = byId("empty-pane", HTMLDivElement);
   const header = byId("pane-header", HTMLElement);
   const title = byId("channel-title", HTMLHeadingElement);
@@ -23,15 +31,110 @@ export function mountConversation(store: Store, chat: Chat): void {
   const list = byId("message-list", HTMLOListElement);
   const composer = byId("composer", HTMLFormElement);
 
-  /** The channel whose messages are on screen, and their elements by id (messages never change). */
+  /**
+   * The channel whose messages are on screen, and their elements by id: an element is
+   * rebuilt only when its message changed (the store replaces an edited message) or the
+   * message is being edited or its deletion confirmed.
+   */
   let shownId: string | undefined;
-  const nodes = new Map<string, HTMLLIElement>();
+  const nodes = new Map<string, { message: Message; mode: Mode; node: HTMLLIElement }>();
   let outgoingShown = 0;
+  type Mode = "view" | "editing" | "confirming";
+  let editingId: string | undefined;
+  let confirmingId: string | undefined;
+  const modeOf = (id: string): Mode =>
+    id === editingId ? "editing" : id === confirmingId ? "confirming" : "view";
+
+  const actionButton = (label: string, action: () => void) => {
+    const button = el("button", { type: "button", class: "action", "aria-label": label }, label);
+    button.addEventListener("click", (event) => {
+      event.stopPropagation();
+      action();
+    });
+    return button;
+  };
+
+  const setMode = (id: string | undefined, mode: Mode) => {
+    editingId = mode === "editing" ? id : undefined;
+    confirmingId = mode === "confirming" ? id : undefined;
+    renderMessages();
+    if (mode === "editing" && id !== undefined) {
+      const input = nodes.get(id)?.node.querySelector("textarea");
+      if (input instanceof HTMLTextAreaElement) {
+        input.focus();
+        input.setSelectionRange(input.value.length, input.value.length);
+      }
+    }
+  };
+
+  /** The author's editor in place of the content: Enter saves, Escape cancels. */
+  const editor = (message: Message) => {
+    const input = el("textarea", { class: "edit-input", "aria-label": "Edit message", rows: "2" });
+    input.value = message.content;
+    const error = el("p", { class: "form-error", role: "alert" });
+    const save = async () => {
+      if (input.value.trim() === message.content) return setMode(undefined, "view");
+      input.disabled = true;
+      const failed = await chat.edit(message.channel_id, message.id, input.value);
+      input.disabled = false;
+      if (failed === undefined) setMode(undefined, "view");
+      else error.textContent = failed;
+    };
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        void save();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        setMode(undefined, "view");
+      }
+    });
+    return el(
+      "div",
+      { class: "editor" },
+      input,
+      el(
+        "div",
+        { class: "editor-actions" },
+        actionButton("Save", () => void save()),
+        actionButton("Cancel", () => setMode(undefined, "view")),
+        el("span", { class: "hint" }, "Enter to save · Esc to cancel"),
+      ),
+      error,
+    );
+  };
+
+  const confirmation = (message: Message) =>
+    el(
+      "div",
+      { class: "confirm", role: "alertdialog", "aria-label": "Delete this message?" },
+      el("span", {}, "Delete this message? This cannot be undone."),
+      actionButton("Delete", () => {
+        setMode(undefined, "view");
+        void chat.deleteMessage(message.channel_id, message.id);
+      }),
+      actionButton("Cancel", () => setMode(undefined, "view")),
+    );
+
+  /** The hover / long-press menu of a message. */
+  const menu = (message: Message) => {
+    const mine = message.user_id === store.me;
+    return el(
+      "div",
+      { class: "actions", role: "toolbar", "aria-label": "Message actions" },
+      mine && actionButton("Edit", () => setMode(message.id, "editing")),
+      mine && actionButton("Delete", () => setMode(message.id, "confirming")),
+    );
+  };
 
   const messageNode = (message: Message): HTMLLIElement => {
+    const mode = modeOf(message.id);
     const cached = nodes.get(message.id);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && cached.message === message && cached.mode === mode) {
+      return cached.node;
+    }
     const date = new Date(message.timestamp);
+    const edited = message.edited_at === null ? undefined : new Date(message.edited_at);
     const node = el(
       "li",
       { class: message.user_id === store.me ? "message mine" : "message", "data-id": message.id },
@@ -40,10 +143,21 @@ export function mountConversation(store: Store, chat: Chat): void {
         { class: "meta" },
         el("span", { class: "sender" }, message.username ?? "unknown user"),
         el("time", { datetime: message.timestamp, title: fullTimeOf(date) }, timeOf(date)),
+        edited !== undefined &&
+          el("span", { class: "edited", title: `Edited ${fullTimeOf(edited)}` }, "(edited)"),
       ),
-      el("div", { class: "content" }, message.content),
+      mode === "editing" ? editor(message) : el("div", { class: "content" }, message.content),
+      mode === "confirming" && confirmation(message),
+      mode === "view" && menu(message),
     );
-    nodes.set(message.id, node);
+    let press: ReturnType<typeof setTimeout> | undefined;
+    node.addEventListener("touchstart", () => {
+      press = setTimeout(() => node.classList.toggle("show-actions"), LONG_PRESS_MS);
+    }, { passive: true });
+    for (const end of ["touchend", "touchmove", "touchcancel"]) {
+      node.addEventListener(end, () => clearTimeout(press), { passive: true });
+    }
+    nodes.set(message.id, { message, mode, node });
     return node;
   };
 
@@ -126,6 +240,7 @@ export function mountConversation(store: Store, chat: Chat): void {
     const switching = shownId !== id;
     if (switching) {
       nodes.clear();
+      editingId = confirmingId = undefined;
       shownId = id;
       outgoingShown = 0;
     }
@@ -199,4 +314,15 @@ export function mountConversation(store: Store, chat: Chat): void {
     if (channelId === store.selectedId) renderMessages();
   });
   renderHeader();
+
+  return {
+    editLast() {
+      const id = store.selectedId;
+      if (id === undefined) return false;
+      const mine = store.conversation(id).messages.findLast((m) => m.user_id === store.me);
+      if (mine === undefined) return false;
+      setMode(mine.id, "editing");
+      return true;
+    },
+  };
 }
