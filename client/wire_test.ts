@@ -11,6 +11,7 @@ Deno.test("server frames of DESIGN §4 parse; anything else is refused", () => {
     content: "hi",
     timestamp: "2026-11-27T03:39:17.603Z",
     edited_at: null,
+    reactions: [],
   };
   assert.deepEqual(parseServerFrame(JSON.stringify(frame)), frame);
   assert.deepEqual(parseServerFrame('{"type":"pong"}'), { type: "pong" });

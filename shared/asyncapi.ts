@@ -18,6 +18,8 @@ import {
   MessageDeleted,
   MessageEdited,
   MessageSent,
+  ReactionAdded,
+  ReactionRemoved,
   USER_EVENTS_TOPIC,
   UserCreated,
   UserDeleted,
@@ -32,6 +34,8 @@ import {
   NewMessageFrame,
   PingFrame,
   PongFrame,
+  ReactionAddedFrame,
+  ReactionRemovedFrame,
   SendMessageFrame,
   type ServerFrame,
   SubscribedFrame,
@@ -76,6 +80,14 @@ export const SERVER_FRAMES: { readonly [T in ServerFrame["type"]]: Described } =
     summary:
       "A message of a subscribed channel was edited (live, or replayed by `subscribe` with `after`).",
   },
+  reaction_added: {
+    schema: ReactionAddedFrame,
+    summary: "Someone reacted to a message of a subscribed channel; `count` is the emoji's count.",
+  },
+  reaction_removed: {
+    schema: ReactionRemovedFrame,
+    summary: "Someone took their reaction back; `count` is the emoji's count now.",
+  },
   error: {
     schema: ErrorFrame,
     summary: "A frame was refused or failed; `ref` echoes the client frame's `ref`.",
@@ -95,6 +107,8 @@ export const CHAT_EVENTS: { readonly [T in ChatEvent["event_type"]]: Described }
     schema: MessageEdited,
     summary: "A message's content was edited by its author.",
   },
+  reaction_added: { schema: ReactionAdded, summary: "A user reacted to a message with an emoji." },
+  reaction_removed: { schema: ReactionRemoved, summary: "A user took a reaction back." },
   channel_created: {
     schema: ChannelCreated,
     summary: "A channel was created (a direct channel has no name).",

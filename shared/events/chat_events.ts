@@ -33,6 +33,28 @@ export const MessageEdited = z.object({
   edited_at: timestamp,
 });
 
+/** A user reacted to a message with an emoji (once per user and emoji). */
+export const ReactionAdded = z.object({
+  event_type: z.literal("reaction_added"),
+  event_id: z.uuid(),
+  message_id: z.uuid(),
+  channel_id: z.uuid(),
+  emoji: z.string(),
+  user_id: z.uuid(),
+  reacted_at: timestamp,
+});
+
+/** A user took their reaction back. */
+export const ReactionRemoved = z.object({
+  event_type: z.literal("reaction_removed"),
+  event_id: z.uuid(),
+  message_id: z.uuid(),
+  channel_id: z.uuid(),
+  emoji: z.string(),
+  user_id: z.uuid(),
+  removed_at: timestamp,
+});
+
 export const ChannelCreated = z.object({
   event_type: z.literal("channel_created"),
   event_id: z.uuid(),
@@ -47,11 +69,15 @@ export const ChatEvent = z.discriminatedUnion("event_type", [
   MessageSent,
   MessageDeleted,
   MessageEdited,
+  ReactionAdded,
+  ReactionRemoved,
   ChannelCreated,
 ]);
 
 export type MessageSent = z.infer<typeof MessageSent>;
 export type MessageDeleted = z.infer<typeof MessageDeleted>;
 export type MessageEdited = z.infer<typeof MessageEdited>;
+export type ReactionAdded = z.infer<typeof ReactionAdded>;
+export type ReactionRemoved = z.infer<typeof ReactionRemoved>;
 export type ChannelCreated = z.infer<typeof ChannelCreated>;
 export type ChatEvent = z.infer<typeof ChatEvent>;

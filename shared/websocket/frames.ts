@@ -58,6 +58,10 @@ export const WireMessage = z.object({
   client_id: z.optional(z.string()),
   /** When the author last edited the content (RFC 3339, ms); null until then. */
   edited_at: z.nullable(z.string()),
+  /** Per emoji: how many reacted, and whether the reader did (false on live frames). */
+  reactions: z.array(
+    z.object({ emoji: z.string(), count: z.number(), me: z.boolean() }),
+  ),
 });
 export type WireMessage = z.infer<typeof WireMessage>;
 
@@ -81,6 +85,19 @@ export const MessageEditedFrame = z.object({
   content: z.string(),
   edited_at: z.string(),
 });
+/** `count` is the emoji's count on the message when the frame left the server. */
+const reactionFrame = <T extends "reaction_added" | "reaction_removed">(type: T) =>
+  z.object({
+    type: z.literal(type),
+    message_id: z.string(),
+    channel_id: z.string(),
+    emoji: z.string(),
+    /** Who reacted (or took it back). */
+    user_id: z.string(),
+    count: z.number(),
+  });
+export const ReactionAddedFrame = reactionFrame("reaction_added");
+export const ReactionRemovedFrame = reactionFrame("reaction_removed");
 export const ErrorFrame = z.object({
   type: z.literal("error"),
   code: z.string(),
@@ -95,6 +112,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
   NewMessageFrame,
   MessageDeletedFrame,
   MessageEditedFrame,
+  ReactionAddedFrame,
+  ReactionRemovedFrame,
   ErrorFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

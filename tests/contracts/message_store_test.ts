@@ -12,6 +12,7 @@ import type {
   MessageContent,
 } from "../../services/chat-service/src/domain/message/models.ts";
 import type { MessageStore } from "../../services/chat-service/src/domain/message/ports.ts";
+import type { Emoji, Reaction } from "../../services/chat-service/src/domain/message/reactions.ts";
 import { CassandraMessageStore } from "../../services/chat-service/src/outbound/cassandra/message_store.ts";
 import { MemoryMessageStore } from "../../services/chat-service/src/outbound/memory/message_store.ts";
 import { PostgresMessageStore } from "../../services/chat-service/src/outbound/postgres/message_store.ts";
@@ -205,6 +206,39 @@ contract<MessageStore>("message store", [
     assert.equal(await store.edit(sent[0], "ghost" as MessageContent, new Date()), undefined);
     assert.equal(await store.find(channelId, sent[0].id), undefined);
     assert.deepEqual(ids(await store.history({ channelId, limit: 10, since })), [sent[1].id]);
+  },
+  "a reaction is stored once per (message, emoji, user), and taken back once": async (store) => {
+    const { channelId, sent } = await conversation(store, 2);
+    const [ada, bo] = [newId<UserId>(), newId<UserId>()];
+    const thumbs = { messageId: sent[0].id, emoji: "👍" as Emoji, userId: ada };
+    assert.equal(await store.react(sent[0], thumbs), true);
+    assert.equal(await store.react(sent[0], thumbs), false, "again: already there");
+    await store.react(sent[0], { ...thumbs, userId: bo });
+    await store.react(sent[0], { ...thumbs, emoji: "🎉" as Emoji });
+    await store.react(sent[1], { ...thumbs, messageId: sent[1].id });
+    const sort = (rs: Reaction[]) =>
+      rs.map((r) => [r.messageId, r.emoji, r.userId].join(" ")).sort();
+    assert.deepEqual(
+      sort(await store.reactions(channelId, [sent[0].id])),
+      sort([
+        thumbs,
+        { ...thumbs, userId: bo },
+        { ...thumbs, emoji: "🎉" as Emoji },
+      ]),
+    );
+    assert.equal((await store.reactions(channelId, ids(sent))).length, 4);
+    assert.equal(await store.unreact(sent[0], thumbs), true);
+    assert.equal(await store.unreact(sent[0], thumbs), false);
+    assert.equal((await store.reactions(channelId, [sent[0].id])).length, 2);
+    assert.deepEqual(await store.reactions(newId<ChannelId>(), [sent[0].id]), []);
+  },
+  "100 users reacting at once are counted exactly": async (store) => {
+    const { channelId, sent } = await conversation(store, 1);
+    const users = Array.from({ length: 100 }, () => newId<UserId>());
+    const reaction = (userId: UserId) => ({ messageId: sent[0].id, emoji: "🔥" as Emoji, userId });
+    await Promise.all(users.map((u) => store.react(sent[0], reaction(u))));
+    await Promise.all(users.slice(0, 10).map((u) => store.react(sent[0], reaction(u)))); // again
+    assert.equal((await store.reactions(channelId, [sent[0].id])).length, 100);
   },
   "erasing an author removes every message they wrote, in every channel": async (store) => {
     const leaving = newId<UserId>();

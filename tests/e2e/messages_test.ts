@@ -1,11 +1,13 @@
 // deno-lint-ignore-file no-explicit-any -- tests read frames of many shapes
 /**
  * Issue 16 over the real stack: user-service and two chat-service processes on
- * the local Postgres, Kafka and Cassandra. Edits and deletions go through
- * instance A and reach subscribers of both instances through Kafka, in the
+ * the local Postgres, Kafka and Cassandra. Edits, deletions and reactions go
+ * through either instance and reach subscribers of both through Kafka, in the
  * channel's order; history and replay carry them.
  */
 import assert from "node:assert/strict";
+import { createTokenCodec } from "@chat-ts/shared/jwt";
+import { TEST_JWT_SECRET } from "../support/env.ts";
 import { fixture } from "../support/fixture.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
@@ -47,6 +49,14 @@ async function channel(owner: RegisteredUser): Promise<string> {
   return created.body.data.id;
 }
 
+/** The user subscribed to the channel on a socket to each instance. */
+async function subscribedOnBoth(user: RegisteredUser, channelId: string) {
+  const { a, b } = await env();
+  const sockets = [await open(a, user), await open(b, user)];
+  for (const socket of sockets) await socket.subscribe(channelId);
+  return sockets;
+}
+
 const messagePath = (channelId: string, id = "") =>
   `/api/channels/${channelId}/messages${id === "" ? "" : `/${id}`}`;
 
@@ -68,10 +78,7 @@ async function framesOf(ws: TestSocket, channelId: string, count: number): Promi
 test("edit and delete reach subscribers on both instances in the channel's order; only the author may", async () => {
   const { a, b, alice, bob } = await env();
   const channelId = await channel(alice);
-  const onA = await open(a, bob);
-  const onB = await open(b, bob);
-  await onA.subscribe(channelId);
-  await onB.subscribe(channelId);
+  const [onA, onB] = await subscribedOnBoth(bob, channelId);
 
   const first = await send(a, alice, channelId, { content: "frist" });
   const second = await send(b, alice, channelId, { content: "second" });
@@ -127,4 +134,47 @@ test("replay with after carries what was sent since and edits of older messages 
     ["new_message", missed.id, "missed, edited"],
     ["message_edited", old.id, "old, edited"],
   ]);
+});
+
+test("100 users reacting at once through both instances are counted exactly, everywhere", async () => {
+  const { a, b, alice, bob } = await env();
+  const channelId = await channel(alice);
+  const [onA, onB] = await subscribedOnBoth(bob, channelId);
+  const sent = await send(a, alice, channelId, { content: "react!" });
+  // Tokens for 100 users straight from the test secret: registering 100 accounts would
+  // spend the machine on Argon2id, and reacting needs no profile.
+  const tokens = createTokenCodec({ secret: TEST_JWT_SECRET });
+  const users = await Promise.all(Array.from({ length: 100 }, async (_, i) => {
+    const id = crypto.randomUUID();
+    return { id, token: await tokens.issue({ userId: id, username: `reactor${i}` }) };
+  }));
+  const path = `${messagePath(channelId, sent.id)}/reactions/${encodeURIComponent("🔥")}`;
+  const statuses = await Promise.all(
+    users.map((u, i) => api(i % 2 === 0 ? a : b, "PUT", path, u.token).then((r) => r.status)),
+  );
+  assert.deepEqual(new Set(statuses), new Set([204]));
+  // Again, all at once: idempotent, no new reaction and no new frame.
+  await Promise.all(users.slice(0, 20).map((u) => api(b, "PUT", path, u.token)));
+
+  for (const ws of [onA, onB]) {
+    const frames = await framesOf(ws, channelId, 101);
+    const reactions = frames.filter((f) => f.type === "reaction_added");
+    assert.equal(reactions.length, 100);
+    assert.deepEqual(new Set(reactions.map((f) => f.user_id)), new Set(users.map((u) => u.id)));
+    assert.equal(reactions.at(-1).count, 100, "the last frame carries the exact count");
+  }
+  for (const [base, viewer, me] of [[a, users[0].token, true], [b, bob.token, false]] as const) {
+    const history = await api(base, "GET", messagePath(channelId), viewer);
+    assert.deepEqual(history.body.data[0].reactions, [{ emoji: "🔥", count: 100, me }]);
+  }
+  const removed = await api(a, "DELETE", path, users[0].token);
+  assert.equal(removed.status, 204);
+  for (const ws of [onA, onB]) {
+    const [frame] = await framesOf(ws, channelId, 1);
+    assert.deepEqual([frame.type, frame.user_id, frame.count], [
+      "reaction_removed",
+      users[0].id,
+      99,
+    ]);
+  }
 });

@@ -16,6 +16,7 @@ export function assertNewMessageFrame(
     "content",
     "edited_at",
     "id",
+    "reactions",
     "timestamp",
     "type",
     "user_id",
@@ -27,6 +28,7 @@ export function assertNewMessageFrame(
   assert.equal(frame.client_id, expected.clientId);
   assert.match(frame.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.equal(frame.edited_at, null);
+  assert.deepEqual(frame.reactions, []);
 }
 
 /**

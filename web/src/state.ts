@@ -143,6 +143,32 @@ export class Store {
     if (changed) this.emit("conversation", channelId);
   }
 
+  /**
+   * A reaction frame: the emoji's count as the server counted it; `me` when the
+   * frame was about my own reaction (undefined: someone else's, mine unchanged).
+   */
+  setReaction(
+    channelId: string,
+    messageId: string,
+    emoji: string,
+    count: number,
+    me?: boolean,
+  ): void {
+    const conversation = this.conversation(channelId);
+    let changed = false;
+    conversation.messages = conversation.messages.map((m) => {
+      if (m.id !== messageId) return m;
+      changed = true;
+      const known = m.reactions.find((r) => r.emoji === emoji);
+      const next = { emoji, count, me: me ?? known?.me ?? false };
+      const reactions = known === undefined
+        ? [...m.reactions, next]
+        : m.reactions.map((r) => r.emoji === emoji ? next : r);
+      return { ...m, reactions: reactions.filter((r) => r.count > 0) };
+    });
+    if (changed) this.emit("conversation", channelId);
+  }
+
   newestId(channelId: string): string | undefined {
     return this.#conversations.get(channelId)?.messages.at(-1)?.id;
   }

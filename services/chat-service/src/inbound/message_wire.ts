@@ -13,6 +13,7 @@ export interface WireMessage {
   timestamp: string;
   client_id?: string;
   edited_at: string | null;
+  reactions: { emoji: string; count: number; me: boolean }[];
 }
 
 export function toWireMessage(m: MessageView): WireMessage {
@@ -25,5 +26,6 @@ export function toWireMessage(m: MessageView): WireMessage {
     timestamp: m.timestamp.toISOString(),
     ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
     edited_at: m.editedAt?.toISOString() ?? null,
+    reactions: m.reactions.map((r) => ({ emoji: r.emoji, count: r.count, me: r.me })),
   };
 }

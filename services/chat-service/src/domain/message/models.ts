@@ -2,6 +2,7 @@
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, MessageId, UserId } from "../ids.ts";
 import { invalid, type ValidationError } from "../validation.ts";
+import type { ReactionSummary } from "./reactions.ts";
 
 export type MessageContent = string & { readonly __brand: "MessageContent" };
 export type ClientId = string & { readonly __brand: "ClientId" };
@@ -51,6 +52,8 @@ export interface MessageEdit {
 /** A message as readers see it: with the sender's current username, or null when unknown. */
 export interface MessageView extends Message {
   readonly username: string | null;
+  /** Per emoji, as the reader sees them (`me`); empty for a message just sent. */
+  readonly reactions: readonly ReactionSummary[];
 }
 
 /** Where a history page starts: after or before a message, or a point in time. */

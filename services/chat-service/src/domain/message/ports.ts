@@ -2,6 +2,7 @@
 import type { ChannelId, MessageId, UserId } from "../ids.ts";
 import type { MessageEvent } from "./events.ts";
 import type { HistoryCursor, Message, MessageContent } from "./models.ts";
+import type { Reaction } from "./reactions.ts";
 
 export interface HistoryQuery {
   readonly channelId: ChannelId;
@@ -35,6 +36,16 @@ export interface MessageStore {
    * order of their last edit (oldest edit first), at most `limit`.
    */
   editedSince(channelId: ChannelId, since: Date, limit: number): Promise<Message[]>;
+  /**
+   * Stores one user's reaction with one emoji, at most once: one record per
+   * (message, emoji, user), so concurrent reactions never lose a count.
+   * True when it was not there before.
+   */
+  react(message: Message, reaction: Reaction): Promise<boolean>;
+  /** True when it was there. */
+  unreact(message: Message, reaction: Reaction): Promise<boolean>;
+  /** Every reaction to these messages of one channel (each message's stored reactions). */
+  reactions(channelId: ChannelId, messageIds: readonly MessageId[]): Promise<Reaction[]>;
   /** Erasure of a deleted user: every message they wrote leaves history. Returns how many. */
   eraseAuthor(userId: UserId): Promise<number>;
 }

@@ -6,6 +6,7 @@ import { type ChannelId, MessageId, type UserId } from "../ids.ts";
 import type { UserDirectory } from "../user/ports.ts";
 import { type MessageError, messageNotFound, notAuthor, notEditor } from "./errors.ts";
 import type { MessageEvent } from "./events.ts";
+import { type Emoji, summarise } from "./reactions.ts";
 import type {
   ClientId,
   HistoryCursor,
@@ -89,7 +90,7 @@ export class MessageService {
       after: query.after,
       since: channel.value.createdAt,
     });
-    return ok(await this.withUsernames(messages));
+    return ok(await this.#views(channel.value.id, messages, caller));
   }
 
   async delete(
@@ -141,7 +142,8 @@ export class MessageService {
       content: edited.content,
       editedAt: edited.editedAt ?? this.deps.clock.now(),
     });
-    return ok(await this.withUsername(edited));
+    const [view] = await this.#views(edited.channelId, [edited], caller);
+    return ok(view);
   }
 
   /**
@@ -166,6 +168,73 @@ export class MessageService {
           : []
       ),
     );
+  }
+
+  /** The caller reacts with an emoji, once however often asked; subscribers get `reaction_added`. */
+  react(
+    caller: UserId,
+    channelId: ChannelId,
+    messageId: MessageId,
+    emoji: Emoji,
+  ): Promise<Result<void, MessageError>> {
+    return this.#reaction("reaction_added", caller, channelId, messageId, emoji);
+  }
+
+  /** The caller takes a reaction back (nothing happens when there was none). */
+  unreact(
+    caller: UserId,
+    channelId: ChannelId,
+    messageId: MessageId,
+    emoji: Emoji,
+  ): Promise<Result<void, MessageError>> {
+    return this.#reaction("reaction_removed", caller, channelId, messageId, emoji);
+  }
+
+  /** How many users reacted with one emoji now: read from the store, the one exact count. */
+  async reactionCount(channelId: ChannelId, messageId: MessageId, emoji: Emoji): Promise<number> {
+    const stored = await this.deps.messages.reactions(channelId, [messageId]);
+    return stored.filter((r) => r.messageId === messageId && r.emoji === emoji).length;
+  }
+
+  async #reaction(
+    type: "reaction_added" | "reaction_removed",
+    caller: UserId,
+    channelId: ChannelId,
+    messageId: MessageId,
+    emoji: Emoji,
+  ): Promise<Result<void, MessageError>> {
+    const found = await this.#visibleMessage(caller, channelId, messageId);
+    if (!found.ok) return found;
+    const reaction = { messageId: found.value.id, emoji, userId: caller };
+    const changed = type === "reaction_added"
+      ? await this.deps.messages.react(found.value, reaction)
+      : await this.deps.messages.unreact(found.value, reaction);
+    if (changed) {
+      await this.#announce({
+        type,
+        eventId: this.deps.ids.newEventId(),
+        channelId: found.value.channelId,
+        reaction,
+        at: this.deps.clock.now(),
+      });
+    }
+    return ok(undefined);
+  }
+
+  /** Views for one reader: usernames, and reactions with the reader's own marked. */
+  async #views(
+    channelId: ChannelId,
+    messages: readonly Message[],
+    reader: UserId,
+  ): Promise<MessageView[]> {
+    const [views, reactions] = await Promise.all([
+      this.withUsernames(messages),
+      messages.length === 0
+        ? Promise.resolve([])
+        : this.deps.messages.reactions(channelId, messages.map((m) => m.id)),
+    ]);
+    const summaries = summarise(reactions, reader);
+    return views.map((v) => ({ ...v, reactions: summaries.get(v.id) ?? [] }));
   }
 
   /** A message of a channel the caller may read. */
@@ -206,6 +275,6 @@ export class MessageService {
         return [id, found.status === "found" ? found.username : null] as const;
       })),
     );
-    return messages.map((m) => ({ ...m, username: names.get(m.userId) ?? null }));
+    return messages.map((m) => ({ ...m, username: names.get(m.userId) ?? null, reactions: [] }));
   }
 }

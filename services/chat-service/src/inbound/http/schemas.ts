@@ -61,6 +61,16 @@ export const MessageParams = z.object({
   ),
 });
 
+/**
+ * `emoji` stays text here: a path parameter that breaks a rule is a 400, and
+ * an emoji that is not one is a 422 naming the field, like a body field, so the
+ * handler parses it with `Emoji.parse`.
+ */
+export const ReactionParams = z.object({
+  ...MessageParams.shape,
+  emoji: pathParam(z.string(), "emoji"),
+});
+
 export const ListChannelsQuery = z.object({
   member: z.literal("me").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
@@ -120,6 +130,7 @@ export const MessageJson = z.object({
   timestamp: z.string(),
   client_id: z.string().optional(),
   edited_at: z.string().nullable(),
+  reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), me: z.boolean() })),
 }).openapi("Message");
 export type MessageJson = z.infer<typeof MessageJson>;
 

@@ -14,7 +14,8 @@ import {
   type MessageView,
 } from "../../domain/message/models.ts";
 import { toWireMessage } from "../message_wire.ts";
-import type { OutgoingFrame } from "./hub.ts";
+import type { Reaction } from "../../domain/message/reactions.ts";
+import type { ChannelFrameKind, OutgoingFrame } from "./hub.ts";
 
 type Ref = { readonly ref?: string };
 
@@ -58,6 +59,19 @@ export const frames = {
     content: m.content,
     edited_at: m.editedAt.toISOString(),
   }),
+  reaction: (
+    type: "reaction_added" | "reaction_removed",
+    channelId: ChannelId,
+    reaction: Reaction,
+    count: number,
+  ): ServerFrameOf<"reaction_added" | "reaction_removed"> => ({
+    type,
+    message_id: reaction.messageId,
+    channel_id: channelId,
+    emoji: reaction.emoji,
+    user_id: reaction.userId,
+    count,
+  }),
   error: (code: string, message: string, ref?: string): ErrorFrame => ({
     type: "error",
     code,
@@ -67,10 +81,9 @@ export const frames = {
 };
 
 /** A frame for every subscriber of a channel, serialised once for all of them. */
-export function outgoing(
-  frame: ServerFrameOf<"new_message" | "message_deleted" | "message_edited">,
-): OutgoingFrame {
-  return { text: JSON.stringify(frame), kind: frame.type, messageId: frame.id };
+export function outgoing(frame: ServerFrameOf<ChannelFrameKind>): OutgoingFrame {
+  const messageId = "message_id" in frame ? frame.message_id : frame.id;
+  return { text: JSON.stringify(frame), kind: frame.type, messageId };
 }
 
 /** Parses one text frame into a command, or the error frame that answers it. */

@@ -572,3 +572,34 @@ test("replay: subscribe with after carries edits made since, of older messages t
   ]);
   assert.notEqual(frames[0].edited_at, null);
 });
+
+test("reactions: PUT and DELETE are idempotent per user, reach subscribers with the count, and show in history", async () => {
+  await using gw = startGateway();
+  const { alice, bob, channelId, socket: b } = await gw.aliceAndSubscribedBob();
+  const sent = await gw.send(alice, channelId, "react to me");
+  const path = (emoji: string) =>
+    `/api/channels/${channelId}/messages/${sent.id}/reactions/${encodeURIComponent(emoji)}`;
+  for (const [who, emoji] of [[alice, "👍"], [bob, "+1"], [bob, "👍"], [bob, "🎉"]] as const) {
+    assert.equal((await api(gw.url, "PUT", path(emoji), who.token)).status, 204);
+  }
+  for (const bad of ["a", "👍👍", "%3Cscript%3E", ":nope:"]) {
+    const refused = await api(gw.url, "PUT", path(decodeURIComponent(bad)), bob.token);
+    assert.equal(refused.status, 422, bad);
+    assert.match(refused.body.error.message, /emoji/);
+  }
+  assert.equal((await api(gw.url, "DELETE", path("🎉"), bob.token)).status, 204);
+  assert.equal((await api(gw.url, "DELETE", path("🎉"), bob.token)).status, 204);
+  const frames = (await drained(b)).filter((f) => f.channel_id === channelId);
+  assert.deepEqual(frames.map((f) => [f.type, f.emoji, f.user_id, f.count]), [
+    ["new_message", undefined, alice.id, undefined],
+    ["reaction_added", "👍", alice.id, 1],
+    ["reaction_added", "👍", bob.id, 2],
+    ["reaction_added", "🎉", bob.id, 1],
+    ["reaction_removed", "🎉", bob.id, 0],
+  ]);
+  assert.equal(frames[1].message_id, sent.id);
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, bob.token);
+  assert.deepEqual(history.body.data[0].reactions, [{ emoji: "👍", count: 2, me: true }]);
+  const gone = `/api/channels/${channelId}/messages/${crypto.randomUUID()}/reactions/👍`;
+  assert.equal((await api(gw.url, "PUT", gone, bob.token)).status, 404);
+});

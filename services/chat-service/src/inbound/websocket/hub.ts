@@ -8,9 +8,17 @@ export interface Subscriber {
   deliver(channelId: ChannelId, frame: OutgoingFrame): void;
 }
 
+/** The frames of a channel's subscribers. */
+export type ChannelFrameKind =
+  | "new_message"
+  | "message_deleted"
+  | "message_edited"
+  | "reaction_added"
+  | "reaction_removed";
+
 export interface OutgoingFrame {
   readonly text: string;
-  readonly kind: "new_message" | "message_deleted" | "message_edited";
+  readonly kind: ChannelFrameKind;
   readonly messageId: string;
 }
 

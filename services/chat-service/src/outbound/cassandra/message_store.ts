@@ -15,6 +15,7 @@ import type {
   MessageContent,
 } from "../../domain/message/models.ts";
 import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
+import type { Emoji, Reaction } from "../../domain/message/reactions.ts";
 
 const { TimeUuid } = cassandra.types;
 const COLUMNS = "channel_id, message_id, user_id, content, client_id, edited_at";
@@ -232,6 +233,86 @@ export class CassandraMessageStore implements MessageStore {
     return found
       .filter((m): m is Message => m?.editedAt !== undefined && m.editedAt > since)
       .sort((a, b) => (a.editedAt?.getTime() ?? 0) - (b.editedAt?.getTime() ?? 0));
+  }
+
+  async react(message: Message, reaction: Reaction): Promise<boolean> {
+    // Idempotent insert; whether it was new is read first (a race of one user with
+    // themselves can at worst announce a reaction twice, never miscount it).
+    const existed = await this.#hasReaction(message, reaction);
+    await this.client.execute(
+      `INSERT INTO message_reactions (channel_id, bucket, message_id, emoji, user_id)
+       VALUES (?, ?, ?, ?, ?)`,
+      [...this.#reactionKey(message, reaction)],
+      { prepare: true },
+    );
+    return !existed;
+  }
+
+  async unreact(message: Message, reaction: Reaction): Promise<boolean> {
+    const existed = await this.#hasReaction(message, reaction);
+    await this.client.execute(
+      `DELETE FROM message_reactions
+       WHERE channel_id = ? AND bucket = ? AND message_id = ? AND emoji = ? AND user_id = ?`,
+      [...this.#reactionKey(message, reaction)],
+      { prepare: true },
+    );
+    return existed;
+  }
+
+  /** One range read per bucket the messages fall in. */
+  async reactions(channelId: ChannelId, messageIds: readonly MessageId[]): Promise<Reaction[]> {
+    const byBucket = new Map<number, MessageId[]>();
+    for (const id of messageIds) {
+      const bucket = this.bucketOf(timeOf(id));
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), id]);
+    }
+    const wanted = new Set<string>(messageIds);
+    const found: Reaction[] = [];
+    await Promise.all([...byBucket].map(async ([bucket, ids]) => {
+      const times = ids.map((id) => timeOf(id).getTime());
+      const [first, last] = [Math.min(...times), Math.max(...times)];
+      const result = await this.client.execute(
+        `SELECT message_id, emoji, user_id FROM message_reactions
+         WHERE channel_id = ? AND bucket = ? AND message_id >= ? AND message_id <= ?`,
+        [
+          channelId,
+          cassandra.types.Long.fromNumber(bucket),
+          TimeUuid.min(new Date(first), 0),
+          TimeUuid.max(new Date(last), 9999),
+        ],
+        { prepare: true, fetchSize: 5000 },
+      );
+      for await (const row of result) {
+        const messageId = String(row.get("message_id")) as MessageId;
+        if (!wanted.has(messageId)) continue;
+        found.push({
+          messageId,
+          emoji: String(row.get("emoji")) as Emoji,
+          userId: String(row.get("user_id")) as UserId,
+        });
+      }
+    }));
+    return found;
+  }
+
+  #reactionKey(message: Message, reaction: Reaction) {
+    return [
+      message.channelId,
+      cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
+      reaction.messageId,
+      reaction.emoji,
+      reaction.userId,
+    ] as const;
+  }
+
+  async #hasReaction(message: Message, reaction: Reaction): Promise<boolean> {
+    const result = await this.client.execute(
+      `SELECT user_id FROM message_reactions
+       WHERE channel_id = ? AND bucket = ? AND message_id = ? AND emoji = ? AND user_id = ?`,
+      [...this.#reactionKey(message, reaction)],
+      { prepare: true },
+    );
+    return result.first() !== null;
   }
 
   async delete(message: Message): Promise<void> {

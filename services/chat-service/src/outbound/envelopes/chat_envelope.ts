@@ -15,6 +15,7 @@ import type { ChannelCreated, ChannelCreatedNotice } from "../../domain/channel/
 import { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import { ClientId, MessageContent } from "../../domain/message/models.ts";
+import { Emoji } from "../../domain/message/reactions.ts";
 
 export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
   switch (event.type) {
@@ -48,6 +49,19 @@ export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
         content: event.content,
         edited_at: event.editedAt.toISOString(),
       };
+    case "reaction_added":
+    case "reaction_removed": {
+      const base = {
+        event_id: event.eventId,
+        message_id: event.reaction.messageId,
+        channel_id: event.channelId,
+        emoji: event.reaction.emoji,
+        user_id: event.reaction.userId,
+      };
+      return event.type === "reaction_added"
+        ? { event_type: "reaction_added", ...base, reacted_at: event.at.toISOString() }
+        : { event_type: "reaction_removed", ...base, removed_at: event.at.toISOString() };
+    }
     case "channel_created": {
       const c = event.channel;
       return {
@@ -128,6 +142,24 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
         editedAt: new Date(event.edited_at),
       });
     }
+    case "reaction_added":
+    case "reaction_removed": {
+      const messageId = MessageId.parse(event.message_id);
+      if (!messageId.ok) return invalid(messageId.error.message);
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      const emoji = Emoji.parse(event.emoji);
+      if (!emoji.ok) return invalid(emoji.error.message);
+      const userId = UserId.parse(event.user_id);
+      if (!userId.ok) return invalid(userId.error.message);
+      return ok({
+        type: event.event_type,
+        eventId: event.event_id,
+        channelId: channelId.value,
+        reaction: { messageId: messageId.value, emoji: emoji.value, userId: userId.value },
+        at: new Date(event.event_type === "reaction_added" ? event.reacted_at : event.removed_at),
+      });
+    }
     case "channel_created": {
       const channelId = ChannelId.parse(event.channel_id);
       if (!channelId.ok) return invalid(channelId.error.message);
@@ -151,7 +183,14 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
 
 /** A `chat.messages.*` record value as its domain event (see `fromEnvelope`). */
 export const decodeChatEvent = decoderFor(
-  ["message_sent", "message_deleted", "message_edited", "channel_created"],
+  [
+    "message_sent",
+    "message_deleted",
+    "message_edited",
+    "reaction_added",
+    "reaction_removed",
+    "channel_created",
+  ],
   fromEnvelope,
 );
 

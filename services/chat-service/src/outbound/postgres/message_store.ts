@@ -13,6 +13,7 @@ import type {
   MessageContent,
 } from "../../domain/message/models.ts";
 import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
+import type { Emoji, Reaction } from "../../domain/message/reactions.ts";
 
 interface MessageRow {
   readonly channel_id: string;
@@ -94,6 +95,34 @@ export class PostgresMessageStore implements MessageStore {
       select * from messages where channel_id = ${channelId} and edited_at > ${since}
       order by edited_at asc limit ${limit}`;
     return rows.map(toMessage);
+  }
+
+  async react(message: Message, reaction: Reaction): Promise<boolean> {
+    const added = await this.sql`
+      insert into message_reactions (channel_id, message_id, emoji, user_id)
+      values (${message.channelId}, ${reaction.messageId}, ${reaction.emoji}, ${reaction.userId})
+      on conflict do nothing`;
+    return added.count > 0;
+  }
+
+  async unreact(message: Message, reaction: Reaction): Promise<boolean> {
+    const removed = await this.sql`
+      delete from message_reactions
+      where channel_id = ${message.channelId} and message_id = ${reaction.messageId}
+        and emoji = ${reaction.emoji} and user_id = ${reaction.userId}`;
+    return removed.count > 0;
+  }
+
+  async reactions(channelId: ChannelId, messageIds: readonly MessageId[]): Promise<Reaction[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.sql<{ message_id: string; emoji: string; user_id: string }[]>`
+      select message_id, emoji, user_id from message_reactions
+      where channel_id = ${channelId} and message_id = any(${[...messageIds]}::uuid[])`;
+    return rows.map((r) => ({
+      messageId: r.message_id as MessageId,
+      emoji: r.emoji as Emoji,
+      userId: r.user_id as UserId,
+    }));
   }
 
   async eraseAuthor(userId: UserId): Promise<number> {
