@@ -148,6 +148,14 @@ export function createApi(origin: string, token: () => string | undefined) {
       if (res.status !== 204) throw await failure(res);
     },
 
+    /** Reacts with an emoji (`on`) or takes the reaction back; idempotent either way. */
+    async react(channelId: string, messageId: string, emoji: string, on: boolean): Promise<void> {
+      const route = chat.api.channels[":id"].messages[":message_id"].reactions[":emoji"];
+      const param = { id: channelId, message_id: messageId, emoji };
+      const res = await call(() => on ? route.$put({ param }) : route.$delete({ param }));
+      if (res.status !== 204) throw await failure(res);
+    },
+
     /**
      * The live socket's address. `/ws` reads its token without a validator, so the
      * route's type has no query and the token is added to the typed URL here.

@@ -197,6 +197,11 @@ export class Chat {
     });
   }
 
+  /** Adds or takes back my reaction; the count arrives with the reaction frame. */
+  async react(channelId: string, messageId: string, emoji: string, on: boolean): Promise<void> {
+    await this.#guard.run(() => this.api.react(channelId, messageId, emoji, on));
+  }
+
   discard(channelId: string, clientId: string): void {
     this.#conversations.discard(channelId, clientId);
   }

@@ -13,6 +13,9 @@ const EDGE_PX = 80;
 /** A touch held this long opens a message's menu (the long press of phones). */
 const LONG_PRESS_MS = 500;
 
+/** The emoji the React menu offers (any RGI emoji is accepted by the API). */
+const PALETTE = ["👍", "❤️", "😂", "🎉", "👀", "🔥", "🚀", "🙏"];
+
 /** What the composer may ask of the conversation. */
 export interface ConversationControls {
   /** ↑ in an empty composer: edit my newest message; false when there is none. */
@@ -116,12 +119,52 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
       actionButton("Cancel", () => setMode(undefined, "view")),
     );
 
+  /** The message's reactions: one toggle per emoji, pressed when I am among them. */
+  const reactionBar = (message: Message) => {
+    const chips = message.reactions.map((r) => {
+      const chip = el(
+        "button",
+        {
+          type: "button",
+          class: r.me ? "reaction me" : "reaction",
+          "aria-pressed": String(r.me),
+          "aria-label": `${r.emoji} ${r.count}`,
+          title: r.me ? "Take your reaction back" : "React",
+        },
+        el("span", { class: "emoji" }, r.emoji),
+        el("span", { class: "count" }, String(r.count)),
+      );
+      chip.addEventListener(
+        "click",
+        () => void chat.react(message.channel_id, message.id, r.emoji, !r.me),
+      );
+      return chip;
+    });
+    return chips.length > 0 && el("div", { class: "reactions" }, ...chips);
+  };
+
+  const palette = (message: Message) =>
+    el(
+      "div",
+      { class: "palette", role: "group", "aria-label": "Pick a reaction" },
+      ...PALETTE.map((emoji) =>
+        actionButton(emoji, () => {
+          const mine = message.reactions.find((r) => r.emoji === emoji)?.me ?? false;
+          void chat.react(message.channel_id, message.id, emoji, !mine);
+        })
+      ),
+    );
+
   /** The hover / long-press menu of a message. */
   const menu = (message: Message) => {
     const mine = message.user_id === store.me;
+    const picker = palette(message);
+    picker.hidden = true;
     return el(
       "div",
       { class: "actions", role: "toolbar", "aria-label": "Message actions" },
+      actionButton("React", () => picker.hidden = !picker.hidden),
+      picker,
       mine && actionButton("Edit", () => setMode(message.id, "editing")),
       mine && actionButton("Delete", () => setMode(message.id, "confirming")),
     );
@@ -147,6 +190,7 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
           el("span", { class: "edited", title: `Edited ${fullTimeOf(edited)}` }, "(edited)"),
       ),
       mode === "editing" ? editor(message) : el("div", { class: "content" }, message.content),
+      reactionBar(message),
       mode === "confirming" && confirmation(message),
       mode === "view" && menu(message),
     );
