@@ -13,6 +13,8 @@ export const MessageSent = z.object({
   timestamp,
   /** The sender's idempotency key, echoed to WebSocket clients. */
   client_id: z.string().optional(),
+  /** The message of the same channel this one answers. */
+  reply_to: z.uuid().optional(),
 });
 
 export const MessageDeleted = z.object({

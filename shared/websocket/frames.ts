@@ -33,6 +33,8 @@ export const SendMessageFrame = z.object({
   content: z.string(),
   /** The sender's idempotency key: a retried send stores and delivers one message. */
   client_id: z.optional(z.string()),
+  /** A message id of the same channel this one answers. */
+  reply_to: z.optional(z.string()),
   ref,
 });
 export const PingFrame = z.object({ type: z.literal("ping"), ref });
@@ -62,6 +64,17 @@ export const WireMessage = z.object({
   reactions: z.array(
     z.object({ emoji: z.string(), count: z.number(), me: z.boolean() }),
   ),
+  /**
+   * What a reply answers: its author and the start of its text as they are now,
+   * or `deleted` (then the other fields are null); null when not a reply.
+   */
+  reply_to: z.nullable(z.object({
+    id: z.string(),
+    deleted: z.boolean(),
+    user_id: z.nullable(z.string()),
+    username: z.nullable(z.string()),
+    preview: z.nullable(z.string()),
+  })),
 });
 export type WireMessage = z.infer<typeof WireMessage>;
 

@@ -207,6 +207,13 @@ contract<MessageStore>("message store", [
     assert.equal(await store.find(channelId, sent[0].id), undefined);
     assert.deepEqual(ids(await store.history({ channelId, limit: 10, since })), [sent[1].id]);
   },
+  "a reply keeps the id of the message it answers": async (store) => {
+    const { channelId, sent, since } = await conversation(store, 1);
+    const reply = { ...message(channelId, new Date(Date.now() - 10)), replyTo: sent[0].id };
+    await store.save(reply);
+    assert.deepEqual(await store.find(channelId, reply.id), reply);
+    assert.deepEqual((await store.history({ channelId, limit: 1, since }))[0], reply);
+  },
   "a reaction is stored once per (message, emoji, user), and taken back once": async (store) => {
     const { channelId, sent } = await conversation(store, 2);
     const [ada, bo] = [newId<UserId>(), newId<UserId>()];

@@ -178,3 +178,35 @@ test("100 users reacting at once through both instances are counted exactly, eve
     ]);
   }
 });
+
+test("a reply sent through B reaches both instances with its quote; a deleted original shows as deleted", async () => {
+  const { a, b, alice, bob } = await env();
+  const channelId = await channel(alice);
+  const [onA, onB] = await subscribedOnBoth(alice, channelId);
+  const original = await send(a, alice, channelId, { content: "what time is it?" });
+  const reply = await send(b, bob, channelId, { content: "noon", reply_to: original.id });
+  const quote = {
+    id: original.id,
+    deleted: false,
+    user_id: alice.id,
+    username: alice.username,
+    preview: "what time is it?",
+  };
+  assert.deepEqual(reply.reply_to, quote);
+  for (const ws of [onA, onB]) {
+    const frames = await framesOf(ws, channelId, 2);
+    assert.deepEqual(frames.map((f) => [f.type, f.id]), [
+      ["new_message", original.id],
+      ["new_message", reply.id],
+    ]);
+    assert.deepEqual(frames[1].reply_to, quote);
+  }
+  assert.equal(
+    (await api(a, "DELETE", messagePath(channelId, original.id), alice.token)).status,
+    204,
+  );
+  const history = await api(b, "GET", messagePath(channelId), bob.token);
+  assert.deepEqual(history.body.data.map((m: any) => [m.id, m.reply_to]), [
+    [reply.id, { id: original.id, deleted: true, user_id: null, username: null, preview: null }],
+  ]);
+});

@@ -17,6 +17,7 @@ export function assertNewMessageFrame(
     "edited_at",
     "id",
     "reactions",
+    "reply_to",
     "timestamp",
     "type",
     "user_id",
@@ -29,6 +30,7 @@ export function assertNewMessageFrame(
   assert.match(frame.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.equal(frame.edited_at, null);
   assert.deepEqual(frame.reactions, []);
+  assert.equal(frame.reply_to, null);
 }
 
 /**

@@ -12,6 +12,7 @@ const message = (id: string, content: string): Message => ({
   timestamp: "2026-11-27T03:39:17.603Z",
   edited_at: null,
   reactions: [],
+  reply_to: null,
 });
 const first = message("00000001-0000-11f1-a408-302e0cbf4465", "first");
 const second = message("00000002-0000-11f1-a408-302e0cbf4465", "second");

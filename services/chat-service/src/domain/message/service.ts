@@ -14,12 +14,17 @@ import type {
   MessageContent,
   MessageEdit,
   MessageView,
+  Quote,
 } from "./models.ts";
+import { PREVIEW_LENGTH } from "./models.ts";
+import { invalid } from "../validation.ts";
 import type { MessageEventPublisher, MessageIdGenerator, MessageStore } from "./ports.ts";
 
 export interface SendMessage {
   readonly content: MessageContent;
   readonly clientId?: ClientId;
+  /** A message of the same channel this one answers. */
+  readonly replyTo?: MessageId;
 }
 
 export interface ReadHistory {
@@ -48,6 +53,8 @@ export class MessageService {
   ): Promise<Result<MessageView, MessageError>> {
     const channel = await this.deps.channels.accessible(caller, channelId);
     if (!channel.ok) return channel;
+    const replyTo = await this.#replyTarget(channel.value.id, command.replyTo);
+    if (!replyTo.ok) return replyTo;
     const now = this.deps.clock.now();
     const { message, created } = await this.deps.messages.save({
       id: this.deps.ids.next(now),
@@ -56,6 +63,7 @@ export class MessageService {
       content: command.content,
       timestamp: now,
       ...(command.clientId === undefined ? {} : { clientId: command.clientId }),
+      ...replyTo.value,
     });
     if (created) {
       // Stored first, so a Kafka outage loses no message: it stays in history
@@ -237,6 +245,45 @@ export class MessageService {
     return views.map((v) => ({ ...v, reactions: summaries.get(v.id) ?? [] }));
   }
 
+  /** A reply answers a message stored in the same channel. */
+  async #replyTarget(
+    channelId: ChannelId,
+    replyTo: MessageId | undefined,
+  ): Promise<Result<{ replyTo?: MessageId }, MessageError>> {
+    if (replyTo === undefined) return ok({});
+    const original = await this.deps.messages.find(channelId, replyTo);
+    return original === undefined
+      ? err(invalid("reply_to", "must be a message of this channel"))
+      : ok({ replyTo: original.id });
+  }
+
+  /** The quotes of replies: one read per distinct original. */
+  async #quotes(messages: readonly Message[]): Promise<Map<MessageId, Quote>> {
+    const targets = [
+      ...new Set(messages.flatMap((m) => m.replyTo === undefined ? [] : [m.replyTo])),
+    ];
+    if (targets.length === 0) return new Map();
+    const channelId = messages[0].channelId;
+    const originals = await Promise.all(
+      targets.map((id) => this.deps.messages.find(channelId, id)),
+    );
+    const found = originals.filter((m): m is Message => m !== undefined);
+    const names = await this.#usernames(found);
+    return new Map(targets.map((id, i): [MessageId, Quote] => {
+      const m = originals[i];
+      return [
+        id,
+        m === undefined ? { id, deleted: true } : {
+          id,
+          deleted: false,
+          userId: m.userId,
+          username: names.get(m.userId) ?? null,
+          preview: [...m.content].slice(0, PREVIEW_LENGTH).join(""),
+        },
+      ];
+    }));
+  }
+
   /** A message of a channel the caller may read. */
   async #visibleMessage(
     caller: UserId,
@@ -266,15 +313,26 @@ export class MessageService {
     return view;
   }
 
-  /** One lookup per distinct sender. */
+  /** One lookup per distinct sender; the quotes of replies. */
   async withUsernames(messages: readonly Message[]): Promise<MessageView[]> {
+    const [names, quotes] = await Promise.all([this.#usernames(messages), this.#quotes(messages)]);
+    return messages.map((m) => ({
+      ...m,
+      username: names.get(m.userId) ?? null,
+      reactions: [],
+      quote: m.replyTo === undefined
+        ? null
+        : quotes.get(m.replyTo) ?? { id: m.replyTo, deleted: true },
+    }));
+  }
+
+  async #usernames(messages: readonly Message[]): Promise<Map<UserId, string | null>> {
     const senders = [...new Set(messages.map((m) => m.userId))];
-    const names = new Map(
+    return new Map(
       await Promise.all(senders.map(async (id) => {
         const found = await this.deps.users.lookup(id);
         return [id, found.status === "found" ? found.username : null] as const;
       })),
     );
-    return messages.map((m) => ({ ...m, username: names.get(m.userId) ?? null, reactions: [] }));
   }
 }

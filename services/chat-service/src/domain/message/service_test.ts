@@ -218,3 +218,36 @@ Deno.test("messages: editedSince lists edits of messages up to the cursor made a
     [old.value.id, "old, edited"],
   ]);
 });
+
+Deno.test("messages: a reply quotes its original (author, preview) as it is now, or as deleted", async () => {
+  const { messages, lobby, inner, published } = await setup();
+  const original = await messages.send(alice, lobby, { content: content("x".repeat(200)) });
+  assert.ok(original.ok);
+  const reply = await messages.send(bob, lobby, {
+    content: content("answer"),
+    replyTo: original.value.id,
+  });
+  assert.ok(reply.ok);
+  assert.equal(reply.value.replyTo, original.value.id);
+  assert.deepEqual(reply.value.quote, {
+    id: original.value.id,
+    deleted: false,
+    userId: alice,
+    username: "alice",
+    preview: "x".repeat(120),
+  });
+  const announced = published[1];
+  assert.ok(announced.type === "message_sent");
+  assert.equal(announced.message.replyTo, original.value.id);
+  // Only a message of the same channel can be answered.
+  const elsewhere = await messages.send(alice, inner, {
+    content: content("cross"),
+    replyTo: original.value.id,
+  });
+  assert.ok(!elsewhere.ok && elsewhere.error.type === "validation");
+  assert.equal(elsewhere.error.field, "reply_to");
+  assert.ok((await messages.delete(alice, lobby, original.value.id)).ok);
+  const history = await messages.history(bob, lobby, { limit: 1 });
+  assert.ok(history.ok);
+  assert.deepEqual(history.value[0].quote, { id: original.value.id, deleted: true });
+});

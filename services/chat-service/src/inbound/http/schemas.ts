@@ -104,6 +104,8 @@ export const AddMemberBody = z.object({ user_id: userId }).openapi("AddMember");
 export const SendMessageBody = z.object({
   content: domain(MessageContent.parse),
   client_id: domain(ClientId.parse).optional(),
+  /** A message id of the same channel this one answers. */
+  reply_to: domain((raw) => MessageId.parse(raw, "reply_to")).optional(),
 }).openapi("SendMessage");
 
 export const EditMessageBody = z.object({
@@ -131,6 +133,13 @@ export const MessageJson = z.object({
   client_id: z.string().optional(),
   edited_at: z.string().nullable(),
   reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), me: z.boolean() })),
+  reply_to: z.object({
+    id: z.uuid(),
+    deleted: z.boolean(),
+    user_id: z.uuid().nullable(),
+    username: z.string().nullable(),
+    preview: z.string().nullable(),
+  }).nullable(),
 }).openapi("Message");
 export type MessageJson = z.infer<typeof MessageJson>;
 

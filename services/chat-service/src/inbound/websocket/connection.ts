@@ -154,6 +154,7 @@ export class Connection implements Subscriber {
         const sent = await this.deps.messages.send(this.caller.userId, command.channelId, {
           content: command.content,
           clientId: command.clientId,
+          replyTo: command.replyTo,
         });
         if (!sent.ok) this.#send(errorFrameFor(sent.error, command.ref));
         return;

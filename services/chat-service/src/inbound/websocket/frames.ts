@@ -28,6 +28,7 @@ export type ClientCommand =
     readonly channelId: ChannelId;
     readonly content: MessageContent;
     readonly clientId?: ClientId;
+    readonly replyTo?: MessageId;
   } & Ref
   | { readonly type: "ping" } & Ref;
 
@@ -136,11 +137,16 @@ function toCommand(frame: ClientFrame): Result<ClientCommand, ErrorFrame> {
       if (!content.ok) return invalid(content.error.message);
       const clientId = frame.client_id === undefined ? undefined : ClientId.parse(frame.client_id);
       if (clientId !== undefined && !clientId.ok) return invalid(clientId.error.message);
+      const replyTo = frame.reply_to === undefined
+        ? undefined
+        : MessageId.parse(frame.reply_to, "reply_to");
+      if (replyTo !== undefined && !replyTo.ok) return invalid(replyTo.error.message);
       return ok({
         type: "send_message",
         channelId: channelId.value,
         content: content.value,
         ...(clientId === undefined ? {} : { clientId: clientId.value }),
+        ...(replyTo === undefined ? {} : { replyTo: replyTo.value }),
         ...ref,
       });
     }

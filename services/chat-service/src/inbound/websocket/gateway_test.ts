@@ -603,3 +603,38 @@ test("reactions: PUT and DELETE are idempotent per user, reach subscribers with 
   const gone = `/api/channels/${channelId}/messages/${crypto.randomUUID()}/reactions/👍`;
   assert.equal((await api(gw.url, "PUT", gone, bob.token)).status, 404);
 });
+
+test("replies: send_message and POST take reply_to; frames and history carry the quote", async () => {
+  await using gw = startGateway();
+  const { alice, bob, channelId, socket: b } = await gw.aliceAndSubscribedBob();
+  const other = await gw.channel(alice);
+  const original = await gw.send(alice, channelId, "the question");
+  b.send({
+    type: "send_message",
+    channel_id: channelId,
+    content: "an answer",
+    reply_to: original.id,
+  });
+  const reply = await b.next((f) => f.type === "new_message" && f.content === "an answer");
+  const quote = {
+    id: original.id,
+    deleted: false,
+    user_id: alice.id,
+    username: alice.username,
+    preview: "the question",
+  };
+  assert.deepEqual(reply.reply_to, quote);
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, bob.token);
+  assert.deepEqual(history.body.data[0].reply_to, quote);
+  assert.equal(history.body.data[1].reply_to, null);
+  const crossed = await api(gw.url, "POST", `/api/channels/${other}/messages`, bob.token, {
+    content: "wrong room",
+    reply_to: original.id,
+  });
+  assert.equal(crossed.status, 422);
+  assert.match(crossed.body.error.message, /reply_to/);
+  b.send({ type: "send_message", channel_id: channelId, content: "x", reply_to: "nope", ref: "r" });
+  const refused = await b.next((f) => f.type === "error");
+  assert.deepEqual([refused.code, refused.ref], ["validation_failed", "r"]);
+  assert.match(refused.message, /reply_to/);
+});

@@ -18,7 +18,7 @@ import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
 import type { Emoji, Reaction } from "../../domain/message/reactions.ts";
 
 const { TimeUuid } = cassandra.types;
-const COLUMNS = "channel_id, message_id, user_id, content, client_id, edited_at";
+const COLUMNS = "channel_id, message_id, user_id, content, client_id, edited_at, reply_to";
 type TimeUuidT = cassandra.types.TimeUuid;
 
 export class CassandraMessageStore implements MessageStore {
@@ -61,8 +61,9 @@ export class CassandraMessageStore implements MessageStore {
   async #insert(message: Message): Promise<void> {
     await this.client.batch([
       {
-        query: `INSERT INTO messages (channel_id, bucket, message_id, user_id, content, client_id)
-                VALUES (?, ?, ?, ?, ?, ?)`,
+        query: `INSERT INTO messages
+                  (channel_id, bucket, message_id, user_id, content, client_id, reply_to)
+                VALUES (?, ?, ?, ?, ?, ?, ?)`,
         params: [
           message.channelId,
           cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
@@ -70,6 +71,7 @@ export class CassandraMessageStore implements MessageStore {
           message.userId,
           message.content,
           message.clientId ?? null,
+          message.replyTo ?? null,
         ],
       },
       {
@@ -352,6 +354,7 @@ function toMessage(row: cassandra.types.Row): Message {
   const id = String(row.get("message_id")) as MessageId;
   const clientId: unknown = row.get("client_id");
   const editedAt: unknown = row.get("edited_at");
+  const replyTo: unknown = row.get("reply_to");
   return {
     id,
     channelId: String(row.get("channel_id")) as ChannelId,
@@ -360,5 +363,6 @@ function toMessage(row: cassandra.types.Row): Message {
     timestamp: timeOf(id),
     ...(typeof clientId === "string" ? { clientId: clientId as ClientId } : {}),
     ...(editedAt instanceof Date ? { editedAt } : {}),
+    ...(replyTo === null || replyTo === undefined ? {} : { replyTo: String(replyTo) as MessageId }),
   };
 }

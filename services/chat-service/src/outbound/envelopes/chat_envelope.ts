@@ -30,6 +30,7 @@ export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
         content: m.content,
         timestamp: m.timestamp.toISOString(),
         ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
+        ...(m.replyTo === undefined ? {} : { reply_to: m.replyTo }),
       };
     }
     case "message_deleted":
@@ -100,6 +101,8 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
       if (!content.ok) return invalid(content.error.message);
       const clientId = event.client_id === undefined ? undefined : ClientId.parse(event.client_id);
       if (clientId !== undefined && !clientId.ok) return invalid(clientId.error.message);
+      const replyTo = event.reply_to === undefined ? undefined : MessageId.parse(event.reply_to);
+      if (replyTo !== undefined && !replyTo.ok) return invalid(replyTo.error.message);
       return ok({
         type: "message_sent",
         eventId: event.event_id,
@@ -110,6 +113,7 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
           content: content.value,
           timestamp: new Date(event.timestamp),
           ...(clientId === undefined ? {} : { clientId: clientId.value }),
+          ...(replyTo === undefined ? {} : { replyTo: replyTo.value }),
         },
       });
     }

@@ -23,6 +23,7 @@ interface MessageRow {
   readonly content: string;
   readonly client_id: string | null;
   readonly edited_at: Date | null;
+  readonly reply_to: string | null;
 }
 
 export class PostgresMessageStore implements MessageStore {
@@ -30,9 +31,9 @@ export class PostgresMessageStore implements MessageStore {
 
   async save(message: Message): Promise<{ message: Message; created: boolean }> {
     const inserted = await this.sql<MessageRow[]>`
-      insert into messages (channel_id, id, sent_at, user_id, content, client_id)
+      insert into messages (channel_id, id, sent_at, user_id, content, client_id, reply_to)
       values (${message.channelId}, ${message.id}, ${message.timestamp}, ${message.userId},
-              ${message.content}, ${message.clientId ?? null})
+              ${message.content}, ${message.clientId ?? null}, ${message.replyTo ?? null})
       on conflict (channel_id, user_id, client_id) where client_id is not null do nothing
       returning *`;
     if (inserted.length > 0) return { message, created: true };
@@ -152,5 +153,6 @@ function toMessage(row: MessageRow): Message {
     timestamp: row.sent_at,
     ...(row.client_id === null ? {} : { clientId: row.client_id as ClientId }),
     ...(row.edited_at === null ? {} : { editedAt: row.edited_at }),
+    ...(row.reply_to === null ? {} : { replyTo: row.reply_to as MessageId }),
   };
 }

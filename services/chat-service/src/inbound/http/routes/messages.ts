@@ -39,6 +39,7 @@ export function messageRoutes(deps: { messages: MessageService; auth: ChatAuth }
         const result = await messages.send(c.var.caller.userId, c.req.valid("param").id, {
           content: body.content,
           clientId: body.client_id,
+          replyTo: body.reply_to,
         });
         if (!result.ok) return chatErrorResponse(c, result.error);
         return c.json({ data: toMessageJson(result.value) }, 201);
