@@ -341,7 +341,7 @@ for (const target of targets) {
       });
 
       await t.step(
-        "edit, react and delete from one context are seen live in the other",
+        "edit, react, reply and delete from one context are seen live in the other",
         async () => {
           const channel = `edits-${crypto.randomUUID().slice(0, 8)}`;
           await createPublicChannel(alice, channel);
@@ -372,7 +372,7 @@ for (const target of targets) {
           );
 
           // React from the menu's palette; the other sees the count live and adds theirs.
-          const onBob = shown(bob, "the first message");
+          const onBob = bob.page.locator(`#message-list li[data-id="${firstId}"]`);
           await onBob.hover();
           await onBob.getByRole("button", { name: "React" }).click();
           await onBob.getByRole("group", { name: "Pick a reaction" }).getByRole("button", {
@@ -386,6 +386,19 @@ for (const target of targets) {
           await both.waitFor();
           assert.equal(await both.getAttribute("aria-pressed"), "true", "bob's own reaction");
           await first.getByRole("button", { name: "🎉 2" }).waitFor();
+
+          // Reply from the menu: the composer says so, the reply quotes the original and leads to it.
+          await onBob.hover();
+          await onBob.getByRole("button", { name: "Reply" }).click();
+          await bob.page.locator("#reply-banner", { hasText: "Replying to" }).waitFor();
+          await send(bob, "replying to the first");
+          await bob.page.locator("#reply-banner").waitFor({ state: "hidden" });
+          const quoted = shown(alice, "replying to the first").locator(".quote");
+          await quoted.waitFor();
+          assert.match((await quoted.textContent()) ?? "", /the first message/);
+          assert.match((await quoted.textContent()) ?? "", new RegExp(alice.username));
+          await quoted.click();
+          await alice.page.locator(`#message-list li.highlight[data-id="${firstId}"]`).waitFor();
 
           // ↑ in the empty composer edits my newest message.
           await alice.page.getByRole("textbox", { name: "Message" }).press("ArrowUp");
@@ -402,14 +415,18 @@ for (const target of targets) {
           await second.getByRole("button", { name: "Delete" }).click();
           const confirm = second.getByRole("alertdialog", { name: "Delete this message?" });
           await confirm.waitFor();
-          await shown(alice, "the first message").hover(); // the menu as a reader sees it
+          await first.hover(); // the menu as a reader sees it
           const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
           await alice.page.screenshot({ path: `${screenshots}${mode}-menu-${alice.username}.png` });
           await confirm.getByRole("button", { name: "Delete" }).click();
           await shown(bob, "edited with the up arrow").waitFor({ state: "detached" });
           await shown(alice, "edited with the up arrow").waitFor({ state: "detached" });
           for (const person of [alice, bob]) {
-            assert.deepEqual(await contents(person), ["the first message", "a reply from bob"]);
+            assert.deepEqual(await contents(person), [
+              "the first message",
+              "a reply from bob",
+              "replying to the first",
+            ]);
           }
           // Taken back by bob: alice sees one again.
           await both.click();

@@ -116,11 +116,15 @@ export function createApi(origin: string, token: () => string | undefined) {
     },
 
     /** Sends over HTTP; retrying with the same `clientId` returns the original message. */
-    async send(channelId: string, content: string, clientId: string) {
+    async send(channelId: string, content: string, clientId: string, replyTo?: string) {
       const res = await call(() =>
         chat.api.channels[":id"].messages.$post({
           param: { id: channelId },
-          json: { content, client_id: clientId },
+          json: {
+            content,
+            client_id: clientId,
+            ...(replyTo === undefined ? {} : { reply_to: replyTo }),
+          },
         })
       );
       if (res.status === 201) return (await res.json()).data;

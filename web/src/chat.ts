@@ -197,6 +197,12 @@ export class Chat {
     });
   }
 
+  /** The composer's next message in this channel answers `messageId` (undefined: none). */
+  replyTo(channelId: string, messageId: string | undefined): void {
+    this.store.conversation(channelId).replyTo = messageId;
+    this.store.emit("conversation", channelId);
+  }
+
   /** Adds or takes back my reaction; the count arrives with the reaction frame. */
   async react(channelId: string, messageId: string, emoji: string, on: boolean): Promise<void> {
     await this.#guard.run(() => this.api.react(channelId, messageId, emoji, on));

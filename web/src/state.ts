@@ -12,6 +12,8 @@ export interface Outgoing {
   readonly clientId: string;
   readonly channelId: string;
   readonly content: string;
+  /** The message it answers. */
+  readonly replyTo?: string;
   status: "sending" | "failed";
   error?: string;
 }
@@ -28,6 +30,8 @@ export interface Conversation {
   live: boolean;
   readonly outgoing: Map<string, Outgoing>;
   unread: number;
+  /** The message the composer's next message answers. */
+  replyTo?: string;
 }
 
 export interface Notice {

@@ -13,6 +13,31 @@ export function mountComposer(
 ): void {
   const form = byId("composer", HTMLFormElement);
   const input = byId("composer-input", HTMLTextAreaElement);
+  const banner = byId("reply-banner", HTMLDivElement);
+  const bannerText = byId("reply-text", HTMLSpanElement);
+
+  /** "Replying to …" while the open conversation's next message answers one. */
+  const renderReply = () => {
+    const id = store.selectedId;
+    const replyTo = id === undefined ? undefined : store.conversation(id).replyTo;
+    const original = replyTo === undefined || id === undefined
+      ? undefined
+      : store.conversation(id).messages.find((m) => m.id === replyTo);
+    banner.hidden = original === undefined;
+    if (original !== undefined) {
+      bannerText.textContent = `Replying to ${original.username ?? "unknown user"}: ${
+        [...original.content].slice(0, 80).join("")
+      }`;
+    }
+  };
+  byId("reply-cancel", HTMLButtonElement).addEventListener("click", () => {
+    const id = store.selectedId;
+    if (id !== undefined) chat.replyTo(id, undefined);
+    input.focus();
+  });
+  store.on("conversation", (channelId) => {
+    if (channelId === store.selectedId) renderReply();
+  });
 
   const fit = () => {
     input.style.height = "auto";
@@ -38,11 +63,14 @@ export function mountComposer(
       submit();
     } else if (event.key === "ArrowUp" && input.value === "" && conversation.editLast()) {
       event.preventDefault();
+    } else if (event.key === "Escape" && store.selectedId !== undefined) {
+      chat.replyTo(store.selectedId, undefined);
     }
   });
   input.addEventListener("input", fit);
   store.on("selection", () => {
     input.value = "";
+    renderReply();
     fit();
     input.focus();
   });

@@ -119,6 +119,38 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
       actionButton("Cancel", () => setMode(undefined, "view")),
     );
 
+  /** Scrolls to a message, loading older pages until it is there (or the beginning is). */
+  const jumpTo = async (channelId: string, id: string) => {
+    for (let page = 0; page < 20 && !nodes.has(id); page++) {
+      const conversation = store.conversation(channelId);
+      if (!conversation.hasOlder || store.selectedId !== channelId) break;
+      await chat.loadOlder(channelId);
+    }
+    const target = nodes.get(id)?.node;
+    if (target === undefined || !target.isConnected) {
+      store.setNotice({ kind: "info", text: "The original message is no longer here." });
+      return;
+    }
+    target.scrollIntoView({ block: "center" });
+    target.classList.add("highlight");
+    setTimeout(() => target.classList.remove("highlight"), 1500);
+  };
+
+  /** What a reply answers, as a link to it. */
+  const quote = (message: Message) => {
+    const q = message.reply_to;
+    if (q === null) return false;
+    if (q.deleted) return el("div", { class: "quote deleted" }, "↩ Original message deleted");
+    const link = el(
+      "button",
+      { type: "button", class: "quote", title: "Show the original" },
+      el("span", { class: "quote-sender" }, `↩ ${q.username ?? "unknown user"}`),
+      el("span", { class: "quote-preview" }, q.preview ?? ""),
+    );
+    link.addEventListener("click", () => void jumpTo(message.channel_id, q.id));
+    return link;
+  };
+
   /** The message's reactions: one toggle per emoji, pressed when I am among them. */
   const reactionBar = (message: Message) => {
     const chips = message.reactions.map((r) => {
@@ -163,6 +195,10 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
     return el(
       "div",
       { class: "actions", role: "toolbar", "aria-label": "Message actions" },
+      actionButton("Reply", () => {
+        chat.replyTo(message.channel_id, message.id);
+        byId("composer-input", HTMLTextAreaElement).focus();
+      }),
       actionButton("React", () => picker.hidden = !picker.hidden),
       picker,
       mine && actionButton("Edit", () => setMode(message.id, "editing")),
@@ -189,6 +225,7 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
         edited !== undefined &&
           el("span", { class: "edited", title: `Edited ${fullTimeOf(edited)}` }, "(edited)"),
       ),
+      quote(message),
       mode === "editing" ? editor(message) : el("div", { class: "content" }, message.content),
       reactionBar(message),
       mode === "confirming" && confirmation(message),
