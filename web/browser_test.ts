@@ -435,6 +435,30 @@ for (const target of targets) {
         },
       );
 
+      await t.step("dark theme and phone layout", async () => {
+        const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+        const { page } = bob;
+        await page.emulateMedia({ colorScheme: "dark" });
+        const background = await page.locator("#messages").evaluate((e) =>
+          getComputedStyle(e.closest(".pane") ?? e).backgroundColor
+        );
+        await page.screenshot({ path: `${screenshots}${mode}-dark-${bob.username}.png` });
+        await page.setViewportSize({ width: 390, height: 760 });
+        // The conversation has the screen; the channel list is a drawer behind ☰.
+        const sidebar = page.locator(".sidebar");
+        const inView = () => sidebar.evaluate((e) => e.getBoundingClientRect().right > 1);
+        await page.waitForTimeout(300);
+        assert.equal(await inView(), false, "the drawer starts closed");
+        await page.screenshot({ path: `${screenshots}${mode}-phone-${bob.username}.png` });
+        await page.getByRole("button", { name: "Show channels", exact: true }).click();
+        await page.waitForTimeout(300);
+        assert.equal(await inView(), true, "☰ opens the drawer");
+        await page.screenshot({ path: `${screenshots}${mode}-phone-drawer-${bob.username}.png` });
+        assert.notEqual(background, "rgb(255, 255, 255)", "the dark theme applies");
+        await page.emulateMedia({ colorScheme: "light" });
+        await page.setViewportSize({ width: 1100, height: 700 });
+      });
+
       for (const person of [alice, bob]) {
         assert.deepEqual(person.errors, [], `${person.username}'s page reported errors`);
       }

@@ -12,6 +12,8 @@ import { channelLabel } from "./labels.ts";
 const EDGE_PX = 80;
 /** A touch held this long opens a message's menu (the long press of phones). */
 const LONG_PRESS_MS = 500;
+/** Messages of one sender this close together show one name and time. */
+const GROUP_MS = 5 * 60_000;
 
 /** The emoji the React menu offers (any RGI emoji is accepted by the API). */
 const PALETTE = ["👍", "❤️", "😂", "🎉", "👀", "🔥", "🚀", "🙏"];
@@ -33,6 +35,12 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
   const historyStatus = byId("history-status", HTMLParagraphElement);
   const list = byId("message-list", HTMLOListElement);
   const composer = byId("composer", HTMLFormElement);
+  const shell = byId("shell", HTMLDivElement);
+  // Phone layout: the conversation gets the screen, the channel list is a drawer.
+  byId("drawer-toggle", HTMLButtonElement).addEventListener(
+    "click",
+    () => shell.classList.toggle("drawer-open"),
+  );
 
   /**
    * The channel whose messages are on screen, and their elements by id: an element is
@@ -275,6 +283,7 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
 
   const renderHeader = () => {
     const id = store.selectedId;
+    shell.classList.toggle("conversation-open", id !== undefined);
     const channel = id === undefined ? undefined : store.channel(id);
     empty.hidden = id !== undefined;
     header.hidden = pane.hidden = composer.hidden = id === undefined;
@@ -331,11 +340,19 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
 
     const children: HTMLLIElement[] = [];
     let lastDay = "";
+    let previous: Message | undefined;
     for (const message of conversation.messages) {
       const day = dayOf(new Date(message.timestamp));
       if (day !== lastDay) children.push(el("li", { class: "day" }, el("span", {}, day)));
+      const node = messageNode(message);
+      node.classList.toggle(
+        "grouped",
+        day === lastDay && previous?.user_id === message.user_id && message.reply_to === null &&
+          Date.parse(message.timestamp) - Date.parse(previous.timestamp) < GROUP_MS,
+      );
       lastDay = day;
-      children.push(messageNode(message));
+      previous = message;
+      children.push(node);
     }
     for (const outgoing of conversation.outgoing.values()) children.push(outgoingNode(outgoing));
     list.replaceChildren(...children);
@@ -379,6 +396,7 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
   });
 
   store.on("selection", () => {
+    shell.classList.remove("drawer-open");
     renderHeader();
     renderMessages();
   });
