@@ -10,6 +10,9 @@ Deno.test("server frames of DESIGN §4 parse; anything else is refused", () => {
     username: null,
     content: "hi",
     timestamp: "2026-11-27T03:39:17.603Z",
+    edited_at: null,
+    reactions: [],
+    reply_to: null,
   };
   assert.deepEqual(parseServerFrame(JSON.stringify(frame)), frame);
   assert.deepEqual(parseServerFrame('{"type":"pong"}'), { type: "pong" });

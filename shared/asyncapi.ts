@@ -21,11 +21,14 @@ import {
   ConnectionStatusSet,
   InstanceHeartbeat,
   MessageDeleted,
+  MessageEdited,
   MessageSent,
   PRESENCE_CHANGES_TOPIC,
   PRESENCE_REPORTS_TOPIC,
   PresenceChanged,
   type PresenceEvent,
+  ReactionAdded,
+  ReactionRemoved,
   SessionEnded,
   USER_EVENTS_TOPIC,
   UserCreated,
@@ -38,10 +41,13 @@ import {
   type ClientFrame,
   ErrorFrame,
   MessageDeletedFrame,
+  MessageEditedFrame,
   NewMessageFrame,
   PingFrame,
   PongFrame,
   PresenceFrame,
+  ReactionAddedFrame,
+  ReactionRemovedFrame,
   SendMessageFrame,
   type ServerFrame,
   SetStatusFrame,
@@ -92,6 +98,19 @@ export const SERVER_FRAMES: { readonly [T in ServerFrame["type"]]: Described } =
     schema: MessageDeletedFrame,
     summary: "A message of a subscribed channel was deleted.",
   },
+  message_edited: {
+    schema: MessageEditedFrame,
+    summary:
+      "A message of a subscribed channel was edited (live, or replayed by `subscribe` with `after`).",
+  },
+  reaction_added: {
+    schema: ReactionAddedFrame,
+    summary: "Someone reacted to a message of a subscribed channel; `count` is the emoji's count.",
+  },
+  reaction_removed: {
+    schema: ReactionRemovedFrame,
+    summary: "Someone took their reaction back; `count` is the emoji's count now.",
+  },
   error: {
     schema: ErrorFrame,
     summary: "A frame was refused or failed; `ref` echoes the client frame's `ref`.",
@@ -120,6 +139,12 @@ export const USER_EVENTS: { readonly [T in UserEvent["event_type"]]: Described }
 export const CHAT_EVENTS: { readonly [T in ChatEvent["event_type"]]: Described } = {
   message_sent: { schema: MessageSent, summary: "A message was stored." },
   message_deleted: { schema: MessageDeleted, summary: "A message was deleted by its author." },
+  message_edited: {
+    schema: MessageEdited,
+    summary: "A message's content was edited by its author.",
+  },
+  reaction_added: { schema: ReactionAdded, summary: "A user reacted to a message with an emoji." },
+  reaction_removed: { schema: ReactionRemoved, summary: "A user took a reaction back." },
   channel_created: {
     schema: ChannelCreated,
     summary: "A channel was created (a direct channel has no name).",

@@ -350,6 +350,126 @@ for (const target of targets) {
       });
 
       await t.step(
+        "edit, react, reply and delete from one context are seen live in the other",
+        async () => {
+          const channel = `edits-${crypto.randomUUID().slice(0, 8)}`;
+          await createPublicChannel(alice, channel);
+          await findAndOpenChannel(bob, channel);
+          await waitLive(alice);
+          await waitLive(bob);
+          await send(alice, "teh first message");
+          await send(alice, "a second one");
+          await send(bob, "a reply from bob");
+          await shown(alice, "a reply from bob").waitFor();
+
+          // The hover menu: Edit on my own message, in place; Enter saves.
+          const firstId = await shown(alice, "teh first message").getAttribute("data-id");
+          const first = alice.page.locator(`#message-list li[data-id="${firstId}"]`);
+          await first.hover();
+          const menu = first.getByRole("toolbar", { name: "Message actions" });
+          await menu.getByRole("button", { name: "Edit" }).click();
+          const editor = first.getByRole("textbox", { name: "Edit message" });
+          await editor.fill("the first message");
+          await editor.press("Enter");
+          await shown(bob, "the first message").locator(".edited").waitFor();
+          assert.equal(await shown(bob, "teh first").count(), 0);
+          // Nothing to edit on someone else's message.
+          await shown(alice, "a reply from bob").hover();
+          assert.equal(
+            await shown(alice, "a reply from bob").getByRole("button", { name: "Edit" }).count(),
+            0,
+          );
+
+          // React from the menu's palette; the other sees the count live and adds theirs.
+          const onBob = bob.page.locator(`#message-list li[data-id="${firstId}"]`);
+          await onBob.hover();
+          await onBob.getByRole("button", { name: "React" }).click();
+          await onBob.getByRole("group", { name: "Pick a reaction" }).getByRole("button", {
+            name: "🎉",
+          }).click();
+          const chip = first.getByRole("button", { name: "🎉 1" });
+          await chip.waitFor();
+          assert.equal(await chip.getAttribute("aria-pressed"), "false");
+          await chip.click();
+          const both = onBob.getByRole("button", { name: "🎉 2" });
+          await both.waitFor();
+          assert.equal(await both.getAttribute("aria-pressed"), "true", "bob's own reaction");
+          await first.getByRole("button", { name: "🎉 2" }).waitFor();
+
+          // Reply from the menu: the composer says so, the reply quotes the original and leads to it.
+          await onBob.hover();
+          await onBob.getByRole("button", { name: "Reply" }).click();
+          await bob.page.locator("#reply-banner", { hasText: "Replying to" }).waitFor();
+          await send(bob, "replying to the first");
+          await bob.page.locator("#reply-banner").waitFor({ state: "hidden" });
+          const quoted = shown(alice, "replying to the first").locator(".quote");
+          await quoted.waitFor();
+          assert.match((await quoted.textContent()) ?? "", /the first message/);
+          assert.match((await quoted.textContent()) ?? "", new RegExp(alice.username));
+          await quoted.click();
+          await alice.page.locator(`#message-list li.highlight[data-id="${firstId}"]`).waitFor();
+
+          // ↑ in the empty composer edits my newest message.
+          await alice.page.getByRole("textbox", { name: "Message" }).press("ArrowUp");
+          const last = alice.page.getByRole("textbox", { name: "Edit message" });
+          assert.equal(await last.inputValue(), "a second one");
+          await last.fill("a second one, edited with the up arrow");
+          await last.press("Enter");
+          await shown(bob, "edited with the up arrow").waitFor();
+
+          // Delete asks first; then the message leaves both screens.
+          const secondId = await shown(alice, "edited with the up arrow").getAttribute("data-id");
+          const second = alice.page.locator(`#message-list li[data-id="${secondId}"]`);
+          await second.hover();
+          await second.getByRole("button", { name: "Delete" }).click();
+          const confirm = second.getByRole("alertdialog", { name: "Delete this message?" });
+          await confirm.waitFor();
+          await first.hover(); // the menu as a reader sees it
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          await alice.page.screenshot({ path: `${screenshots}${mode}-menu-${alice.username}.png` });
+          await confirm.getByRole("button", { name: "Delete" }).click();
+          await shown(bob, "edited with the up arrow").waitFor({ state: "detached" });
+          await shown(alice, "edited with the up arrow").waitFor({ state: "detached" });
+          for (const person of [alice, bob]) {
+            assert.deepEqual(await contents(person), [
+              "the first message",
+              "a reply from bob",
+              "replying to the first",
+            ]);
+          }
+          // Taken back by bob: alice sees one again.
+          await both.click();
+          await first.getByRole("button", { name: "🎉 1" }).waitFor();
+          await bob.page.screenshot({ path: `${screenshots}${mode}-edited-${bob.username}.png` });
+        },
+      );
+
+      await t.step("dark theme and phone layout", async () => {
+        const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+        const { page } = bob;
+        await page.emulateMedia({ colorScheme: "dark" });
+        const background = await page.locator("#messages").evaluate((e) =>
+          getComputedStyle(e.closest(".pane") ?? e).backgroundColor
+        );
+        await page.screenshot({ path: `${screenshots}${mode}-dark-${bob.username}.png` });
+        await page.setViewportSize({ width: 390, height: 760 });
+        // The conversation has the screen; the channel list is a drawer behind ☰.
+        const sidebar = page.locator(".sidebar");
+        const inView = () => sidebar.evaluate((e) => e.getBoundingClientRect().right > 1);
+        await page.waitForTimeout(300);
+        assert.equal(await inView(), false, "the drawer starts closed");
+        await page.screenshot({ path: `${screenshots}${mode}-phone-${bob.username}.png` });
+        await page.getByRole("button", { name: "Show channels", exact: true }).click();
+        await page.waitForTimeout(300);
+        assert.equal(await inView(), true, "☰ opens the drawer");
+        await page.screenshot({ path: `${screenshots}${mode}-phone-drawer-${bob.username}.png` });
+        assert.notEqual(background, "rgb(255, 255, 255)", "the dark theme applies");
+        await page.emulateMedia({ colorScheme: "light" });
+        await page.setViewportSize({ width: 1100, height: 700 });
+      });
+
+      // Last: it closes bob's page.
+      await t.step(
         "a direct conversation shows presence dots, who is typing, and last seen",
         async () => {
           const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";

@@ -13,6 +13,8 @@ export const MessageSent = z.object({
   timestamp,
   /** The sender's idempotency key, echoed to WebSocket clients. */
   client_id: z.string().optional(),
+  /** The message of the same channel this one answers. */
+  reply_to: z.uuid().optional(),
 });
 
 export const MessageDeleted = z.object({
@@ -21,6 +23,38 @@ export const MessageDeleted = z.object({
   message_id: z.uuid(),
   channel_id: z.uuid(),
   deleted_at: timestamp,
+});
+
+/** The author replaced a message's content; `content` is the whole new text. */
+export const MessageEdited = z.object({
+  event_type: z.literal("message_edited"),
+  event_id: z.uuid(),
+  message_id: z.uuid(),
+  channel_id: z.uuid(),
+  content: z.string(),
+  edited_at: timestamp,
+});
+
+/** A user reacted to a message with an emoji (once per user and emoji). */
+export const ReactionAdded = z.object({
+  event_type: z.literal("reaction_added"),
+  event_id: z.uuid(),
+  message_id: z.uuid(),
+  channel_id: z.uuid(),
+  emoji: z.string(),
+  user_id: z.uuid(),
+  reacted_at: timestamp,
+});
+
+/** A user took their reaction back. */
+export const ReactionRemoved = z.object({
+  event_type: z.literal("reaction_removed"),
+  event_id: z.uuid(),
+  message_id: z.uuid(),
+  channel_id: z.uuid(),
+  emoji: z.string(),
+  user_id: z.uuid(),
+  removed_at: timestamp,
 });
 
 export const ChannelCreated = z.object({
@@ -36,10 +70,16 @@ export const ChannelCreated = z.object({
 export const ChatEvent = z.discriminatedUnion("event_type", [
   MessageSent,
   MessageDeleted,
+  MessageEdited,
+  ReactionAdded,
+  ReactionRemoved,
   ChannelCreated,
 ]);
 
 export type MessageSent = z.infer<typeof MessageSent>;
 export type MessageDeleted = z.infer<typeof MessageDeleted>;
+export type MessageEdited = z.infer<typeof MessageEdited>;
+export type ReactionAdded = z.infer<typeof ReactionAdded>;
+export type ReactionRemoved = z.infer<typeof ReactionRemoved>;
 export type ChannelCreated = z.infer<typeof ChannelCreated>;
 export type ChatEvent = z.infer<typeof ChatEvent>;

@@ -33,6 +33,8 @@ export const SendMessageFrame = z.object({
   content: z.string(),
   /** The sender's idempotency key: a retried send stores and delivers one message. */
   client_id: z.optional(z.string()),
+  /** A message id of the same channel this one answers. */
+  reply_to: z.optional(z.string()),
   ref,
 });
 export const PingFrame = z.object({ type: z.literal("ping"), ref });
@@ -66,6 +68,23 @@ export const WireMessage = z.object({
   /** RFC 3339 UTC, millisecond precision. */
   timestamp: z.string(),
   client_id: z.optional(z.string()),
+  /** When the author last edited the content (RFC 3339, ms); null until then. */
+  edited_at: z.nullable(z.string()),
+  /** Per emoji: how many reacted, and whether the reader did (false on live frames). */
+  reactions: z.array(
+    z.object({ emoji: z.string(), count: z.number(), me: z.boolean() }),
+  ),
+  /**
+   * What a reply answers: its author and the start of its text as they are now,
+   * or `deleted` (then the other fields are null); null when not a reply.
+   */
+  reply_to: z.nullable(z.object({
+    id: z.string(),
+    deleted: z.boolean(),
+    user_id: z.nullable(z.string()),
+    username: z.nullable(z.string()),
+    preview: z.nullable(z.string()),
+  })),
 });
 export type WireMessage = z.infer<typeof WireMessage>;
 
@@ -81,6 +100,27 @@ export const MessageDeletedFrame = z.object({
   id: z.string(),
   channel_id: z.string(),
 });
+/** The whole new content of an edited message; apply it only if `edited_at` is later than yours. */
+export const MessageEditedFrame = z.object({
+  type: z.literal("message_edited"),
+  id: z.string(),
+  channel_id: z.string(),
+  content: z.string(),
+  edited_at: z.string(),
+});
+/** `count` is the emoji's count on the message when the frame left the server. */
+const reactionFrame = <T extends "reaction_added" | "reaction_removed">(type: T) =>
+  z.object({
+    type: z.literal(type),
+    message_id: z.string(),
+    channel_id: z.string(),
+    emoji: z.string(),
+    /** Who reacted (or took it back). */
+    user_id: z.string(),
+    count: z.number(),
+  });
+export const ReactionAddedFrame = reactionFrame("reaction_added");
+export const ReactionRemovedFrame = reactionFrame("reaction_removed");
 export const ErrorFrame = z.object({
   type: z.literal("error"),
   code: z.string(),
@@ -110,6 +150,9 @@ export const ServerFrame = z.discriminatedUnion("type", [
   PongFrame,
   NewMessageFrame,
   MessageDeletedFrame,
+  MessageEditedFrame,
+  ReactionAddedFrame,
+  ReactionRemovedFrame,
   ErrorFrame,
   PresenceFrame,
   UserTypingFrame,

@@ -12,6 +12,7 @@ import type {
   MessageContent,
 } from "../../services/chat-service/src/domain/message/models.ts";
 import type { MessageStore } from "../../services/chat-service/src/domain/message/ports.ts";
+import type { Emoji, Reaction } from "../../services/chat-service/src/domain/message/reactions.ts";
 import { CassandraMessageStore } from "../../services/chat-service/src/outbound/cassandra/message_store.ts";
 import { MemoryMessageStore } from "../../services/chat-service/src/outbound/memory/message_store.ts";
 import { PostgresMessageStore } from "../../services/chat-service/src/outbound/postgres/message_store.ts";
@@ -161,6 +162,90 @@ contract<MessageStore>("message store", [
     assert.equal(await store.find(channelId, sent[1].id), undefined);
     const history = await store.history({ channelId, limit: 10, since });
     assert.deepEqual(ids(history), [sent[2].id, sent[0].id]);
+  },
+  "an edit replaces the content, sets edited_at, and history returns it": async (store) => {
+    const { channelId, sent, since } = await conversation(store, 3);
+    assert.equal((await store.find(channelId, sent[1].id))?.editedAt, undefined);
+    const at = new Date(Date.now() - 100);
+    const edited = await store.edit(sent[1], "changed" as MessageContent, at);
+    assert.deepEqual(edited, { ...sent[1], content: "changed", editedAt: at });
+    assert.deepEqual(await store.find(channelId, sent[1].id), edited);
+    const history = await store.history({ channelId, limit: 10, since });
+    assert.deepEqual(history, [sent[2], edited, sent[0]]);
+  },
+  "the latest edit wins whatever order edits arrive in": async (store) => {
+    const { channelId, sent } = await conversation(store, 1);
+    const later = new Date(Date.now() - 50);
+    const earlier = new Date(later.getTime() - 20);
+    await store.edit(sent[0], "second" as MessageContent, later);
+    await store.edit(sent[0], "first" as MessageContent, earlier);
+    const found = await store.find(channelId, sent[0].id);
+    assert.equal(found?.content, "second");
+    assert.deepEqual(found?.editedAt, later);
+  },
+  "editedSince lists messages edited after a time, oldest edit first, each once": async (
+    store,
+  ) => {
+    const { channelId, sent } = await conversation(store, 4);
+    const t = Date.now() - 3000;
+    await store.edit(sent[0], "old edit" as MessageContent, new Date(t));
+    await store.edit(sent[2], "a" as MessageContent, new Date(t + 1200));
+    await store.edit(sent[1], "b" as MessageContent, new Date(t + 1500));
+    await store.edit(sent[2], "c" as MessageContent, new Date(t + 2100));
+    const since = await store.editedSince(channelId, new Date(t + 500), 10);
+    assert.deepEqual(since.map((m) => [m.id, m.content]), [
+      [sent[1].id, "b"],
+      [sent[2].id, "c"],
+    ]);
+    assert.equal((await store.editedSince(channelId, new Date(t + 500), 1)).length, 1);
+    assert.deepEqual(await store.editedSince(newId<ChannelId>(), new Date(t), 10), []);
+  },
+  "editing a deleted message stores nothing and brings nothing back": async (store) => {
+    const { channelId, sent, since } = await conversation(store, 2);
+    await store.delete(sent[0]);
+    assert.equal(await store.edit(sent[0], "ghost" as MessageContent, new Date()), undefined);
+    assert.equal(await store.find(channelId, sent[0].id), undefined);
+    assert.deepEqual(ids(await store.history({ channelId, limit: 10, since })), [sent[1].id]);
+  },
+  "a reply keeps the id of the message it answers": async (store) => {
+    const { channelId, sent, since } = await conversation(store, 1);
+    const reply = { ...message(channelId, new Date(Date.now() - 10)), replyTo: sent[0].id };
+    await store.save(reply);
+    assert.deepEqual(await store.find(channelId, reply.id), reply);
+    assert.deepEqual((await store.history({ channelId, limit: 1, since }))[0], reply);
+  },
+  "a reaction is stored once per (message, emoji, user), and taken back once": async (store) => {
+    const { channelId, sent } = await conversation(store, 2);
+    const [ada, bo] = [newId<UserId>(), newId<UserId>()];
+    const thumbs = { messageId: sent[0].id, emoji: "👍" as Emoji, userId: ada };
+    assert.equal(await store.react(sent[0], thumbs), true);
+    assert.equal(await store.react(sent[0], thumbs), false, "again: already there");
+    await store.react(sent[0], { ...thumbs, userId: bo });
+    await store.react(sent[0], { ...thumbs, emoji: "🎉" as Emoji });
+    await store.react(sent[1], { ...thumbs, messageId: sent[1].id });
+    const sort = (rs: Reaction[]) =>
+      rs.map((r) => [r.messageId, r.emoji, r.userId].join(" ")).sort();
+    assert.deepEqual(
+      sort(await store.reactions(channelId, [sent[0].id])),
+      sort([
+        thumbs,
+        { ...thumbs, userId: bo },
+        { ...thumbs, emoji: "🎉" as Emoji },
+      ]),
+    );
+    assert.equal((await store.reactions(channelId, ids(sent))).length, 4);
+    assert.equal(await store.unreact(sent[0], thumbs), true);
+    assert.equal(await store.unreact(sent[0], thumbs), false);
+    assert.equal((await store.reactions(channelId, [sent[0].id])).length, 2);
+    assert.deepEqual(await store.reactions(newId<ChannelId>(), [sent[0].id]), []);
+  },
+  "100 users reacting at once are counted exactly": async (store) => {
+    const { channelId, sent } = await conversation(store, 1);
+    const users = Array.from({ length: 100 }, () => newId<UserId>());
+    const reaction = (userId: UserId) => ({ messageId: sent[0].id, emoji: "🔥" as Emoji, userId });
+    await Promise.all(users.map((u) => store.react(sent[0], reaction(u))));
+    await Promise.all(users.slice(0, 10).map((u) => store.react(sent[0], reaction(u)))); // again
+    assert.equal((await store.reactions(channelId, [sent[0].id])).length, 100);
   },
   "erasing an author removes every message they wrote, in every channel": async (store) => {
     const leaving = newId<UserId>();

@@ -14,7 +14,10 @@ export function assertNewMessageFrame(
     "channel_id",
     "client_id",
     "content",
+    "edited_at",
     "id",
+    "reactions",
+    "reply_to",
     "timestamp",
     "type",
     "user_id",
@@ -25,6 +28,9 @@ export function assertNewMessageFrame(
   assert.equal(frame.username, expected.user.username);
   assert.equal(frame.client_id, expected.clientId);
   assert.match(frame.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(frame.edited_at, null);
+  assert.deepEqual(frame.reactions, []);
+  assert.equal(frame.reply_to, null);
 }
 
 /**

@@ -169,15 +169,48 @@ export function createApi(origin: string, session: SessionAccess) {
     },
 
     /** Sends over HTTP; retrying with the same `clientId` returns the original message. */
-    async send(channelId: string, content: string, clientId: string) {
+    async send(channelId: string, content: string, clientId: string, replyTo?: string) {
       const res = await call(() =>
         chat.api.channels[":id"].messages.$post({
           param: { id: channelId },
-          json: { content, client_id: clientId },
+          json: {
+            content,
+            client_id: clientId,
+            ...(replyTo === undefined ? {} : { reply_to: replyTo }),
+          },
         })
       );
       if (res.status === 201) return (await res.json()).data;
       throw await failure(res);
+    },
+
+    /** The author replaces a message's content; answers the whole edited message. */
+    async edit(channelId: string, messageId: string, content: string) {
+      const res = await call(() =>
+        chat.api.channels[":id"].messages[":message_id"].$patch({
+          param: { id: channelId, message_id: messageId },
+          json: { content },
+        })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    async deleteMessage(channelId: string, messageId: string): Promise<void> {
+      const res = await call(() =>
+        chat.api.channels[":id"].messages[":message_id"].$delete({
+          param: { id: channelId, message_id: messageId },
+        })
+      );
+      if (res.status !== 204) throw await failure(res);
+    },
+
+    /** Reacts with an emoji (`on`) or takes the reaction back; idempotent either way. */
+    async react(channelId: string, messageId: string, emoji: string, on: boolean): Promise<void> {
+      const route = chat.api.channels[":id"].messages[":message_id"].reactions[":emoji"];
+      const param = { id: channelId, message_id: messageId, emoji };
+      const res = await call(() => on ? route.$put({ param }) : route.$delete({ param }));
+      if (res.status !== 204) throw await failure(res);
     },
 
     /**

@@ -201,6 +201,35 @@ export class Chat {
     return this.#conversations.retry(channelId, clientId);
   }
 
+  /** Edits one of my messages; the error's message, or undefined once it is saved. */
+  async edit(channelId: string, messageId: string, content: string): Promise<string | undefined> {
+    return await this.#guard.form(async () => {
+      const edited = await this.api.edit(channelId, messageId, content);
+      if (edited.edited_at !== null) {
+        this.store.editMessage(channelId, messageId, edited.content, edited.edited_at);
+      }
+    });
+  }
+
+  /** Deletes one of my messages (the view asked for confirmation first). */
+  async deleteMessage(channelId: string, messageId: string): Promise<void> {
+    await this.#guard.run(async () => {
+      await this.api.deleteMessage(channelId, messageId);
+      this.store.removeMessage(channelId, messageId);
+    });
+  }
+
+  /** The composer's next message in this channel answers `messageId` (undefined: none). */
+  replyTo(channelId: string, messageId: string | undefined): void {
+    this.store.conversation(channelId).replyTo = messageId;
+    this.store.emit("conversation", channelId);
+  }
+
+  /** Adds or takes back my reaction; the count arrives with the reaction frame. */
+  async react(channelId: string, messageId: string, emoji: string, on: boolean): Promise<void> {
+    await this.#guard.run(() => this.api.react(channelId, messageId, emoji, on));
+  }
+
   discard(channelId: string, clientId: string): void {
     this.#conversations.discard(channelId, clientId);
   }

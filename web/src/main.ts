@@ -38,8 +38,7 @@ function main(): void {
   mountStatus(store);
   mountLogin(store, chat);
   mountSidebar(store, chat);
-  mountConversation(store, chat);
-  mountComposer(store, chat);
+  mountComposer(store, chat, mountConversation(store, chat));
 
   const shell = byId("shell", HTMLDivElement);
   store.on("session", () => {

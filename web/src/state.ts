@@ -12,6 +12,8 @@ export interface Outgoing {
   readonly clientId: string;
   readonly channelId: string;
   readonly content: string;
+  /** The message it answers. */
+  readonly replyTo?: string;
   status: "sending" | "failed";
   error?: string;
 }
@@ -28,6 +30,8 @@ export interface Conversation {
   live: boolean;
   readonly outgoing: Map<string, Outgoing>;
   unread: number;
+  /** The message the composer's next message answers. */
+  replyTo?: string;
 }
 
 export interface Notice {
@@ -146,6 +150,44 @@ export class Store {
     const before = conversation.messages.length;
     conversation.messages = conversation.messages.filter((m) => m.id !== messageId);
     if (conversation.messages.length !== before) this.emit("conversation", channelId);
+  }
+
+  /** Applies an edit unless the message holds a later one (a replay may repeat a live edit). */
+  editMessage(channelId: string, messageId: string, content: string, editedAt: string): void {
+    const conversation = this.conversation(channelId);
+    let changed = false;
+    conversation.messages = conversation.messages.map((m) => {
+      if (m.id !== messageId || (m.edited_at !== null && m.edited_at >= editedAt)) return m;
+      changed = true;
+      return { ...m, content, edited_at: editedAt };
+    });
+    if (changed) this.emit("conversation", channelId);
+  }
+
+  /**
+   * A reaction frame: the emoji's count as the server counted it; `me` when the
+   * frame was about my own reaction (undefined: someone else's, mine unchanged).
+   */
+  setReaction(
+    channelId: string,
+    messageId: string,
+    emoji: string,
+    count: number,
+    me?: boolean,
+  ): void {
+    const conversation = this.conversation(channelId);
+    let changed = false;
+    conversation.messages = conversation.messages.map((m) => {
+      if (m.id !== messageId) return m;
+      changed = true;
+      const known = m.reactions.find((r) => r.emoji === emoji);
+      const next = { emoji, count, me: me ?? known?.me ?? false };
+      const reactions = known === undefined
+        ? [...m.reactions, next]
+        : m.reactions.map((r) => r.emoji === emoji ? next : r);
+      return { ...m, reactions: reactions.filter((r) => r.count > 0) };
+    });
+    if (changed) this.emit("conversation", channelId);
   }
 
   newestId(channelId: string): string | undefined {

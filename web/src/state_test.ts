@@ -10,6 +10,9 @@ const message = (id: string, content: string): Message => ({
   username: "ada",
   content,
   timestamp: "2026-11-27T03:39:17.603Z",
+  edited_at: null,
+  reactions: [],
+  reply_to: null,
 });
 const first = message("00000001-0000-11f1-a408-302e0cbf4465", "first");
 const second = message("00000002-0000-11f1-a408-302e0cbf4465", "second");
@@ -39,4 +42,31 @@ Deno.test("losing the connection marks every conversation as not live", () => {
   store.conversation(channel).live = true;
   store.setConnection("reconnecting");
   assert.equal(store.conversation(channel).live, false);
+});
+
+Deno.test("an edit applies once, and an older edit never overwrites a newer one", () => {
+  const store = new Store();
+  store.addMessages(channel, [first, second]);
+  store.editMessage(channel, first.id, "first, edited", "2026-11-27T03:40:00.000Z");
+  store.editMessage(channel, first.id, "stale", "2026-11-27T03:39:59.000Z");
+  assert.deepEqual(
+    store.conversation(channel).messages.map((m) => [m.content, m.edited_at]),
+    [["first, edited", "2026-11-27T03:40:00.000Z"], ["second", null]],
+  );
+});
+
+Deno.test("reaction frames set the emoji's count; mine are marked; a count of 0 leaves", () => {
+  const store = new Store();
+  store.addMessages(channel, [first]);
+  store.setReaction(channel, first.id, "👍", 1);
+  store.setReaction(channel, first.id, "👍", 2, true);
+  store.setReaction(channel, first.id, "🎉", 1);
+  const reactions = () => store.conversation(channel).messages[0].reactions;
+  assert.deepEqual(reactions(), [
+    { emoji: "👍", count: 2, me: true },
+    { emoji: "🎉", count: 1, me: false },
+  ]);
+  store.setReaction(channel, first.id, "🎉", 0);
+  store.setReaction(channel, first.id, "👍", 1, false);
+  assert.deepEqual(reactions(), [{ emoji: "👍", count: 1, me: false }]);
 });

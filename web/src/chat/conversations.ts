@@ -48,9 +48,19 @@ export class Conversations {
     });
   }
 
+  /** Sends `content`, as a reply when the composer holds one (which it then lets go). */
   async send(channelId: string, content: string): Promise<void> {
     if (content.trim() === "") return;
-    const outgoing: Outgoing = { clientId: newClientId(), channelId, content, status: "sending" };
+    const conversation = this.store.conversation(channelId);
+    const replyTo = conversation.replyTo;
+    conversation.replyTo = undefined;
+    const outgoing: Outgoing = {
+      clientId: newClientId(),
+      channelId,
+      content,
+      status: "sending",
+      ...(replyTo === undefined ? {} : { replyTo }),
+    };
     this.store.conversation(channelId).outgoing.set(outgoing.clientId, outgoing);
     this.store.emit("conversation", channelId);
     await this.#deliver(outgoing);
@@ -78,7 +88,7 @@ export class Conversations {
   async #deliver(outgoing: Outgoing): Promise<void> {
     const { channelId, clientId } = outgoing;
     try {
-      const message = await this.api.send(channelId, outgoing.content, clientId);
+      const message = await this.api.send(channelId, outgoing.content, clientId, outgoing.replyTo);
       this.store.conversation(channelId).outgoing.delete(clientId);
       this.store.addMessages(channelId, [message]);
     } catch (error) {

@@ -121,6 +121,19 @@ export class Subscriptions {
       case "message_deleted":
         this.store.removeMessage(frame.channel_id, frame.id);
         return;
+      case "message_edited":
+        this.store.editMessage(frame.channel_id, frame.id, frame.content, frame.edited_at);
+        return;
+      case "reaction_added":
+      case "reaction_removed":
+        this.store.setReaction(
+          frame.channel_id,
+          frame.message_id,
+          frame.emoji,
+          frame.count,
+          frame.user_id === this.store.me ? frame.type === "reaction_added" : undefined,
+        );
+        return;
       case "error":
         this.#onErrorFrame(frame);
         return;

@@ -11,8 +11,21 @@ import { presenceDot, typingText } from "./presence.ts";
 
 /** Scrolled this close to an edge counts as being at it. */
 const EDGE_PX = 80;
+/** A touch held this long opens a message's menu (the long press of phones). */
+const LONG_PRESS_MS = 500;
+/** Messages of one sender this close together show one name and time. */
+const GROUP_MS = 5 * 60_000;
 
-export function mountConversation(store: Store, chat: Chat): void {
+/** The emoji the React menu offers (any RGI emoji is accepted by the API). */
+const PALETTE = ["👍", "❤️", "😂", "🎉", "👀", "🔥", "🚀", "🙏"];
+
+/** What the composer may ask of the conversation. */
+export interface ConversationControls {
+  /** ↑ in an empty composer: edit my newest message; false when there is none. */
+  editLast(): boolean;
+}
+
+export function mountConversation(store: Store, chat: Chat): ConversationControls {
   const empty = byId("empty-pane", HTMLDivElement);
   const header = byId("pane-header", HTMLElement);
   const title = byId("channel-title", HTMLHeadingElement);
@@ -25,16 +38,193 @@ export function mountConversation(store: Store, chat: Chat): void {
   const composer = byId("composer", HTMLFormElement);
   const members = byId("channel-members", HTMLUListElement);
   const typingLine = byId("typing-line", HTMLParagraphElement);
+  const shell = byId("shell", HTMLDivElement);
+  // Phone layout: the conversation gets the screen, the channel list is a drawer.
+  byId("drawer-toggle", HTMLButtonElement).addEventListener(
+    "click",
+    () => shell.classList.toggle("drawer-open"),
+  );
 
-  /** The channel whose messages are on screen, and their elements by id (messages never change). */
+  /**
+   * The channel whose messages are on screen, and their elements by id: an element is
+   * rebuilt only when its message changed (the store replaces an edited message) or the
+   * message is being edited or its deletion confirmed.
+   */
   let shownId: string | undefined;
-  const nodes = new Map<string, HTMLLIElement>();
+  const nodes = new Map<string, { message: Message; mode: Mode; node: HTMLLIElement }>();
   let outgoingShown = 0;
+  type Mode = "view" | "editing" | "confirming";
+  let editingId: string | undefined;
+  let confirmingId: string | undefined;
+  const modeOf = (id: string): Mode =>
+    id === editingId ? "editing" : id === confirmingId ? "confirming" : "view";
+
+  const actionButton = (label: string, action: () => void) => {
+    const button = el("button", { type: "button", class: "action", "aria-label": label }, label);
+    button.addEventListener("click", (event) => {
+      event.stopPropagation();
+      action();
+    });
+    return button;
+  };
+
+  const setMode = (id: string | undefined, mode: Mode) => {
+    editingId = mode === "editing" ? id : undefined;
+    confirmingId = mode === "confirming" ? id : undefined;
+    renderMessages();
+    if (mode === "editing" && id !== undefined) {
+      const input = nodes.get(id)?.node.querySelector("textarea");
+      if (input instanceof HTMLTextAreaElement) {
+        input.focus();
+        input.setSelectionRange(input.value.length, input.value.length);
+      }
+    }
+  };
+
+  /** The author's editor in place of the content: Enter saves, Escape cancels. */
+  const editor = (message: Message) => {
+    const input = el("textarea", { class: "edit-input", "aria-label": "Edit message", rows: "2" });
+    input.value = message.content;
+    const error = el("p", { class: "form-error", role: "alert" });
+    const save = async () => {
+      if (input.value.trim() === message.content) return setMode(undefined, "view");
+      input.disabled = true;
+      const failed = await chat.edit(message.channel_id, message.id, input.value);
+      input.disabled = false;
+      if (failed === undefined) setMode(undefined, "view");
+      else error.textContent = failed;
+    };
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        void save();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        setMode(undefined, "view");
+      }
+    });
+    return el(
+      "div",
+      { class: "editor" },
+      input,
+      el(
+        "div",
+        { class: "editor-actions" },
+        actionButton("Save", () => void save()),
+        actionButton("Cancel", () => setMode(undefined, "view")),
+        el("span", { class: "hint" }, "Enter to save · Esc to cancel"),
+      ),
+      error,
+    );
+  };
+
+  const confirmation = (message: Message) =>
+    el(
+      "div",
+      { class: "confirm", role: "alertdialog", "aria-label": "Delete this message?" },
+      el("span", {}, "Delete this message? This cannot be undone."),
+      actionButton("Delete", () => {
+        setMode(undefined, "view");
+        void chat.deleteMessage(message.channel_id, message.id);
+      }),
+      actionButton("Cancel", () => setMode(undefined, "view")),
+    );
+
+  /** Scrolls to a message, loading older pages until it is there (or the beginning is). */
+  const jumpTo = async (channelId: string, id: string) => {
+    for (let page = 0; page < 20 && !nodes.has(id); page++) {
+      const conversation = store.conversation(channelId);
+      if (!conversation.hasOlder || store.selectedId !== channelId) break;
+      await chat.loadOlder(channelId);
+    }
+    const target = nodes.get(id)?.node;
+    if (target === undefined || !target.isConnected) {
+      store.setNotice({ kind: "info", text: "The original message is no longer here." });
+      return;
+    }
+    target.scrollIntoView({ block: "center" });
+    target.classList.add("highlight");
+    setTimeout(() => target.classList.remove("highlight"), 1500);
+  };
+
+  /** What a reply answers, as a link to it. */
+  const quote = (message: Message) => {
+    const q = message.reply_to;
+    if (q === null) return false;
+    if (q.deleted) return el("div", { class: "quote deleted" }, "↩ Original message deleted");
+    const link = el(
+      "button",
+      { type: "button", class: "quote", title: "Show the original" },
+      el("span", { class: "quote-sender" }, `↩ ${q.username ?? "unknown user"}`),
+      el("span", { class: "quote-preview" }, q.preview ?? ""),
+    );
+    link.addEventListener("click", () => void jumpTo(message.channel_id, q.id));
+    return link;
+  };
+
+  /** The message's reactions: one toggle per emoji, pressed when I am among them. */
+  const reactionBar = (message: Message) => {
+    const chips = message.reactions.map((r) => {
+      const chip = el(
+        "button",
+        {
+          type: "button",
+          class: r.me ? "reaction me" : "reaction",
+          "aria-pressed": String(r.me),
+          "aria-label": `${r.emoji} ${r.count}`,
+          title: r.me ? "Take your reaction back" : "React",
+        },
+        el("span", { class: "emoji" }, r.emoji),
+        el("span", { class: "count" }, String(r.count)),
+      );
+      chip.addEventListener(
+        "click",
+        () => void chat.react(message.channel_id, message.id, r.emoji, !r.me),
+      );
+      return chip;
+    });
+    return chips.length > 0 && el("div", { class: "reactions" }, ...chips);
+  };
+
+  const palette = (message: Message) =>
+    el(
+      "div",
+      { class: "palette", role: "group", "aria-label": "Pick a reaction" },
+      ...PALETTE.map((emoji) =>
+        actionButton(emoji, () => {
+          const mine = message.reactions.find((r) => r.emoji === emoji)?.me ?? false;
+          void chat.react(message.channel_id, message.id, emoji, !mine);
+        })
+      ),
+    );
+
+  /** The hover / long-press menu of a message. */
+  const menu = (message: Message) => {
+    const mine = message.user_id === store.me;
+    const picker = palette(message);
+    picker.hidden = true;
+    return el(
+      "div",
+      { class: "actions", role: "toolbar", "aria-label": "Message actions" },
+      actionButton("Reply", () => {
+        chat.replyTo(message.channel_id, message.id);
+        byId("composer-input", HTMLTextAreaElement).focus();
+      }),
+      actionButton("React", () => picker.hidden = !picker.hidden),
+      picker,
+      mine && actionButton("Edit", () => setMode(message.id, "editing")),
+      mine && actionButton("Delete", () => setMode(message.id, "confirming")),
+    );
+  };
 
   const messageNode = (message: Message): HTMLLIElement => {
+    const mode = modeOf(message.id);
     const cached = nodes.get(message.id);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && cached.message === message && cached.mode === mode) {
+      return cached.node;
+    }
     const date = new Date(message.timestamp);
+    const edited = message.edited_at === null ? undefined : new Date(message.edited_at);
     const node = el(
       "li",
       { class: message.user_id === store.me ? "message mine" : "message", "data-id": message.id },
@@ -43,10 +233,23 @@ export function mountConversation(store: Store, chat: Chat): void {
         { class: "meta" },
         el("span", { class: "sender" }, message.username ?? "unknown user"),
         el("time", { datetime: message.timestamp, title: fullTimeOf(date) }, timeOf(date)),
+        edited !== undefined &&
+          el("span", { class: "edited", title: `Edited ${fullTimeOf(edited)}` }, "(edited)"),
       ),
-      el("div", { class: "content" }, message.content),
+      quote(message),
+      mode === "editing" ? editor(message) : el("div", { class: "content" }, message.content),
+      reactionBar(message),
+      mode === "confirming" && confirmation(message),
+      mode === "view" && menu(message),
     );
-    nodes.set(message.id, node);
+    let press: ReturnType<typeof setTimeout> | undefined;
+    node.addEventListener("touchstart", () => {
+      press = setTimeout(() => node.classList.toggle("show-actions"), LONG_PRESS_MS);
+    }, { passive: true });
+    for (const end of ["touchend", "touchmove", "touchcancel"]) {
+      node.addEventListener(end, () => clearTimeout(press), { passive: true });
+    }
+    nodes.set(message.id, { message, mode, node });
     return node;
   };
 
@@ -83,6 +286,7 @@ export function mountConversation(store: Store, chat: Chat): void {
 
   const renderHeader = () => {
     const id = store.selectedId;
+    shell.classList.toggle("conversation-open", id !== undefined);
     const channel = id === undefined ? undefined : store.channel(id);
     empty.hidden = id !== undefined;
     header.hidden = pane.hidden = composer.hidden = id === undefined;
@@ -148,6 +352,7 @@ export function mountConversation(store: Store, chat: Chat): void {
     const switching = shownId !== id;
     if (switching) {
       nodes.clear();
+      editingId = confirmingId = undefined;
       shownId = id;
       outgoingShown = 0;
     }
@@ -157,11 +362,19 @@ export function mountConversation(store: Store, chat: Chat): void {
 
     const children: HTMLLIElement[] = [];
     let lastDay = "";
+    let previous: Message | undefined;
     for (const message of conversation.messages) {
       const day = dayOf(new Date(message.timestamp));
       if (day !== lastDay) children.push(el("li", { class: "day" }, el("span", {}, day)));
+      const node = messageNode(message);
+      node.classList.toggle(
+        "grouped",
+        day === lastDay && previous?.user_id === message.user_id && message.reply_to === null &&
+          Date.parse(message.timestamp) - Date.parse(previous.timestamp) < GROUP_MS,
+      );
       lastDay = day;
-      children.push(messageNode(message));
+      previous = message;
+      children.push(node);
     }
     for (const outgoing of conversation.outgoing.values()) children.push(outgoingNode(outgoing));
     list.replaceChildren(...children);
@@ -205,6 +418,7 @@ export function mountConversation(store: Store, chat: Chat): void {
   });
 
   store.on("selection", () => {
+    shell.classList.remove("drawer-open");
     renderHeader();
     renderMessages();
   });
@@ -231,4 +445,15 @@ export function mountConversation(store: Store, chat: Chat): void {
     if (channelId === store.selectedId) renderMessages();
   });
   renderHeader();
+
+  return {
+    editLast() {
+      const id = store.selectedId;
+      if (id === undefined) return false;
+      const mine = store.conversation(id).messages.findLast((m) => m.user_id === store.me);
+      if (mine === undefined) return false;
+      setMode(mine.id, "editing");
+      return true;
+    },
+  };
 }

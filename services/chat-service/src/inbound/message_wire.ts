@@ -2,7 +2,7 @@
  * A message as clients see it, the same over HTTP and WebSocket (DESIGN §3,
  * §4): one conversion, so the two can never drift apart.
  */
-import type { MessageView } from "../domain/message/models.ts";
+import type { MessageView, Quote } from "../domain/message/models.ts";
 
 export interface WireMessage {
   id: string;
@@ -12,6 +12,18 @@ export interface WireMessage {
   content: string;
   timestamp: string;
   client_id?: string;
+  edited_at: string | null;
+  reactions: { emoji: string; count: number; me: boolean }[];
+  reply_to: WireQuote | null;
+}
+
+/** `user_id`, `username` and `preview` are null when the original was deleted. */
+export interface WireQuote {
+  id: string;
+  deleted: boolean;
+  user_id: string | null;
+  username: string | null;
+  preview: string | null;
 }
 
 export function toWireMessage(m: MessageView): WireMessage {
@@ -23,5 +35,14 @@ export function toWireMessage(m: MessageView): WireMessage {
     content: m.content,
     timestamp: m.timestamp.toISOString(),
     ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
+    edited_at: m.editedAt?.toISOString() ?? null,
+    reactions: m.reactions.map((r) => ({ emoji: r.emoji, count: r.count, me: r.me })),
+    reply_to: m.quote === null ? null : toWireQuote(m.quote),
   };
+}
+
+function toWireQuote(q: Quote): WireQuote {
+  return q.deleted
+    ? { id: q.id, deleted: true, user_id: null, username: null, preview: null }
+    : { id: q.id, deleted: false, user_id: q.userId, username: q.username, preview: q.preview };
 }

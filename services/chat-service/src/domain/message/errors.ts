@@ -14,3 +14,8 @@ export const notAuthor: MessageError = {
   type: "not_author",
   message: "Only the author can delete a message",
 };
+
+export const notEditor: MessageError = {
+  type: "not_author",
+  message: "Only the author can edit a message",
+};

@@ -2,6 +2,7 @@
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, MessageId, UserId } from "../ids.ts";
 import { invalid, storable, type ValidationError } from "../validation.ts";
+import type { ReactionSummary } from "./reactions.ts";
 
 export type MessageContent = string & { readonly __brand: "MessageContent" };
 export type ClientId = string & { readonly __brand: "ClientId" };
@@ -40,11 +41,41 @@ export interface Message {
   /** Millisecond precision; the time inside `id`. */
   readonly timestamp: Date;
   readonly clientId?: ClientId;
+  /** When the author last changed the content; absent until then. */
+  readonly editedAt?: Date;
+  /** The message of the same channel this one answers. */
+  readonly replyTo?: MessageId;
+}
+
+/** How a reply shows what it answers: its author and the start of its text, or that it is gone. */
+export type Quote =
+  | {
+    readonly id: MessageId;
+    readonly deleted: false;
+    readonly userId: UserId;
+    readonly username: string | null;
+    readonly preview: string;
+  }
+  | { readonly id: MessageId; readonly deleted: true };
+
+/** Code points of the original a quote shows. */
+export const PREVIEW_LENGTH = 120;
+
+/** A message's content as its author last edited it. */
+export interface MessageEdit {
+  readonly messageId: MessageId;
+  readonly channelId: ChannelId;
+  readonly content: MessageContent;
+  readonly editedAt: Date;
 }
 
 /** A message as readers see it: with the sender's current username, or null when unknown. */
 export interface MessageView extends Message {
   readonly username: string | null;
+  /** Per emoji, as the reader sees them (`me`); empty for a message just sent. */
+  readonly reactions: readonly ReactionSummary[];
+  /** What it answers, when it is a reply. */
+  readonly quote: Quote | null;
 }
 
 /** Where a history page starts: after or before a message, or a point in time. */

@@ -1,7 +1,8 @@
 /** What the message domain needs from the outside world. */
 import type { ChannelId, MessageId, UserId } from "../ids.ts";
 import type { MessageEvent } from "./events.ts";
-import type { HistoryCursor, Message } from "./models.ts";
+import type { HistoryCursor, Message, MessageContent } from "./models.ts";
+import type { Reaction } from "./reactions.ts";
 
 export interface HistoryQuery {
   readonly channelId: ChannelId;
@@ -24,6 +25,27 @@ export interface MessageStore {
   /** Newest first, with no gap and no duplicate across pages. */
   history(query: HistoryQuery): Promise<Message[]>;
   delete(message: Message): Promise<void>;
+  /**
+   * Replaces the content of a stored message and sets its `editedAt`. An edit
+   * older than the one stored loses (the latest `editedAt` wins on every
+   * store). Undefined when the message is gone.
+   */
+  edit(message: Message, content: MessageContent, editedAt: Date): Promise<Message | undefined>;
+  /**
+   * Messages of a channel last edited after `since`, as they are now, in the
+   * order of their last edit (oldest edit first), at most `limit`.
+   */
+  editedSince(channelId: ChannelId, since: Date, limit: number): Promise<Message[]>;
+  /**
+   * Stores one user's reaction with one emoji, at most once: one record per
+   * (message, emoji, user), so concurrent reactions never lose a count.
+   * True when it was not there before.
+   */
+  react(message: Message, reaction: Reaction): Promise<boolean>;
+  /** True when it was there. */
+  unreact(message: Message, reaction: Reaction): Promise<boolean>;
+  /** Every reaction to these messages of one channel (each message's stored reactions). */
+  reactions(channelId: ChannelId, messageIds: readonly MessageId[]): Promise<Reaction[]>;
   /** Erasure of a deleted user: every message they wrote leaves history. Returns how many. */
   eraseAuthor(userId: UserId): Promise<number>;
 }

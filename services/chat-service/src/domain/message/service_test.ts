@@ -180,3 +180,74 @@ Deno.test("messages: degraded mode keeps sending: no username, and a failed broa
   const history = await messages.history(bob, lobby, { limit: 1 });
   assert.ok(history.ok && history.value[0].content === "still here");
 });
+
+Deno.test("messages: only the author edits; the edit is stored, published and seen in history", async () => {
+  const { messages, lobby, published, tick } = await setup();
+  const sent = await messages.send(alice, lobby, { content: content("frist") });
+  assert.ok(sent.ok);
+  assert.equal(sent.value.editedAt, undefined);
+  const theft = await messages.edit(bob, lobby, sent.value.id, content("mine now"));
+  assert.ok(!theft.ok && theft.error.type === "not_author");
+  tick(1000);
+  const edited = await messages.edit(alice, lobby, sent.value.id, content("first"));
+  assert.ok(edited.ok);
+  assert.equal(edited.value.content, "first");
+  assert.equal(edited.value.editedAt?.toISOString(), "2026-01-01T00:00:01.000Z");
+  assert.equal(edited.value.id, sent.value.id);
+  const history = await messages.history(bob, lobby, { limit: 1 });
+  assert.ok(history.ok && history.value[0].content === "first");
+  assert.deepEqual(published.map((e) => e.type), ["message_sent", "message_edited"]);
+  const missing = await messages.edit(alice, lobby, timeUuids.next(new Date()), content("?"));
+  assert.ok(!missing.ok && missing.error.type === "message_not_found");
+});
+
+Deno.test("messages: editedSince lists edits of messages up to the cursor made after it was sent", async () => {
+  const { messages, lobby, tick } = await setup();
+  const old = await messages.send(alice, lobby, { content: content("old") });
+  tick(10);
+  const seen = await messages.send(alice, lobby, { content: content("seen") });
+  tick(10);
+  const newer = await messages.send(alice, lobby, { content: content("newer") });
+  assert.ok(old.ok && seen.ok && newer.ok);
+  tick(10);
+  await messages.edit(alice, lobby, old.value.id, content("old, edited"));
+  await messages.edit(alice, lobby, newer.value.id, content("newer, edited")); // replayed whole
+  const edits = await messages.editedSince(bob, lobby, seen.value.id, 10);
+  assert.ok(edits.ok);
+  assert.deepEqual(edits.value.map((e) => [e.messageId, e.content]), [
+    [old.value.id, "old, edited"],
+  ]);
+});
+
+Deno.test("messages: a reply quotes its original (author, preview) as it is now, or as deleted", async () => {
+  const { messages, lobby, inner, published } = await setup();
+  const original = await messages.send(alice, lobby, { content: content("x".repeat(200)) });
+  assert.ok(original.ok);
+  const reply = await messages.send(bob, lobby, {
+    content: content("answer"),
+    replyTo: original.value.id,
+  });
+  assert.ok(reply.ok);
+  assert.equal(reply.value.replyTo, original.value.id);
+  assert.deepEqual(reply.value.quote, {
+    id: original.value.id,
+    deleted: false,
+    userId: alice,
+    username: "alice",
+    preview: "x".repeat(120),
+  });
+  const announced = published[1];
+  assert.ok(announced.type === "message_sent");
+  assert.equal(announced.message.replyTo, original.value.id);
+  // Only a message of the same channel can be answered.
+  const elsewhere = await messages.send(alice, inner, {
+    content: content("cross"),
+    replyTo: original.value.id,
+  });
+  assert.ok(!elsewhere.ok && elsewhere.error.type === "validation");
+  assert.equal(elsewhere.error.field, "reply_to");
+  assert.ok((await messages.delete(alice, lobby, original.value.id)).ok);
+  const history = await messages.history(bob, lobby, { limit: 1 });
+  assert.ok(history.ok);
+  assert.deepEqual(history.value[0].quote, { id: original.value.id, deleted: true });
+});

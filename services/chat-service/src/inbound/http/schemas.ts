@@ -61,6 +61,16 @@ export const MessageParams = z.object({
   ),
 });
 
+/**
+ * `emoji` stays text here: a path parameter that breaks a rule is a 400, and
+ * an emoji that is not one is a 422 naming the field, like a body field, so the
+ * handler parses it with `Emoji.parse`.
+ */
+export const ReactionParams = z.object({
+  ...MessageParams.shape,
+  emoji: pathParam(z.string(), "emoji"),
+});
+
 export const ListChannelsQuery = z.object({
   member: z.literal("me").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
@@ -105,7 +115,13 @@ export const AddMemberBody = z.object({ user_id: userId }).openapi("AddMember");
 export const SendMessageBody = z.object({
   content: domain(MessageContent.parse),
   client_id: domain(ClientId.parse).optional(),
+  /** A message id of the same channel this one answers. */
+  reply_to: domain((raw) => MessageId.parse(raw, "reply_to")).optional(),
 }).openapi("SendMessage");
+
+export const EditMessageBody = z.object({
+  content: domain(MessageContent.parse),
+}).openapi("EditMessage");
 
 export const ChannelJson = z.object({
   id: z.uuid(),
@@ -126,6 +142,15 @@ export const MessageJson = z.object({
   content: z.string(),
   timestamp: z.string(),
   client_id: z.string().optional(),
+  edited_at: z.string().nullable(),
+  reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), me: z.boolean() })),
+  reply_to: z.object({
+    id: z.uuid(),
+    deleted: z.boolean(),
+    user_id: z.uuid().nullable(),
+    username: z.string().nullable(),
+    preview: z.string().nullable(),
+  }).nullable(),
 }).openapi("Message");
 export type MessageJson = z.infer<typeof MessageJson>;
 

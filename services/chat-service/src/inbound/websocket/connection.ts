@@ -186,6 +186,7 @@ export class Connection implements Subscriber {
         const sent = await this.deps.messages.send(this.caller.userId, command.channelId, {
           content: command.content,
           clientId: command.clientId,
+          replyTo: command.replyTo,
         });
         if (!sent.ok) this.#send(errorFrameFor(sent.error, command.ref));
         else this.deps.presence?.active(this);
@@ -238,6 +239,9 @@ export class Connection implements Subscriber {
         this.#send(frames.newMessage(message));
       }
     }
+    // Older messages edited since `after` was sent: their current content.
+    const edits = await this.deps.messages.editedSince(this.caller.userId, channelId, after, cap);
+    if (edits.ok) { for (const edit of edits.value) this.#send(frames.messageEdited(edit)); }
     if (this.#subscriptions.get(channelId) !== seam) return; // unsubscribed meanwhile
     for (const frame of seam.finishReplay(replayed, performance.now())) this.#sendText(frame.text);
   }

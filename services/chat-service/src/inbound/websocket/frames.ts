@@ -7,10 +7,16 @@
 import { ClientFrame, type ServerFrame, type ServerFrameOf } from "@chat-ts/shared/websocket";
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import { ChannelId, MessageId } from "../../domain/ids.ts";
-import { ClientId, MessageContent, type MessageView } from "../../domain/message/models.ts";
+import {
+  ClientId,
+  MessageContent,
+  type MessageEdit,
+  type MessageView,
+} from "../../domain/message/models.ts";
 import type { DeclaredStatus, PresenceChange, TypingNotice } from "../../domain/presence/models.ts";
 import { toWireMessage } from "../message_wire.ts";
-import type { OutgoingFrame } from "./hub.ts";
+import type { Reaction } from "../../domain/message/reactions.ts";
+import type { ChannelFrameKind, OutgoingFrame } from "./hub.ts";
 
 type Ref = { readonly ref?: string };
 
@@ -23,6 +29,7 @@ export type ClientCommand =
     readonly channelId: ChannelId;
     readonly content: MessageContent;
     readonly clientId?: ClientId;
+    readonly replyTo?: MessageId;
   } & Ref
   | { readonly type: "ping" } & Ref
   | { readonly type: "typing"; readonly channelId: ChannelId } & Ref
@@ -61,6 +68,26 @@ export const frames = {
     user_id: notice.userId,
     username: notice.username,
   }),
+  messageEdited: (m: MessageEdit): ServerFrameOf<"message_edited"> => ({
+    type: "message_edited",
+    id: m.messageId,
+    channel_id: m.channelId,
+    content: m.content,
+    edited_at: m.editedAt.toISOString(),
+  }),
+  reaction: (
+    type: "reaction_added" | "reaction_removed",
+    channelId: ChannelId,
+    reaction: Reaction,
+    count: number,
+  ): ServerFrameOf<"reaction_added" | "reaction_removed"> => ({
+    type,
+    message_id: reaction.messageId,
+    channel_id: channelId,
+    emoji: reaction.emoji,
+    user_id: reaction.userId,
+    count,
+  }),
   error: (code: string, message: string, ref?: string): ErrorFrame => ({
     type: "error",
     code,
@@ -70,10 +97,9 @@ export const frames = {
 };
 
 /** A frame for every subscriber of a channel, serialised once for all of them. */
-export function outgoing(
-  frame: ServerFrameOf<"new_message"> | ServerFrameOf<"message_deleted">,
-): OutgoingFrame {
-  return { text: JSON.stringify(frame), kind: frame.type, messageId: frame.id };
+export function outgoing(frame: ServerFrameOf<ChannelFrameKind>): OutgoingFrame {
+  const messageId = "message_id" in frame ? frame.message_id : frame.id;
+  return { text: JSON.stringify(frame), kind: frame.type, messageId };
 }
 
 /** Parses one text frame into a command, or the error frame that answers it. */
@@ -129,11 +155,16 @@ function toCommand(frame: ClientFrame): Result<ClientCommand, ErrorFrame> {
       if (!content.ok) return invalid(content.error.message);
       const clientId = frame.client_id === undefined ? undefined : ClientId.parse(frame.client_id);
       if (clientId !== undefined && !clientId.ok) return invalid(clientId.error.message);
+      const replyTo = frame.reply_to === undefined
+        ? undefined
+        : MessageId.parse(frame.reply_to, "reply_to");
+      if (replyTo !== undefined && !replyTo.ok) return invalid(replyTo.error.message);
       return ok({
         type: "send_message",
         channelId: channelId.value,
         content: content.value,
         ...(clientId === undefined ? {} : { clientId: clientId.value }),
+        ...(replyTo === undefined ? {} : { replyTo: replyTo.value }),
         ...ref,
       });
     }

@@ -84,6 +84,25 @@ export class WebSocketGateway {
           outgoing(frames.messageDeleted(event.messageId, event.channelId)),
         );
         return;
+      case "message_edited":
+        this.hub.deliver(
+          event.channelId,
+          outgoing(frames.messageEdited(event)),
+        );
+        return;
+      case "reaction_added":
+      case "reaction_removed": {
+        if (!this.hub.hasSubscribers(event.channelId)) return;
+        // Counted at delivery, from the store: the last frame of a burst of
+        // concurrent reactions carries the exact count, whatever their order.
+        const { messageId, emoji } = event.reaction;
+        const count = await this.deps.messages.reactionCount(event.channelId, messageId, emoji);
+        this.hub.deliver(
+          event.channelId,
+          outgoing(frames.reaction(event.type, event.channelId, event.reaction, count)),
+        );
+        return;
+      }
       case "channel_created":
         return;
       default: {

@@ -656,3 +656,124 @@ test("unsubscribe with a channel_id that is not a UUID is refused, not answered 
   assert.equal(answer.code, "validation_failed");
   assert.equal(answer.ref, "u");
 });
+
+test("edit: the author's PATCH reaches every subscriber as message_edited, after the message, and history has it", async () => {
+  await using gw = startGateway();
+  const { alice, bob, channelId, socket: b } = await gw.aliceAndSubscribedBob();
+  const a = await gw.open(alice);
+  await a.subscribe(channelId);
+  const sent = await gw.send(alice, channelId, "helo");
+  const path = `/api/channels/${channelId}/messages/${sent.id}`;
+  const theft = await api(gw.url, "PATCH", path, bob.token, { content: "mine" });
+  assert.equal(theft.status, 403);
+  assert.equal((await api(gw.url, "PATCH", path, alice.token, { content: "  " })).status, 422);
+  const edited = await api(gw.url, "PATCH", path, alice.token, { content: " hello " });
+  assert.equal(edited.status, 200, JSON.stringify(edited.body));
+  assert.equal(edited.body.data.content, "hello");
+  assert.match(edited.body.data.edited_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  for (const ws of [a, b]) {
+    const frames = (await drained(ws)).filter((f) => f.channel_id === channelId);
+    assert.deepEqual(frames.map((f) => f.type), ["new_message", "message_edited"]);
+    assert.deepEqual(frames[1], {
+      type: "message_edited",
+      id: sent.id,
+      channel_id: channelId,
+      content: "hello",
+      edited_at: edited.body.data.edited_at,
+    });
+  }
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, bob.token);
+  assert.deepEqual(
+    [history.body.data[0].content, history.body.data[0].edited_at],
+    ["hello", edited.body.data.edited_at],
+  );
+  const gone = `/api/channels/${channelId}/messages/${crypto.randomUUID()}`;
+  assert.equal((await api(gw.url, "PATCH", gone, alice.token, { content: "x" })).status, 404);
+});
+
+test("replay: subscribe with after carries edits made since, of older messages too", async () => {
+  await using gw = startGateway();
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
+  const channelId = await gw.channel(alice);
+  const old = await gw.send(alice, channelId, "old");
+  const seen = await gw.send(alice, channelId, "seen");
+  const missed = await gw.send(alice, channelId, "missed");
+  for (const [m, content] of [[old, "old, edited"], [missed, "missed, edited"]]) {
+    const path = `/api/channels/${channelId}/messages/${m.id}`;
+    assert.equal((await api(gw.url, "PATCH", path, alice.token, { content })).status, 200);
+  }
+  const ws = await gw.open(bob);
+  await ws.subscribe(channelId, seen.id);
+  const frames = (await drained(ws)).filter((f) => f.channel_id === channelId);
+  assert.deepEqual(frames.map((f) => [f.type, f.id, f.content]), [
+    ["new_message", missed.id, "missed, edited"],
+    ["message_edited", old.id, "old, edited"],
+  ]);
+  assert.notEqual(frames[0].edited_at, null);
+});
+
+test("reactions: PUT and DELETE are idempotent per user, reach subscribers with the count, and show in history", async () => {
+  await using gw = startGateway();
+  const { alice, bob, channelId, socket: b } = await gw.aliceAndSubscribedBob();
+  const sent = await gw.send(alice, channelId, "react to me");
+  const path = (emoji: string) =>
+    `/api/channels/${channelId}/messages/${sent.id}/reactions/${encodeURIComponent(emoji)}`;
+  for (const [who, emoji] of [[alice, "👍"], [bob, "+1"], [bob, "👍"], [bob, "🎉"]] as const) {
+    assert.equal((await api(gw.url, "PUT", path(emoji), who.token)).status, 204);
+  }
+  for (const bad of ["a", "👍👍", "%3Cscript%3E", ":nope:"]) {
+    const refused = await api(gw.url, "PUT", path(decodeURIComponent(bad)), bob.token);
+    assert.equal(refused.status, 422, bad);
+    assert.match(refused.body.error.message, /emoji/);
+  }
+  assert.equal((await api(gw.url, "DELETE", path("🎉"), bob.token)).status, 204);
+  assert.equal((await api(gw.url, "DELETE", path("🎉"), bob.token)).status, 204);
+  const frames = (await drained(b)).filter((f) => f.channel_id === channelId);
+  assert.deepEqual(frames.map((f) => [f.type, f.emoji, f.user_id, f.count]), [
+    ["new_message", undefined, alice.id, undefined],
+    ["reaction_added", "👍", alice.id, 1],
+    ["reaction_added", "👍", bob.id, 2],
+    ["reaction_added", "🎉", bob.id, 1],
+    ["reaction_removed", "🎉", bob.id, 0],
+  ]);
+  assert.equal(frames[1].message_id, sent.id);
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, bob.token);
+  assert.deepEqual(history.body.data[0].reactions, [{ emoji: "👍", count: 2, me: true }]);
+  const gone = `/api/channels/${channelId}/messages/${crypto.randomUUID()}/reactions/👍`;
+  assert.equal((await api(gw.url, "PUT", gone, bob.token)).status, 404);
+});
+
+test("replies: send_message and POST take reply_to; frames and history carry the quote", async () => {
+  await using gw = startGateway();
+  const { alice, bob, channelId, socket: b } = await gw.aliceAndSubscribedBob();
+  const other = await gw.channel(alice);
+  const original = await gw.send(alice, channelId, "the question");
+  b.send({
+    type: "send_message",
+    channel_id: channelId,
+    content: "an answer",
+    reply_to: original.id,
+  });
+  const reply = await b.next((f) => f.type === "new_message" && f.content === "an answer");
+  const quote = {
+    id: original.id,
+    deleted: false,
+    user_id: alice.id,
+    username: alice.username,
+    preview: "the question",
+  };
+  assert.deepEqual(reply.reply_to, quote);
+  const history = await api(gw.url, "GET", `/api/channels/${channelId}/messages`, bob.token);
+  assert.deepEqual(history.body.data[0].reply_to, quote);
+  assert.equal(history.body.data[1].reply_to, null);
+  const crossed = await api(gw.url, "POST", `/api/channels/${other}/messages`, bob.token, {
+    content: "wrong room",
+    reply_to: original.id,
+  });
+  assert.equal(crossed.status, 422);
+  assert.match(crossed.body.error.message, /reply_to/);
+  b.send({ type: "send_message", channel_id: channelId, content: "x", reply_to: "nope", ref: "r" });
+  const refused = await b.next((f) => f.type === "error");
+  assert.deepEqual([refused.code, refused.ref], ["validation_failed", "r"]);
+  assert.match(refused.message, /reply_to/);
+});

@@ -13,10 +13,17 @@ export interface Subscriber {
 }
 
 const none: ReadonlySet<Subscriber> = new Set();
+/** The frames of a channel's subscribers. */
+export type ChannelFrameKind =
+  | "new_message"
+  | "message_deleted"
+  | "message_edited"
+  | "reaction_added"
+  | "reaction_removed";
 
 export interface OutgoingFrame {
   readonly text: string;
-  readonly kind: "new_message" | "message_deleted";
+  readonly kind: ChannelFrameKind;
   readonly messageId: string;
 }
 

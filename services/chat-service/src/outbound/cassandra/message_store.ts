@@ -15,8 +15,10 @@ import type {
   MessageContent,
 } from "../../domain/message/models.ts";
 import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
+import type { Emoji, Reaction } from "../../domain/message/reactions.ts";
 
 const { TimeUuid } = cassandra.types;
+const COLUMNS = "channel_id, message_id, user_id, content, client_id, edited_at, reply_to";
 type TimeUuidT = cassandra.types.TimeUuid;
 
 export class CassandraMessageStore implements MessageStore {
@@ -59,8 +61,9 @@ export class CassandraMessageStore implements MessageStore {
   async #insert(message: Message): Promise<void> {
     await this.client.batch([
       {
-        query: `INSERT INTO messages (channel_id, bucket, message_id, user_id, content, client_id)
-                VALUES (?, ?, ?, ?, ?, ?)`,
+        query: `INSERT INTO messages
+                  (channel_id, bucket, message_id, user_id, content, client_id, reply_to)
+                VALUES (?, ?, ?, ?, ?, ?, ?)`,
         params: [
           message.channelId,
           cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
@@ -68,6 +71,7 @@ export class CassandraMessageStore implements MessageStore {
           message.userId,
           message.content,
           message.clientId ?? null,
+          message.replyTo ?? null,
         ],
       },
       {
@@ -79,8 +83,7 @@ export class CassandraMessageStore implements MessageStore {
 
   async find(channelId: ChannelId, id: MessageId): Promise<Message | undefined> {
     const result = await this.client.execute(
-      `SELECT channel_id, message_id, user_id, content, client_id FROM messages
-       WHERE channel_id = ? AND bucket = ? AND message_id = ?`,
+      `SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND bucket = ? AND message_id = ?`,
       [channelId, cassandra.types.Long.fromNumber(this.bucketOf(timeOf(id))), id],
       { prepare: true },
     );
@@ -102,7 +105,7 @@ export class CassandraMessageStore implements MessageStore {
     const found: Message[] = [];
     for (let bucket = start; bucket >= stop && found.length < query.limit; bucket--) {
       const params: unknown[] = [query.channelId, cassandra.types.Long.fromNumber(bucket)];
-      let cql = `SELECT channel_id, message_id, user_id, content, client_id FROM messages
+      let cql = `SELECT ${COLUMNS} FROM messages
                  WHERE channel_id = ? AND bucket = ?`;
       if (bound !== undefined) {
         cql += " AND message_id < ?";
@@ -123,7 +126,7 @@ export class CassandraMessageStore implements MessageStore {
     const found: Message[] = [];
     for (let bucket = start; bucket <= stop && found.length < query.limit; bucket++) {
       const result = await this.client.execute(
-        `SELECT channel_id, message_id, user_id, content, client_id FROM messages
+        `SELECT ${COLUMNS} FROM messages
          WHERE channel_id = ? AND bucket = ? AND message_id > ? ORDER BY message_id ASC LIMIT ?`,
         [
           query.channelId,
@@ -159,6 +162,159 @@ export class CassandraMessageStore implements MessageStore {
       prepare: true,
     });
     return erased;
+  }
+
+  /**
+   * A conditional update on what was read (the author, and the edited_at the
+   * caller saw): the latest edit wins whatever order edits arrive in, and an
+   * edit racing a deletion cannot write a row back. One row per edit goes to
+   * message_edits (the edit's bucket) for replay. Edits are rare, so the
+   * Paxos round is affordable.
+   */
+  async edit(
+    message: Message,
+    content: MessageContent,
+    editedAt: Date,
+  ): Promise<Message | undefined> {
+    let current: Message | undefined = message;
+    for (let attempt = 0; attempt < 5 && current !== undefined; attempt++) {
+      if (current.editedAt !== undefined && current.editedAt > editedAt) return current;
+      const applied = await this.client.execute(
+        `UPDATE messages SET content = ?, edited_at = ?
+         WHERE channel_id = ? AND bucket = ? AND message_id = ?
+         IF user_id = ? AND edited_at = ?`,
+        [
+          content,
+          editedAt,
+          message.channelId,
+          cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
+          message.id,
+          message.userId,
+          current.editedAt ?? null,
+        ],
+        { prepare: true, serialConsistency: cassandra.types.consistencies.localSerial },
+      );
+      if (applied.wasApplied()) {
+        await this.client.execute(
+          `INSERT INTO message_edits (channel_id, bucket, edit_id, message_id) VALUES (?, ?, ?, ?)`,
+          [
+            message.channelId,
+            cassandra.types.Long.fromNumber(this.bucketOf(editedAt)),
+            TimeUuid.fromDate(editedAt),
+            message.id,
+          ],
+          { prepare: true },
+        );
+        return { ...current, content, editedAt };
+      }
+      current = await this.find(message.channelId, message.id); // deleted, or edited meanwhile
+    }
+    return current;
+  }
+
+  async editedSince(channelId: ChannelId, since: Date, limit: number): Promise<Message[]> {
+    const ids = new Set<MessageId>();
+    const bound = TimeUuid.max(since, 9999);
+    // Every edit since then is read (a message edited twice counts once), up to the cap.
+    for (
+      let bucket = this.bucketOf(since), stop = this.bucketOf(new Date());
+      bucket <= stop && ids.size < limit;
+      bucket++
+    ) {
+      const result = await this.client.execute(
+        `SELECT message_id FROM message_edits WHERE channel_id = ? AND bucket = ? AND edit_id > ?`,
+        [channelId, cassandra.types.Long.fromNumber(bucket), bound],
+        { prepare: true, fetchSize: 5000 },
+      );
+      for await (const row of result) {
+        ids.add(String(row.get("message_id")) as MessageId);
+        if (ids.size >= limit) break;
+      }
+    }
+    const found = await Promise.all([...ids].map((id) => this.find(channelId, id)));
+    return found
+      .filter((m): m is Message => m?.editedAt !== undefined && m.editedAt > since)
+      .sort((a, b) => (a.editedAt?.getTime() ?? 0) - (b.editedAt?.getTime() ?? 0));
+  }
+
+  async react(message: Message, reaction: Reaction): Promise<boolean> {
+    // Idempotent insert; whether it was new is read first (a race of one user with
+    // themselves can at worst announce a reaction twice, never miscount it).
+    const existed = await this.#hasReaction(message, reaction);
+    await this.client.execute(
+      `INSERT INTO message_reactions (channel_id, bucket, message_id, emoji, user_id)
+       VALUES (?, ?, ?, ?, ?)`,
+      [...this.#reactionKey(message, reaction)],
+      { prepare: true },
+    );
+    return !existed;
+  }
+
+  async unreact(message: Message, reaction: Reaction): Promise<boolean> {
+    const existed = await this.#hasReaction(message, reaction);
+    await this.client.execute(
+      `DELETE FROM message_reactions
+       WHERE channel_id = ? AND bucket = ? AND message_id = ? AND emoji = ? AND user_id = ?`,
+      [...this.#reactionKey(message, reaction)],
+      { prepare: true },
+    );
+    return existed;
+  }
+
+  /** One range read per bucket the messages fall in. */
+  async reactions(channelId: ChannelId, messageIds: readonly MessageId[]): Promise<Reaction[]> {
+    const byBucket = new Map<number, MessageId[]>();
+    for (const id of messageIds) {
+      const bucket = this.bucketOf(timeOf(id));
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), id]);
+    }
+    const wanted = new Set<string>(messageIds);
+    const found: Reaction[] = [];
+    await Promise.all([...byBucket].map(async ([bucket, ids]) => {
+      const times = ids.map((id) => timeOf(id).getTime());
+      const [first, last] = [Math.min(...times), Math.max(...times)];
+      const result = await this.client.execute(
+        `SELECT message_id, emoji, user_id FROM message_reactions
+         WHERE channel_id = ? AND bucket = ? AND message_id >= ? AND message_id <= ?`,
+        [
+          channelId,
+          cassandra.types.Long.fromNumber(bucket),
+          TimeUuid.min(new Date(first), 0),
+          TimeUuid.max(new Date(last), 9999),
+        ],
+        { prepare: true, fetchSize: 5000 },
+      );
+      for await (const row of result) {
+        const messageId = String(row.get("message_id")) as MessageId;
+        if (!wanted.has(messageId)) continue;
+        found.push({
+          messageId,
+          emoji: String(row.get("emoji")) as Emoji,
+          userId: String(row.get("user_id")) as UserId,
+        });
+      }
+    }));
+    return found;
+  }
+
+  #reactionKey(message: Message, reaction: Reaction) {
+    return [
+      message.channelId,
+      cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
+      reaction.messageId,
+      reaction.emoji,
+      reaction.userId,
+    ] as const;
+  }
+
+  async #hasReaction(message: Message, reaction: Reaction): Promise<boolean> {
+    const result = await this.client.execute(
+      `SELECT user_id FROM message_reactions
+       WHERE channel_id = ? AND bucket = ? AND message_id = ? AND emoji = ? AND user_id = ?`,
+      [...this.#reactionKey(message, reaction)],
+      { prepare: true },
+    );
+    return result.first() !== null;
   }
 
   async delete(message: Message): Promise<void> {
@@ -197,6 +353,8 @@ function lowerBound(cursor: HistoryCursor): TimeUuidT {
 function toMessage(row: cassandra.types.Row): Message {
   const id = String(row.get("message_id")) as MessageId;
   const clientId: unknown = row.get("client_id");
+  const editedAt: unknown = row.get("edited_at");
+  const replyTo: unknown = row.get("reply_to");
   return {
     id,
     channelId: String(row.get("channel_id")) as ChannelId,
@@ -204,5 +362,7 @@ function toMessage(row: cassandra.types.Row): Message {
     content: String(row.get("content")) as MessageContent,
     timestamp: timeOf(id),
     ...(typeof clientId === "string" ? { clientId: clientId as ClientId } : {}),
+    ...(editedAt instanceof Date ? { editedAt } : {}),
+    ...(replyTo === null || replyTo === undefined ? {} : { replyTo: String(replyTo) as MessageId }),
   };
 }

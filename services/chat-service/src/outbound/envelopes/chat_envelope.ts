@@ -15,6 +15,7 @@ import type { ChannelCreated, ChannelCreatedNotice } from "../../domain/channel/
 import { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import { ClientId, MessageContent } from "../../domain/message/models.ts";
+import { Emoji } from "../../domain/message/reactions.ts";
 
 export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
   switch (event.type) {
@@ -29,6 +30,7 @@ export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
         content: m.content,
         timestamp: m.timestamp.toISOString(),
         ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
+        ...(m.replyTo === undefined ? {} : { reply_to: m.replyTo }),
       };
     }
     case "message_deleted":
@@ -39,6 +41,28 @@ export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
         channel_id: event.channelId,
         deleted_at: event.at.toISOString(),
       };
+    case "message_edited":
+      return {
+        event_type: "message_edited",
+        event_id: event.eventId,
+        message_id: event.messageId,
+        channel_id: event.channelId,
+        content: event.content,
+        edited_at: event.editedAt.toISOString(),
+      };
+    case "reaction_added":
+    case "reaction_removed": {
+      const base = {
+        event_id: event.eventId,
+        message_id: event.reaction.messageId,
+        channel_id: event.channelId,
+        emoji: event.reaction.emoji,
+        user_id: event.reaction.userId,
+      };
+      return event.type === "reaction_added"
+        ? { event_type: "reaction_added", ...base, reacted_at: event.at.toISOString() }
+        : { event_type: "reaction_removed", ...base, removed_at: event.at.toISOString() };
+    }
     case "channel_created": {
       const c = event.channel;
       return {
@@ -77,6 +101,8 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
       if (!content.ok) return invalid(content.error.message);
       const clientId = event.client_id === undefined ? undefined : ClientId.parse(event.client_id);
       if (clientId !== undefined && !clientId.ok) return invalid(clientId.error.message);
+      const replyTo = event.reply_to === undefined ? undefined : MessageId.parse(event.reply_to);
+      if (replyTo !== undefined && !replyTo.ok) return invalid(replyTo.error.message);
       return ok({
         type: "message_sent",
         eventId: event.event_id,
@@ -87,6 +113,7 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
           content: content.value,
           timestamp: new Date(event.timestamp),
           ...(clientId === undefined ? {} : { clientId: clientId.value }),
+          ...(replyTo === undefined ? {} : { replyTo: replyTo.value }),
         },
       });
     }
@@ -101,6 +128,40 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
         messageId: messageId.value,
         channelId: channelId.value,
         at: new Date(event.deleted_at),
+      });
+    }
+    case "message_edited": {
+      const messageId = MessageId.parse(event.message_id);
+      if (!messageId.ok) return invalid(messageId.error.message);
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      const content = MessageContent.parse(event.content);
+      if (!content.ok) return invalid(content.error.message);
+      return ok({
+        type: "message_edited",
+        eventId: event.event_id,
+        messageId: messageId.value,
+        channelId: channelId.value,
+        content: content.value,
+        editedAt: new Date(event.edited_at),
+      });
+    }
+    case "reaction_added":
+    case "reaction_removed": {
+      const messageId = MessageId.parse(event.message_id);
+      if (!messageId.ok) return invalid(messageId.error.message);
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      const emoji = Emoji.parse(event.emoji);
+      if (!emoji.ok) return invalid(emoji.error.message);
+      const userId = UserId.parse(event.user_id);
+      if (!userId.ok) return invalid(userId.error.message);
+      return ok({
+        type: event.event_type,
+        eventId: event.event_id,
+        channelId: channelId.value,
+        reaction: { messageId: messageId.value, emoji: emoji.value, userId: userId.value },
+        at: new Date(event.event_type === "reaction_added" ? event.reacted_at : event.removed_at),
       });
     }
     case "channel_created": {
@@ -126,7 +187,14 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
 
 /** A `chat.messages.*` record value as its domain event (see `fromEnvelope`). */
 export const decodeChatEvent = decoderFor(
-  ["message_sent", "message_deleted", "channel_created"],
+  [
+    "message_sent",
+    "message_deleted",
+    "message_edited",
+    "reaction_added",
+    "reaction_removed",
+    "channel_created",
+  ],
   fromEnvelope,
 );
 
@@ -136,9 +204,9 @@ export function toRecord(
 ): { topic: string; key: string; value: string } {
   const channelId = event.type === "message_sent"
     ? event.message.channelId
-    : event.type === "message_deleted"
-    ? event.channelId
-    : event.channel.id;
+    : event.type === "channel_created"
+    ? event.channel.id
+    : event.channelId;
   return {
     topic: chatMessagesTopic(channelId),
     key: channelId,

@@ -1,7 +1,8 @@
 /** In-process message history for fast domain tests; tests/contracts holds it to the Cassandra store's contract. */
 import { type ChannelId, MessageId, type UserId } from "../../domain/ids.ts";
-import type { HistoryCursor, Message } from "../../domain/message/models.ts";
+import type { HistoryCursor, Message, MessageContent } from "../../domain/message/models.ts";
 import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
+import type { Reaction } from "../../domain/message/reactions.ts";
 
 /** Messages of a channel are kept oldest first; ids are time-ordered, ties broken by id. */
 const order = (a: Message, b: Message) =>
@@ -10,6 +11,8 @@ const order = (a: Message, b: Message) =>
 export class MemoryMessageStore implements MessageStore {
   readonly #byChannel = new Map<ChannelId, Message[]>();
   readonly #byClientId = new Map<string, Message>();
+  /** One entry per (channel, message, emoji, user). */
+  readonly #reactions = new Map<string, Reaction & { readonly channelId: ChannelId }>();
 
   save(message: Message): Promise<{ message: Message; created: boolean }> {
     const key = message.clientId === undefined
@@ -53,6 +56,44 @@ export class MemoryMessageStore implements MessageStore {
     return Promise.resolve(erased);
   }
 
+  edit(message: Message, content: MessageContent, editedAt: Date): Promise<Message | undefined> {
+    const list = this.#byChannel.get(message.channelId) ?? [];
+    const at = list.findIndex((m) => m.id === message.id);
+    if (at === -1) return Promise.resolve(undefined);
+    const stored = list[at];
+    if (stored.editedAt !== undefined && stored.editedAt > editedAt) return Promise.resolve(stored);
+    const edited = { ...stored, content, editedAt };
+    list[at] = edited;
+    return Promise.resolve(edited);
+  }
+
+  editedSince(channelId: ChannelId, since: Date, limit: number): Promise<Message[]> {
+    const edited = (this.#byChannel.get(channelId) ?? [])
+      .filter((m) => m.editedAt !== undefined && m.editedAt > since)
+      .sort((a, b) => (a.editedAt?.getTime() ?? 0) - (b.editedAt?.getTime() ?? 0));
+    return Promise.resolve(edited.slice(0, limit));
+  }
+
+  react(message: Message, reaction: Reaction): Promise<boolean> {
+    const key = reactionKey(message.channelId, reaction);
+    const added = !this.#reactions.has(key);
+    this.#reactions.set(key, { ...reaction, channelId: message.channelId });
+    return Promise.resolve(added);
+  }
+
+  unreact(message: Message, reaction: Reaction): Promise<boolean> {
+    return Promise.resolve(this.#reactions.delete(reactionKey(message.channelId, reaction)));
+  }
+
+  reactions(channelId: ChannelId, messageIds: readonly MessageId[]): Promise<Reaction[]> {
+    const wanted = new Set(messageIds);
+    return Promise.resolve(
+      [...this.#reactions.values()]
+        .filter((r) => r.channelId === channelId && wanted.has(r.messageId))
+        .map(({ messageId, emoji, userId }) => ({ messageId, emoji, userId })),
+    );
+  }
+
   delete(message: Message): Promise<void> {
     const list = this.#byChannel.get(message.channelId);
     if (list !== undefined) {
@@ -64,6 +105,9 @@ export class MemoryMessageStore implements MessageStore {
     return Promise.resolve();
   }
 }
+
+const reactionKey = (channelId: ChannelId, r: Reaction) =>
+  JSON.stringify([channelId, r.messageId, r.emoji, r.userId]);
 
 function isBefore(m: Message, cursor: HistoryCursor): boolean {
   return cursor.kind === "time" ? m.timestamp < cursor.at : m.id !== cursor.id &&
