@@ -42,7 +42,10 @@ export interface SubscriberReport {
   /** Answered sends it received (live or by replay). */
   readonly received: number;
   readonly missing: number;
+  /** A message twice on one socket's subscription. */
   readonly duplicates: number;
+  /** Messages a reconnect's replay sent again (the client already had them). */
+  readonly replayedAgain: number;
   /** Messages of one sender out of that sender's order. */
   readonly outOfOrder: number;
   readonly reconnects: number;
@@ -77,6 +80,7 @@ class Subscriber {
   readonly ids: string[] = [];
   readonly #seen = new Set<string>();
   duplicates = 0;
+  replayedAgain = 0;
   reconnects = 0;
   readonly closeCodes: number[] = [];
   #socket: TestSocket | undefined;
@@ -101,14 +105,21 @@ class Subscriber {
 
   async #connect(url: string, after: string | undefined): Promise<void> {
     const socket = await TestSocket.open(url, this.token);
+    // The server's promise is per subscription: one socket never sees a message twice. A replay
+    // after a reconnect may repeat what the last socket had; the client drops it by id (as the
+    // browser client's store does), and it is counted apart.
+    const onThisSocket = new Set<string>();
     socket.socket.addEventListener("message", (event) => {
       const frame = JSON.parse(String(event.data));
       if (frame.type !== "new_message") return;
-      if (this.#seen.has(frame.id)) this.duplicates++;
-      else {
-        this.#seen.add(frame.id);
-        this.ids.push(frame.id);
+      if (onThisSocket.has(frame.id)) this.duplicates++;
+      onThisSocket.add(frame.id);
+      if (this.#seen.has(frame.id)) {
+        if (after !== undefined) this.replayedAgain++;
+        return;
       }
+      this.#seen.add(frame.id);
+      this.ids.push(frame.id);
     });
     socket.closed.then((event) => {
       if (!this.#stopped) this.closeCodes.push(event.code);
@@ -301,6 +312,7 @@ export async function streamThroughFault(options: StreamOptions): Promise<Stream
         received: s.ids.filter((id) => answeredIds.has(id)).length,
         missing: answered.filter((a) => !s.has(a.id)).length,
         duplicates: s.duplicates,
+        replayedAgain: s.replayedAgain,
         outOfOrder,
         reconnects: s.reconnects,
         closeCodes: s.closeCodes,
@@ -351,7 +363,7 @@ async function readHistory(
 /** One line of the faults table (docs/faults.md), for the test's output. */
 export function describeReport(fault: string, r: StreamReport): string {
   const live = r.subscribers.map((s) =>
-    `instance ${s.instance}: ${s.received}/${r.answered} (${s.missing} missing, ${s.duplicates} dup, ${s.outOfOrder} out of order, ${s.reconnects} reconnects${
+    `instance ${s.instance}: ${s.received}/${r.answered} (${s.missing} missing, ${s.duplicates} dup, ${s.replayedAgain} replayed again, ${s.outOfOrder} out of order, ${s.reconnects} reconnects${
       s.closeCodes.length > 0 ? `, closed ${s.closeCodes.join(",")}` : ""
     })`
   ).join("; ");
