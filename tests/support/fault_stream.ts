@@ -74,11 +74,17 @@ export interface StreamReport {
   readonly deliveryRecoveryMs: number;
 }
 
+/** How far back a reconnect resumes from the newest message it has (see `#resumeFrom`). */
+const REPLAY_OVERLAP_MS = 10_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class Subscriber {
   readonly ids: string[] = [];
   readonly #seen = new Set<string>();
+  /** Each received message's timestamp, to resume from an older one. */
+  readonly #times = new Map<string, number>();
+  #oldest: string | undefined;
   duplicates = 0;
   replayedAgain = 0;
   reconnects = 0;
@@ -120,6 +126,8 @@ class Subscriber {
       }
       this.#seen.add(frame.id);
       this.ids.push(frame.id);
+      this.#times.set(frame.id, Date.parse(frame.timestamp));
+      this.#oldest ??= frame.id;
     });
     socket.closed.then((event) => {
       if (!this.#stopped) this.closeCodes.push(event.code);
@@ -137,13 +145,29 @@ class Subscriber {
       for (let attempt = 0; !this.#stopped; attempt++) {
         const url = this.urls[(this.instance + attempt) % this.urls.length];
         try {
-          await this.#connect(url, this.ids.at(-1));
+          await this.#connect(url, this.#resumeFrom());
           break;
         } catch {
           await sleep(200);
         }
       }
     }
+  }
+
+  /**
+   * `after` for a reconnect, with an overlap: live order is the order sends were recorded, not
+   * their ids' order, so a message with an older id may have been broadcast after the newest one
+   * this client has (docs/websocket.md). Resuming from a message REPLAY_OVERLAP_MS older than the
+   * newest it has, and dropping what it already has, closes that gap.
+   */
+  #resumeFrom(): string | undefined {
+    const newest = Math.max(...this.#times.values());
+    let from: string | undefined;
+    let fromTime = Number.NEGATIVE_INFINITY;
+    for (const [id, time] of this.#times) {
+      if (time <= newest - REPLAY_OVERLAP_MS && time > fromTime) [from, fromTime] = [id, time];
+    }
+    return from ?? this.#oldest;
   }
 
   async stop(): Promise<void> {
