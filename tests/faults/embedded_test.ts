@@ -18,7 +18,8 @@ function startEmbedded(port: number, dataDir: string): Promise<ServiceProcess> {
     task: "start",
     env: { HTTP_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", JWT_SECRET: "" },
     readyUrl: `http://127.0.0.1:${port}/health/ready`,
-    timeoutMs: 60_000,
+    // It bundles the web client and opens PGlite first: slow on a busy 2-core machine.
+    timeoutMs: 120_000,
   });
 }
 

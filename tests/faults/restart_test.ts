@@ -22,7 +22,8 @@ Deno.test({
         fault: { inject: () => stack.stopChat(1), heal: () => stack.startChat(1) },
       });
       assertHeld("chat-service instance 1 SIGTERM", report, 5000);
-      assert.deepEqual(report.subscribers[1].closeCodes, [1001], "closed as going away");
+      const codes = report.subscribers[1].closeCodes;
+      assert.ok(codes.length > 0 && codes.every((c) => c === 1001), `closed with 1001: ${codes}`);
       assert.equal(report.subscribers[0].reconnects, 0);
     } finally {
       await stack.stop();

@@ -42,7 +42,10 @@ export interface SubscriberReport {
   /** Answered sends it received (live or by replay). */
   readonly received: number;
   readonly missing: number;
+  /** A message twice on one socket's subscription. */
   readonly duplicates: number;
+  /** Messages a reconnect's replay sent again (the client already had them). */
+  readonly replayedAgain: number;
   /** Messages of one sender out of that sender's order. */
   readonly outOfOrder: number;
   readonly reconnects: number;
@@ -71,12 +74,19 @@ export interface StreamReport {
   readonly deliveryRecoveryMs: number;
 }
 
+/** How far back a reconnect resumes from the newest message it has (see `#resumeFrom`). */
+const REPLAY_OVERLAP_MS = 10_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class Subscriber {
   readonly ids: string[] = [];
   readonly #seen = new Set<string>();
+  /** Each received message's timestamp, to resume from an older one. */
+  readonly #times = new Map<string, number>();
+  #oldest: string | undefined;
   duplicates = 0;
+  replayedAgain = 0;
   reconnects = 0;
   readonly closeCodes: number[] = [];
   #socket: TestSocket | undefined;
@@ -101,14 +111,23 @@ class Subscriber {
 
   async #connect(url: string, after: string | undefined): Promise<void> {
     const socket = await TestSocket.open(url, this.token);
+    // The server's promise is per subscription: one socket never sees a message twice. A replay
+    // after a reconnect may repeat what the last socket had; the client drops it by id (as the
+    // browser client's store does), and it is counted apart.
+    const onThisSocket = new Set<string>();
     socket.socket.addEventListener("message", (event) => {
       const frame = JSON.parse(String(event.data));
       if (frame.type !== "new_message") return;
-      if (this.#seen.has(frame.id)) this.duplicates++;
-      else {
-        this.#seen.add(frame.id);
-        this.ids.push(frame.id);
+      if (onThisSocket.has(frame.id)) this.duplicates++;
+      onThisSocket.add(frame.id);
+      if (this.#seen.has(frame.id)) {
+        if (after !== undefined) this.replayedAgain++;
+        return;
       }
+      this.#seen.add(frame.id);
+      this.ids.push(frame.id);
+      this.#times.set(frame.id, Date.parse(frame.timestamp));
+      this.#oldest ??= frame.id;
     });
     socket.closed.then((event) => {
       if (!this.#stopped) this.closeCodes.push(event.code);
@@ -126,13 +145,29 @@ class Subscriber {
       for (let attempt = 0; !this.#stopped; attempt++) {
         const url = this.urls[(this.instance + attempt) % this.urls.length];
         try {
-          await this.#connect(url, this.ids.at(-1));
+          await this.#connect(url, this.#resumeFrom());
           break;
         } catch {
           await sleep(200);
         }
       }
     }
+  }
+
+  /**
+   * `after` for a reconnect, with an overlap: live order is the order sends were recorded, not
+   * their ids' order, so a message with an older id may have been broadcast after the newest one
+   * this client has (docs/websocket.md). Resuming from a message REPLAY_OVERLAP_MS older than the
+   * newest it has, and dropping what it already has, closes that gap.
+   */
+  #resumeFrom(): string | undefined {
+    const newest = Math.max(...this.#times.values());
+    let from: string | undefined;
+    let fromTime = Number.NEGATIVE_INFINITY;
+    for (const [id, time] of this.#times) {
+      if (time <= newest - REPLAY_OVERLAP_MS && time > fromTime) [from, fromTime] = [id, time];
+    }
+    return from ?? this.#oldest;
   }
 
   async stop(): Promise<void> {
@@ -301,6 +336,7 @@ export async function streamThroughFault(options: StreamOptions): Promise<Stream
         received: s.ids.filter((id) => answeredIds.has(id)).length,
         missing: answered.filter((a) => !s.has(a.id)).length,
         duplicates: s.duplicates,
+        replayedAgain: s.replayedAgain,
         outOfOrder,
         reconnects: s.reconnects,
         closeCodes: s.closeCodes,
@@ -351,7 +387,7 @@ async function readHistory(
 /** One line of the faults table (docs/faults.md), for the test's output. */
 export function describeReport(fault: string, r: StreamReport): string {
   const live = r.subscribers.map((s) =>
-    `instance ${s.instance}: ${s.received}/${r.answered} (${s.missing} missing, ${s.duplicates} dup, ${s.outOfOrder} out of order, ${s.reconnects} reconnects${
+    `instance ${s.instance}: ${s.received}/${r.answered} (${s.missing} missing, ${s.duplicates} dup, ${s.replayedAgain} replayed again, ${s.outOfOrder} out of order, ${s.reconnects} reconnects${
       s.closeCodes.length > 0 ? `, closed ${s.closeCodes.join(",")}` : ""
     })`
   ).join("; ");

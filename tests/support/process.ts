@@ -96,8 +96,9 @@ export async function servicePid(taskPid: number): Promise<number | undefined> {
   while (pending.length > 0) {
     const current = pending.pop() as number;
     try {
-      const cmdline = await Deno.readTextFile(`/proc/${current}/cmdline`);
-      if (cmdline.includes("main.ts")) return current;
+      // `deno run … main.ts`, not a `deno task` that names it (the embedded mode's task chain).
+      const args = (await Deno.readTextFile(`/proc/${current}/cmdline`)).split("\0");
+      if (args[1] === "run" && args.some((a) => a.endsWith("main.ts"))) return current;
       for await (const task of Deno.readDir(`/proc/${current}/task`)) {
         const children = await Deno.readTextFile(`/proc/${current}/task/${task.name}/children`);
         pending.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));

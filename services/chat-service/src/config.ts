@@ -16,7 +16,7 @@ export const chatCoreConfigShape = {
   WS_SLOW_CLIENT_GRACE_MS: env.int(1000, 0, 60_000),
   WS_REPLAY_CAP: env.int(500, 1, 10_000),
   /** Recent live message ids a subscription remembers to drop copies (0 turns it off). */
-  WS_DEDUPE_WINDOW: env.int(512, 0, 100_000),
+  WS_DEDUPE_WINDOW: env.int(1024, 0, 100_000),
   /** Seconds without a pong after which a peer counts as dead and is dropped. */
   WS_IDLE_TIMEOUT_SECONDS: env.int(30, 1, 3600),
   /** How often this instance reports its open connections to presence-service (TTL there: 30 s). */

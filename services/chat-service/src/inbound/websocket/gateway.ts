@@ -19,6 +19,7 @@ export class WebSocketGateway {
   readonly hub = new Hub();
   readonly #connections = new Set<Connection>();
   readonly #perUser = new Map<string, number>();
+  #closing = false;
 
   constructor(
     private readonly deps: {
@@ -36,6 +37,11 @@ export class WebSocketGateway {
   readonly presence: LivePresence | undefined;
 
   accept(socket: WebSocket, caller: Caller<UserId>): void {
+    if (this.#closing) {
+      // Shutting down: a client reconnecting here is told to go elsewhere, as the others were.
+      socket.onopen = () => socket.close(CLOSE_GOING_AWAY, "server shutting down");
+      return;
+    }
     const connection = new Connection(socket, caller, {
       hub: this.hub,
       channels: this.deps.channels,
@@ -128,8 +134,9 @@ export class WebSocketGateway {
     return closed;
   }
 
-  /** Graceful shutdown: every client is told the server is going away (1001). */
+  /** Graceful shutdown: every client is told the server is going away (1001), also later ones. */
   closeAll(): void {
+    this.#closing = true;
     for (const connection of [...this.#connections]) {
       connection.close(CLOSE_GOING_AWAY, "server shutting down");
     }

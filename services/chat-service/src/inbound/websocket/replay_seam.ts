@@ -18,7 +18,7 @@ import type { OutgoingFrame } from "./hub.ts";
 export const SEAM_WINDOW_MS = 60_000;
 
 /** How many recent live message ids a subscription remembers to drop copies. */
-export const DEDUPE_WINDOW = 512;
+export const DEDUPE_WINDOW = 1024;
 
 /** The last `capacity` ids seen, oldest forgotten first. */
 export class RecentIds {

@@ -40,8 +40,13 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
       table: { name: "chat_outbox", keyColumn: "channel_id" },
       sink: (records) => sink(records.map(toChatRecord)),
       logger: logger.child({ component: "chat-outbox" }),
-      batchSize: 500,
+      // A backlog (after a Kafka outage) goes out in batches the subscriptions' dedupe window
+      // (WS_DEDUPE_WINDOW, 1024) covers twice over, should a batch be sent again.
+      batchSize: 200,
       idleMs: 200,
+      // Longer than a produce request's own retries, so a slow broker that does take a batch is
+      // rarely sent it a second time.
+      publishTimeoutMs: 30_000,
       retainPublishedMs: 10 * 60_000,
     });
   }
