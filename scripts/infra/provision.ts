@@ -3,13 +3,7 @@
  * topics and the Cassandra keyspace. Safe to run any number of times.
  */
 import { connectCassandra } from "@chat-ts/shared/cassandra";
-import {
-  CHAT_MESSAGE_TOPICS,
-  CHAT_TYPING_TOPIC,
-  PRESENCE_CHANGES_TOPIC,
-  PRESENCE_REPORTS_TOPIC,
-  USER_EVENTS_TOPIC,
-} from "@chat-ts/shared/events";
+import { DEPLOYMENT_TOPICS } from "@chat-ts/shared/events";
 import { createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 
@@ -26,17 +20,7 @@ async function createTopics(): Promise<void> {
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const wanted = [
-      // Several partitions so user events spread; order per user comes from the key.
-      { topic: USER_EVENTS_TOPIC, numPartitions: 4 },
-      // A shard is already a topic; one partition keeps a channel's order trivially.
-      ...CHAT_MESSAGE_TOPICS.map((topic) => ({ topic, numPartitions: 1 })),
-      // Presence and typing: order per user (per channel for typing) comes from the key.
-      ...[PRESENCE_REPORTS_TOPIC, PRESENCE_CHANGES_TOPIC, CHAT_TYPING_TOPIC].map((topic) => ({
-        topic,
-        numPartitions: 4,
-      })),
-    ].filter((t) => !existing.has(t.topic));
+    const wanted = DEPLOYMENT_TOPICS.filter((t) => !existing.has(t.topic));
     if (wanted.length > 0) {
       await admin.createTopics({
         topics: wanted.map((t) => ({ ...t, replicationFactor: 1 })),

@@ -29,3 +29,19 @@ export const PRESENCE_REPORTS_TOPIC = "presence.reports";
 export const PRESENCE_CHANGES_TOPIC = "presence.changes";
 /** Typing notices between chat-service instances (keyed by channel_id); never stored. */
 export const CHAT_TYPING_TOPIC = "chat.typing";
+
+/**
+ * Every topic a deployment has, with its partitions: created by the infrastructure set-up
+ * (scripts/infra/provision.ts, and the fault tests' private Kafka) before any service starts.
+ */
+export const DEPLOYMENT_TOPICS: readonly { topic: string; numPartitions: number }[] = [
+  // Several partitions so user events spread; order per user comes from the key.
+  { topic: USER_EVENTS_TOPIC, numPartitions: 4 },
+  // A shard is already a topic; one partition keeps a channel's order trivially.
+  ...CHAT_MESSAGE_TOPICS.map((topic) => ({ topic, numPartitions: 1 })),
+  // Presence and typing: order per user (per channel for typing) comes from the key.
+  ...[PRESENCE_REPORTS_TOPIC, PRESENCE_CHANGES_TOPIC, CHAT_TYPING_TOPIC].map((topic) => ({
+    topic,
+    numPartitions: 4,
+  })),
+];

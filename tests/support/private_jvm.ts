@@ -6,7 +6,7 @@
  * than the shared ones' (a test's traffic is light).
  */
 import { connectCassandra } from "@chat-ts/shared/cassandra";
-import { CHAT_MESSAGE_TOPICS, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
+import { DEPLOYMENT_TOPICS } from "@chat-ts/shared/events";
 import { createKafka } from "@chat-ts/shared/kafka";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { migrateCassandra, readMigrations } from "@chat-ts/shared/migrations";
@@ -141,14 +141,7 @@ export class PrivateKafka extends PrivateJvm {
     await admin.connect();
     try {
       await admin.createTopics({
-        topics: [
-          { topic: USER_EVENTS_TOPIC, numPartitions: 4, replicationFactor: 1 },
-          ...CHAT_MESSAGE_TOPICS.map((topic) => ({
-            topic,
-            numPartitions: 1,
-            replicationFactor: 1,
-          })),
-        ],
+        topics: DEPLOYMENT_TOPICS.map((t) => ({ ...t, replicationFactor: 1 })),
         waitForLeaders: true,
       });
     } finally {
