@@ -88,20 +88,18 @@ export function startChatServiceProcess(
 export async function registerUser(userServiceUrl: string, prefix = "u"): Promise<RegisteredUser> {
   const username = uniqueName(prefix);
   const password = "password123";
-  const created = await fetch(`${userServiceUrl}/api/users`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username, email_address: `${username}@example.com`, password }),
+  const created = await postRetrying(`${userServiceUrl}/api/users`, {
+    username,
+    email_address: `${username}@example.com`,
+    password,
   });
-  if (created.status !== 201) {
-    throw new Error(`register ${username}: ${created.status} ${await created.text()}`);
+  // 409 after a 503: the first attempt's work finished after its deadline answer.
+  if (created.status !== 201 && !(created.status === 409 && created.retried)) {
+    throw new Error(`register ${username}: ${created.status} ${created.text}`);
   }
-  const login = await fetch(`${userServiceUrl}/api/users/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username, password }),
-  });
-  const { data } = await login.json();
+  const login = await postRetrying(`${userServiceUrl}/api/users/login`, { username, password });
+  if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${login.text}`);
+  const { data } = JSON.parse(login.text);
   return {
     id: data.user.id,
     username,
@@ -109,6 +107,26 @@ export async function registerUser(userServiceUrl: string, prefix = "u"): Promis
     password,
     refreshToken: data.refresh_token,
   };
+}
+
+/**
+ * POSTs JSON as a client should: a 503 (the service is up but a dependency or the machine is
+ * too slow right now) is tried again after its `Retry-After`, a few times.
+ */
+async function postRetrying(url: string, body: unknown) {
+  for (let attempt = 1;; attempt++) {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status !== 503 || attempt === 6) {
+      return { status: res.status, text, retried: attempt > 1 };
+    }
+    const wait = Number(res.headers.get("retry-after") ?? "1");
+    await new Promise((r) => setTimeout(r, Math.min(Number.isFinite(wait) ? wait : 1, 5) * 1000));
+  }
 }
 
 /** presence-service as its own process, in a consumer group of its own (tests run side by side). */
