@@ -38,6 +38,7 @@ async function start(): Promise<{ server: ServiceProcess; ms: number }> {
       JWT_SECRET: "",
       // Measures the embedded mode, not the per-user message rate.
       MESSAGES_PER_USER_PER_WINDOW: "1000000",
+      WS_MAX_CONNECTIONS_PER_USER: "10000",
     },
     readyUrl: `${base}/health/ready`,
     timeoutMs: 120_000,
