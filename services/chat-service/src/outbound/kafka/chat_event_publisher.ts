@@ -4,7 +4,8 @@
  * events published meanwhile together in the next one. The deployment
  * publishes through the outbox (`publishInOrder` is its relay's sink).
  */
-import { type Kafka, type Message, Partitioners, type Producer } from "kafkajs";
+import { KafkaRecordSink } from "@chat-ts/shared/kafka";
+import type { Kafka } from "kafkajs";
 import type { ChannelCreated } from "../../domain/channel/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
@@ -12,11 +13,6 @@ import type { MessageEventPublisher } from "../../domain/message/ports.ts";
 import { toRecord } from "../envelopes/chat_envelope.ts";
 import type { ChatRecord } from "../postgres/chat_outbox.ts";
 import { ProduceQueue } from "./produce_queue.ts";
-
-interface PendingRecord {
-  readonly topic: string;
-  readonly message: Message & { value: string };
-}
 
 /**
  * One produce request stays well below the broker's record-batch limit
@@ -27,33 +23,23 @@ interface PendingRecord {
 const REQUEST_LIMITS = {
   maxItems: 500,
   maxSize: 256 * 1024,
-  sizeOf: (record: PendingRecord) => record.message.value.length,
+  sizeOf: (record: ChatRecord) => record.value.length,
 };
 
 export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEventPublisher {
-  readonly #producer: Producer;
-  #connecting: Promise<void> | undefined;
-  readonly #records = new ProduceQueue<PendingRecord>(
-    (batch) => this.#produce(batch),
+  /** One producer, connected on first use and again after a disconnect; acks from all replicas. */
+  readonly #sink: KafkaRecordSink;
+  readonly #records = new ProduceQueue<ChatRecord>(
+    (batch) => this.#sink.send(batch),
     REQUEST_LIMITS,
   );
 
   constructor(kafka: Kafka) {
-    this.#producer = kafka.producer({
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    this.#producer.on(this.#producer.events.DISCONNECT, () => {
-      this.#connecting = undefined;
-    });
+    this.#sink = new KafkaRecordSink(kafka, -1);
   }
 
   connect(): Promise<void> {
-    this.#connecting ??= this.#producer.connect().catch((error) => {
-      this.#connecting = undefined;
-      throw error;
-    });
-    return this.#connecting;
+    return this.#sink.connect();
   }
 
   publish(event: MessageEvent): Promise<void> {
@@ -65,8 +51,7 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
   }
 
   #send(event: MessageEvent | ChannelCreated): Promise<void> {
-    const { topic, key, value } = toRecord(event);
-    return this.#records.submit({ topic, message: { key, value } });
+    return this.#records.submit(toRecord(event));
   }
 
   /**
@@ -75,39 +60,25 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
    * later one is sent, so a retried batch never overtakes itself.
    */
   async publishInOrder(records: readonly ChatRecord[]): Promise<void> {
-    let request: PendingRecord[] = [];
+    let request: ChatRecord[] = [];
     let size = 0;
-    for (const { topic, key, value } of records) {
+    for (const record of records) {
+      const length = REQUEST_LIMITS.sizeOf(record);
       if (
         request.length > 0 &&
-        (request.length >= REQUEST_LIMITS.maxItems || size + value.length > REQUEST_LIMITS.maxSize)
+        (request.length >= REQUEST_LIMITS.maxItems || size + length > REQUEST_LIMITS.maxSize)
       ) {
-        await this.#produce(request);
+        await this.#sink.send(request);
         request = [];
         size = 0;
       }
-      request.push({ topic, message: { key, value } });
-      size += value.length;
+      request.push(record);
+      size += length;
     }
-    if (request.length > 0) await this.#produce(request);
+    await this.#sink.send(request);
   }
 
-  async #produce(batch: readonly PendingRecord[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of batch) {
-      const messages = byTopic.get(topic);
-      if (messages === undefined) byTopic.set(topic, [message]);
-      else messages.push(message);
-    }
-    await this.connect();
-    await this.#producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-  }
-
-  async close(): Promise<void> {
-    this.#connecting = undefined;
-    await this.#producer.disconnect();
+  close(): Promise<void> {
+    return this.#sink.close();
   }
 }
