@@ -130,8 +130,11 @@ export class PrivatePostgres {
       `unix_socket_directories = '${this.#dir}'`,
       "max_connections = 100",
       "shared_buffers = 32MB",
+      // The kill is a SIGKILL of the server, not of the machine: the OS keeps what was written,
+      // so fsync may be off, but a commit must be written before it is acknowledged — with
+      // synchronous_commit off, a send answered 201 could lose its outbox row (CI run of stop 20).
       "fsync = off",
-      "synchronous_commit = off",
+      "synchronous_commit = on",
       "full_page_writes = off",
     ].join("\n");
     const confPath = `${this.#dir}/data/postgresql.conf`;
