@@ -226,6 +226,11 @@ try {
       (deliveries / sendSeconds).toFixed(0)
     } deliveries/s`,
   );
+  if (deliveries === 0) {
+    console.log("  no delivery arrived within the measured window");
+    await stack.stop();
+    Deno.exit(1);
+  }
   console.log(
     `  latency send→delivery ms: p50 ${percentile(latencies, 50).toFixed(1)}  p99 ${
       percentile(latencies, 99).toFixed(1)
@@ -251,7 +256,9 @@ try {
       cpuUsed.chat.toFixed(1)
     } s over both instances), with Kafka + Cassandra + Postgres ${
       perDelivery(cpuUsed.chat + cpuUsed.infra)
-    }, load generator ${perDelivery(cpuUsed.generator)}`,
+    } (Kafka ${perDelivery(cpuUsed.kafka)}, Cassandra ${perDelivery(cpuUsed.cassandra)}, Postgres ${
+      perDelivery(cpuUsed.postgres)
+    }), load generator ${perDelivery(cpuUsed.generator)}`,
   );
   chats.forEach((_c, i) =>
     console.log(
@@ -319,24 +326,34 @@ async function cpuMeter(chatTaskPids: readonly number[]) {
     }
     return all;
   };
-  const infraPids = [
-    ...(await pidFile("kafka/pid")),
-    ...(await pidFile("cassandra/pid")),
-    ...(await withChildren(await pidFile("postgres/data/postmaster.pid"))),
-  ];
+  const components = {
+    kafka: await pidFile("kafka/pid"),
+    cassandra: await pidFile("cassandra/pid"),
+    postgres: await withChildren(await pidFile("postgres/data/postmaster.pid")),
+  };
   const sum = async (pids: readonly number[]) =>
     (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
-  const start = {
+  const read = async () => ({
     chat: await sum(chatPids),
-    infra: await sum(infraPids),
-    self: await sum([Deno.pid]),
-  };
+    kafka: await sum(components.kafka),
+    cassandra: await sum(components.cassandra),
+    postgres: await sum(components.postgres),
+    generator: await sum([Deno.pid]),
+  });
+  const start = await read();
   return {
     async used() {
+      const end = await read();
+      const kafka = end.kafka - start.kafka;
+      const cassandra = end.cassandra - start.cassandra;
+      const postgres = end.postgres - start.postgres;
       return {
-        chat: (await sum(chatPids)) - start.chat,
-        infra: (await sum(infraPids)) - start.infra,
-        generator: (await sum([Deno.pid])) - start.self,
+        chat: end.chat - start.chat,
+        infra: kafka + cassandra + postgres,
+        kafka,
+        cassandra,
+        postgres,
+        generator: end.generator - start.generator,
       };
     },
   };

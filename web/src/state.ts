@@ -5,6 +5,9 @@
 import type { Channel, Message, Session } from "./api.ts";
 import { compareMessages } from "./timeuuid.ts";
 
+/** How far back a subscription resumes from the newest message held (see `Store.resumeFrom`). */
+export const RESUME_OVERLAP_MS = 10_000;
+
 export type ConnectionStatus = "offline" | "connecting" | "online" | "reconnecting";
 
 /** A message typed here and not yet confirmed by the server. */
@@ -192,6 +195,24 @@ export class Store {
 
   newestId(channelId: string): string | undefined {
     return this.#conversations.get(channelId)?.messages.at(-1)?.id;
+  }
+
+  /**
+   * `after` for a subscription that must not miss a message: live order is the order sends were
+   * recorded, not their ids' order (docs/websocket.md), so a message with an older id may be
+   * broadcast after the newest one held. Resuming from the newest message at least `overlapMs`
+   * older than the newest (or from the oldest held) makes the replay repeat a few, which
+   * `addMessages` drops by id, and never skip one.
+   */
+  resumeFrom(channelId: string, overlapMs = RESUME_OVERLAP_MS): string | undefined {
+    const messages = this.#conversations.get(channelId)?.messages ?? [];
+    const newest = messages.at(-1);
+    if (newest === undefined) return undefined;
+    const until = Date.parse(newest.timestamp) - overlapMs;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      if (Date.parse(messages[i].timestamp) <= until) return messages[i].id;
+    }
+    return messages[0].id;
   }
 
   oldestId(channelId: string): string | undefined {

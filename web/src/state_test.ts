@@ -70,3 +70,19 @@ Deno.test("reaction frames set the emoji's count; mine are marked; a count of 0 
   store.setReaction(channel, first.id, "👍", 1, false);
   assert.deepEqual(reactions(), [{ emoji: "👍", count: 1, me: false }]);
 });
+
+Deno.test("a subscription resumes from a message older than the newest held by the overlap", () => {
+  const store = new Store();
+  assert.equal(store.resumeFrom(channel), undefined, "nothing held: subscribe without after");
+  const at = (id: string, iso: string) => ({ ...message(id, id), timestamp: iso });
+  const a = at("00000001-0000-11f1-a408-302e0cbf4465", "2026-11-27T03:39:00.000Z");
+  const b = at("00000002-0000-11f1-a408-302e0cbf4465", "2026-11-27T03:39:05.000Z");
+  const c = at("00000003-0000-11f1-a408-302e0cbf4465", "2026-11-27T03:39:12.000Z");
+  const d = at("00000004-0000-11f1-a408-302e0cbf4465", "2026-11-27T03:39:16.000Z");
+  store.addMessages(channel, [d]);
+  assert.equal(store.resumeFrom(channel), d.id, "only recent messages: from the oldest held");
+  store.addMessages(channel, [a, b, c]);
+  // d is newest (03:39:16); 10 s before is 03:39:06: b (03:39:05) is the newest at or before it.
+  assert.equal(store.resumeFrom(channel), b.id);
+  assert.equal(store.resumeFrom(channel, 0), d.id);
+});

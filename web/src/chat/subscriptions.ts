@@ -1,6 +1,7 @@
 /**
- * What arrives live: the channels that should be live on the socket (subscribed again, from
- * the newest message held, after every reconnection) and the server's frames into the store.
+ * What arrives live: the channels that should be live on the socket (subscribed again after
+ * every reconnection, from a little before the newest message held: `Store.resumeFrom`) and the
+ * server's frames into the store.
  */
 import type { ServerFrame } from "@chat-ts/client";
 import type { Api } from "../api.ts";
@@ -66,7 +67,7 @@ export class Subscriptions {
   }
 
   #subscribe(channelId: string): void {
-    const after = this.store.newestId(channelId);
+    const after = this.store.resumeFrom(channelId);
     if (after === undefined) this.#subscribedBlind.add(channelId);
     else this.#subscribedBlind.delete(channelId);
     this.#live.send({
@@ -77,7 +78,7 @@ export class Subscriptions {
     });
   }
 
-  /** A new socket: every open channel again, from the newest message this client has. */
+  /** A new socket: every open channel again, from just before the newest message this client has. */
   #resubscribe(): void {
     for (const channelId of this.#channels) this.#subscribe(channelId);
     void this.guard.run(() => this.hooks.reconnected(), { quiet: true });
