@@ -9,7 +9,7 @@ import { configOrExit } from "@chat-ts/shared/config";
 import { InProcessEventBus } from "@chat-ts/shared/events";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { createLogger } from "@chat-ts/shared/logger";
-import { stopOnSignals } from "@chat-ts/shared/shutdown";
+import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
 import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
 import { openEmbeddedPostgres } from "@chat-ts/shared/pglite";
 import { assembleChatService } from "@chat-ts/chat-service/assembly";
@@ -28,6 +28,7 @@ const config = configOrExit(loadEmbeddedConfig(), "chat-ts");
 const logger = createLogger({ service: "chat-ts", level: config.LOG_LEVEL }).child({
   mode: "embedded",
 });
+exitOnUncaughtErrors(logger);
 const dataDir = config.DATA_DIR;
 // A busy port is found before anything is written: no data folder, no stack trace.
 try {

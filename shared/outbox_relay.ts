@@ -16,6 +16,7 @@
  */
 import type { Logger } from "./logger.ts";
 import type { Sql } from "./postgres.ts";
+import { withTimeout } from "./timeout.ts";
 
 /** One row on its way out: an encoded event and the key that orders it. */
 export interface OutboxRecord {
@@ -131,6 +132,7 @@ export class OutboxRelay {
       await withTimeout(
         this.#o.sink(rows.map((r) => ({ eventId: r.event_id, key: r.key, payload: r.payload }))),
         this.#o.publishTimeoutMs,
+        "outbox sink timed out",
       );
       const positions = rows.map((r) => r.position);
       await tx`update ${name} set published_at = now()
@@ -183,14 +185,4 @@ export class OutboxRelay {
       this.#wake = done;
     });
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`outbox sink timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

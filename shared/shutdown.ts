@@ -1,8 +1,10 @@
 /**
- * Graceful stop for a service process: on the first SIGINT or SIGTERM, log,
- * run `stop`, exit 0. A second signal while stopping is ignored. With
+ * How a service process ends. Graceful stop: on the first SIGINT or SIGTERM,
+ * log, run `stop`, exit 0. A second signal while stopping is ignored. With
  * `deadlineMs`, a stop that takes longer (e.g. a WebSocket peer that never
  * completes the close handshake) ends the process with exit code 1.
+ * Crash: an error nothing handled (a dependency refusing start-up, a bug)
+ * is one compact log line and exit code 1, not Deno's stack-trace dump.
  */
 import type { Logger } from "./logger.ts";
 
@@ -27,4 +29,24 @@ export function stopOnSignals(
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => void onSignal(signal));
   }
+}
+
+/**
+ * An error or rejection nothing handled — at start-up (e.g. a Kafka topic that does not exist,
+ * a database that refuses the connection) or later — is logged once as `stopped` with the error
+ * (compact: the logger keeps a few frames) and the process exits 1, for its supervisor to restart.
+ */
+export function exitOnUncaughtErrors(logger: Logger): void {
+  const crash = (error: unknown) => {
+    logger.error("stopped: an error nothing handled", { error });
+    Deno.exit(1);
+  };
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    crash(event.reason);
+  });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    crash(event.error);
+  });
 }

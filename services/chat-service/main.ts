@@ -8,7 +8,8 @@ import { cassandraUnavailable, connectCassandra } from "@chat-ts/shared/cassandr
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { consumerLag, createKafka, kafkaEventSource, KafkaRecordSink } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
-import { stopOnSignals } from "@chat-ts/shared/shutdown";
+import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
+import { withTimeout } from "@chat-ts/shared/timeout";
 import { connectPostgres, postgresIsReady, postgresUnavailable } from "@chat-ts/shared/postgres";
 import { unavailableAs } from "@chat-ts/shared/unavailable";
 import { assembleChatService } from "./src/assembly.ts";
@@ -26,6 +27,7 @@ const config = configOrExit(loadChatServiceConfig(), "chat-service");
 const logger = createLogger({ service: "chat-service", level: config.LOG_LEVEL }).child({
   instance: config.INSTANCE_ID,
 });
+exitOnUncaughtErrors(logger);
 
 const sql = connectPostgres({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
 const cassandra = await connectCassandra({
@@ -128,13 +130,3 @@ stopOnSignals(logger, async () => {
   grpcUsers.close();
   await Promise.allSettled([sql.end({ timeout: 5 }), cassandra.shutdown()]);
 }, { deadlineMs: 10_000 });
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}

@@ -2,24 +2,21 @@
  * presence-service composition root: config → Redis, Postgres and Kafka adapters → the report
  * reader, the sweeper and the HTTP server.
  */
+import { configOrExit } from "@chat-ts/shared/config";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { createKafka, kafkaEventSource, KafkaRecordSink } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { connectPostgres, postgresIsReady } from "@chat-ts/shared/postgres";
 import { closeRedis, connectRedis, redisIsReady } from "@chat-ts/shared/redis";
-import { stopOnSignals } from "@chat-ts/shared/shutdown";
+import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
 import { assemblePresenceService } from "./src/assembly.ts";
 import { loadPresenceServiceConfig } from "./src/config.ts";
 import { PostgresLastSeenRepository } from "./src/outbound/postgres/last_seen_repository.ts";
 import { RedisPresenceStore } from "./src/outbound/redis/presence_store.ts";
 
-const loaded = loadPresenceServiceConfig();
-if (!loaded.ok) {
-  createLogger({ service: "presence-service" }).error(loaded.error.message);
-  Deno.exit(2);
-}
-const config = loaded.value;
+const config = configOrExit(loadPresenceServiceConfig(), "presence-service");
 const logger = createLogger({ service: "presence-service", level: config.LOG_LEVEL });
+exitOnUncaughtErrors(logger);
 
 const sql = connectPostgres({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
 const redis = await connectRedis({ url: config.REDIS_URL, logger });

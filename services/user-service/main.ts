@@ -2,7 +2,7 @@
 import { configOrExit } from "@chat-ts/shared/config";
 import { createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
-import { stopOnSignals } from "@chat-ts/shared/shutdown";
+import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
 import { connectPostgres } from "@chat-ts/shared/postgres";
 import { assembleUserService } from "./src/assembly.ts";
 import { loadUserServiceConfig } from "./src/config.ts";
@@ -11,6 +11,7 @@ import { KafkaUserEventPublisher } from "./src/outbound/kafka/user_event_publish
 
 const config = configOrExit(loadUserServiceConfig(), "user-service");
 const logger = createLogger({ service: "user-service", level: config.LOG_LEVEL });
+exitOnUncaughtErrors(logger);
 
 const sql = connectPostgres({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger });
 const kafka = createKafka({
