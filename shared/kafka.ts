@@ -11,6 +11,7 @@ import {
   Partitioners,
   type Producer,
 } from "kafkajs";
+import "./kafkajs_idle_fix.ts";
 import type { EventSource } from "./events/consume.ts";
 import type { OutgoingRecord, RecordSink } from "./events/sink.ts";
 import type { Logger } from "./logger.ts";
