@@ -116,11 +116,13 @@ contract<ChannelRepository>("channel repository", [
     assert.equal(await repo.addMember(channel.id, guest), false);
     const listed = await repo.listForMember(guest, { limit: 10 });
     assert.deepEqual(listed.map((c) => c.id), [channel.id]);
+    assert.deepEqual(await repo.memberChannelIds(guest), [channel.id]);
     const found = await repo.findById(channel.id);
     assert.deepEqual(found?.type === "private" ? found.members : [], [owner, guest]);
     assert.equal(await repo.removeMember(channel.id, guest), true);
     assert.equal(await repo.removeMember(channel.id, guest), false);
     assert.deepEqual(await repo.listForMember(guest, { limit: 10 }), []);
+    assert.deepEqual(await repo.memberChannelIds(guest), []);
   },
   "a private channel whose last member leaves is gone, and its name is free again": async (
     repo,

@@ -302,6 +302,8 @@ export function assembleChatService(
           logger,
           onFailure: "skip",
         }),
+        // Partitions are keyed by user: each user's changes stay in order.
+        fetch: { minBytes: 1, maxWaitMs: 5000, partitionsConsumedConcurrently: 4 },
       }),
       ports.eventSource.subscribe({
         group: `chat-service-typing-${config.instanceId}`,

@@ -92,6 +92,10 @@ export function assemblePresenceService(
         logger,
         onFailure: "retry",
       }),
+      // A report waits on Redis and on the change's produce: one partition at a time capped the
+      // service near 100 reports/s (bench/presence.ts). Partitions are keyed by user, so each
+      // user's reports still apply in order.
+      fetch: { minBytes: 1, maxWaitMs: 5000, partitionsConsumedConcurrently: 4 },
     });
     sweeper = setInterval(() => void sweep(), config.PRESENCE_SWEEP_INTERVAL_MS);
   };

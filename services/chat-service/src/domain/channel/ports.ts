@@ -19,6 +19,8 @@ export interface ChannelRepository {
   listPublic(page: ChannelPage): Promise<Channel[]>;
   /** Every channel the user belongs to, public ones they joined excluded. */
   listForMember(userId: UserId, page: ChannelPage): Promise<Channel[]>;
+  /** The ids of those channels (at most 1000), for presence fan-out: no rows, no member lists. */
+  memberChannelIds(userId: UserId): Promise<ChannelId[]>;
   /** False when the user already was a member. */
   addMember(channelId: ChannelId, userId: UserId): Promise<boolean>;
   /**

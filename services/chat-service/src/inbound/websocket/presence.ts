@@ -38,13 +38,25 @@ export interface LivePresenceDeps {
   readonly typingIntervalMs?: number;
   /** Activity is reported at most this often per connection. */
   readonly activityIntervalMs?: number;
+  /** How long a user's channel ids are reused for presence fan-out (default 30 s). */
+  readonly membershipCacheMs?: number;
 }
+
+/** Users whose channel ids are held at once; the oldest go first. */
+const MEMBERSHIP_CACHE_SIZE = 50_000;
 
 export class LivePresence {
   readonly #connections = new Set<PresenceConnection>();
   /** `<user>:<channel>` → when a typing notice was last forwarded. */
   readonly #typedAt = new Map<string, number>();
   readonly #activeAt = new WeakMap<PresenceConnection, number>();
+  /**
+   * Each changed user's channel ids, reused for `membershipCacheMs`: every change of every user
+   * reaches every instance, and asking Postgres each time capped presence near a few hundred
+   * changes/s (bench/presence.ts). A membership change shows within that time; presence is
+   * readable by any user (docs/presence.md), so a stale entry reveals nothing.
+   */
+  readonly #channelsOf = new Map<UserId, { ids: readonly ChannelId[]; until: number }>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly deps: LivePresenceDeps) {}
@@ -122,14 +134,26 @@ export class LivePresence {
    */
   async deliverPresence(change: PresenceChange): Promise<void> {
     if (this.#connections.size === 0) return;
-    const channels = await this.deps.memberships.listForMember(change.userId, { limit: 1000 });
     const reached = new Set<Subscriber>();
-    for (const channel of channels) {
-      for (const s of this.deps.hub.subscribersOf(channel.id)) reached.add(s);
+    for (const id of await this.#memberChannelIds(change.userId)) {
+      for (const s of this.deps.hub.subscribersOf(id)) reached.add(s);
     }
     if (reached.size === 0) return;
     const text = JSON.stringify(frames.presence(change));
     for (const s of reached) s.notify(text);
+  }
+
+  async #memberChannelIds(userId: UserId): Promise<readonly ChannelId[]> {
+    const now = performance.now();
+    const held = this.#channelsOf.get(userId);
+    if (held !== undefined && held.until > now) return held.ids;
+    const ids = await this.deps.memberships.memberChannelIds(userId);
+    this.#channelsOf.delete(userId);
+    this.#channelsOf.set(userId, { ids, until: now + (this.deps.membershipCacheMs ?? 30_000) });
+    if (this.#channelsOf.size > MEMBERSHIP_CACHE_SIZE) {
+      this.#channelsOf.delete(this.#channelsOf.keys().next().value as UserId);
+    }
+    return ids;
   }
 
   #heartbeat(): void {

@@ -43,6 +43,10 @@ export class CachedChannelRepository implements ChannelRepository {
     return this.source.listForMember(userId, page);
   }
 
+  memberChannelIds(userId: UserId): Promise<ChannelId[]> {
+    return this.source.memberChannelIds(userId);
+  }
+
   addMember(channelId: ChannelId, userId: UserId): Promise<boolean> {
     return this.source.addMember(channelId, userId);
   }

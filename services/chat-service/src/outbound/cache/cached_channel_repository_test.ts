@@ -37,6 +37,7 @@ function countingSource() {
     createDirect: (c) => Promise.resolve({ channel: c, created: true }),
     listPublic: () => Promise.resolve([]),
     listForMember: () => Promise.resolve([]),
+    memberChannelIds: () => Promise.resolve([]),
     addMember: () => Promise.resolve(true),
     removeMember: () => Promise.resolve(true),
     eraseUser: () => Promise.resolve([]),

@@ -51,6 +51,10 @@ export class MemoryChannelRepository implements ChannelRepository {
     );
   }
 
+  async memberChannelIds(userId: UserId): Promise<ChannelId[]> {
+    return (await this.listForMember(userId, { limit: 1000 })).map((c) => c.id);
+  }
+
   addMember(channelId: ChannelId, userId: UserId): Promise<boolean> {
     const channel = this.#channels.get(channelId);
     if (channel?.type !== "private" || channel.members.includes(userId)) {

@@ -110,6 +110,13 @@ export class PostgresChannelRepository implements ChannelRepository {
     return rows.map(toChannel);
   }
 
+  async memberChannelIds(userId: UserId): Promise<ChannelId[]> {
+    const rows = await this.sql<{ channel_id: string }[]>`
+      select m.channel_id from channel_members m join channels c on c.id = m.channel_id
+      where m.user_id = ${userId} and c.type <> 'public' limit 1000`;
+    return rows.map((r) => r.channel_id as ChannelId);
+  }
+
   async addMember(channelId: ChannelId, userId: UserId): Promise<boolean> {
     const rows = await this.sql`
       insert into channel_members (channel_id, user_id) values (${channelId}, ${userId})
