@@ -96,7 +96,7 @@ export function assembleUserService(
     const outbox = relay.state;
     const limitsReport = ports.limitsReady === undefined
       ? {}
-      : { redis: (await ports.limitsReady()) ? "ok" : "unavailable (login limits per instance)" };
+      : { redis: (await ports.limitsReady()) ? "ok" : "unavailable (limits per instance)" };
     return {
       ready: postgres,
       checks: {
