@@ -8,6 +8,7 @@ mkdir -p artifacts
 
 bash scripts/infra/up.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
 bash scripts/install_chromium.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
+bash scripts/install_schemathesis.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
 ./deno task migrate >artifacts/migrate.log 2>&1 ||
   { cat artifacts/migrate.log; echo "tests: 0 passed, 1 failed"; exit 1; }
 

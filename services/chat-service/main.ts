@@ -12,6 +12,8 @@ import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
 import { withTimeout } from "@chat-ts/shared/timeout";
 import { connectPostgres, postgresIsReady, postgresUnavailable } from "@chat-ts/shared/postgres";
 import { unavailableAs } from "@chat-ts/shared/unavailable";
+import { redisLimits } from "@chat-ts/shared/limits";
+import { closeRedis, connectRedis, redisIsReady } from "@chat-ts/shared/redis";
 import { assembleChatService } from "./src/assembly.ts";
 import { loadChatServiceConfig } from "./src/config.ts";
 import { CassandraMessageStore } from "./src/outbound/cassandra/message_store.ts";
@@ -43,6 +45,12 @@ await publisher.connect();
 // Connection reports and typing: acks from the leader only, they are best effort and frequent.
 const presenceSink = new KafkaRecordSink(kafka, 1);
 
+// Per-user limits shared by every instance; per instance while Redis is away (docs/limits.md).
+const redis = await connectRedis({
+  url: config.REDIS_URL,
+  logger: logger.child({ component: "limits" }),
+});
+
 const grpcUsers = new GrpcUserDirectory(
   config.USER_SERVICE_GRPC_URL,
   config.USER_LOOKUP_DEADLINE_MS,
@@ -69,7 +77,13 @@ const chat = assembleChatService(
     remoteUsers: grpcUsers,
     eventSource: kafkaEventSource(kafka, logger),
     presenceSink,
+    limits: redisLimits(redis, config.LIMITS_REDIS_PREFIX),
     dependencies: {
+      // Reported, not required: without it the limits hold per instance.
+      redis: async () => ({
+        ok: true,
+        report: (await redisIsReady(redis)) ? "ok" : "unavailable (limits per instance)",
+      }),
       postgres: async () => {
         const ok = await postgresIsReady(sql);
         return { ok, report: ok ? "ok" : "unavailable" };
@@ -128,5 +142,6 @@ stopOnSignals(logger, async () => {
   await presenceSink.close().catch(() => {});
   await kafkaAdmin.disconnect().catch(() => {});
   grpcUsers.close();
+  await closeRedis(redis);
   await Promise.allSettled([sql.end({ timeout: 5 }), cassandra.shutdown()]);
 }, { deadlineMs: 10_000 });

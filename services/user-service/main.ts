@@ -4,6 +4,8 @@ import { createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
 import { connectPostgres } from "@chat-ts/shared/postgres";
+import { redisLimits } from "@chat-ts/shared/limits";
+import { closeRedis, connectRedis, redisIsReady } from "@chat-ts/shared/redis";
 import { assembleUserService } from "./src/assembly.ts";
 import { loadUserServiceConfig } from "./src/config.ts";
 import { startUserGrpcServer } from "./src/inbound/grpc/user_server.ts";
@@ -21,7 +23,21 @@ const kafka = createKafka({
   retry: { initialRetryTime: 200, retries: 3 },
 });
 const publisher = new KafkaUserEventPublisher(kafka);
-const { users, relay, app } = assembleUserService({ sql, publisher }, config, logger);
+// Login throttles shared by every instance; per instance while Redis is away (docs/limits.md).
+const redis = await connectRedis({
+  url: config.REDIS_URL,
+  logger: logger.child({ component: "limits" }),
+});
+const { users, relay, app } = assembleUserService(
+  {
+    sql,
+    publisher,
+    limits: redisLimits(redis, config.LIMITS_REDIS_PREFIX),
+    limitsReady: () => redisIsReady(redis),
+  },
+  config,
+  logger,
+);
 relay.start();
 
 const grpcServer = await startUserGrpcServer({
@@ -45,5 +61,6 @@ stopOnSignals(logger, async () => {
   await grpcServer.stop();
   await relay.stop();
   await publisher.close().catch(() => {});
+  await closeRedis(redis);
   await sql.end({ timeout: 5 });
 });

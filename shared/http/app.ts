@@ -5,7 +5,7 @@
  * schemas that validate requests).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "hono";
+import type { Context, Env } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
@@ -130,6 +130,12 @@ export function installApiDefaults<E extends Env>(
     if (problem !== undefined) {
       return errorResponse(c, problem.status, problem.code, problem.message);
     }
+    // A fixed path (`/api/users/login`) is its own resource even where a pattern would match it
+    // too (`PATCH /api/users/:id`): another method there is a 405, before any route's auth.
+    const fixed = allowedMethods(app.routes.filter((r) => !r.path.includes(":")), c.req.path);
+    if (fixed.length > 0 && !fixed.includes(c.req.method)) {
+      return methodNotAllowed(c, fixed);
+    }
     await next();
   });
   app.use("*", async (c, next) => {
@@ -195,9 +201,12 @@ export function installApiDefaults<E extends Env>(
     }
     await next();
   });
-  app.notFound((c) =>
-    errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`)
-  );
+  app.notFound((c) => {
+    // A path some route answers, asked with a method none does: 405 naming the methods it has.
+    const allowed = allowedMethods(app.routes, c.req.path);
+    if (allowed.length > 0) return methodNotAllowed(c, allowed);
+    return errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`);
+  });
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
       if (error.status === 400) {
@@ -217,6 +226,33 @@ export function installApiDefaults<E extends Env>(
     logger.error("unhandled error", { error, method: c.req.method, path: c.req.path });
     return errorResponse(c, 500, "internal", "Something went wrong on our side");
   });
+}
+
+function methodNotAllowed(c: Context, allowed: readonly string[]): Response {
+  c.header("Allow", allowed.join(", "));
+  return errorResponse(
+    c,
+    405,
+    "method_not_allowed",
+    `Method ${c.req.method} is not allowed on ${c.req.path}`,
+  );
+}
+
+/** The methods of the routes whose path matches (`:name` is one segment); HEAD with GET. */
+export function allowedMethods(
+  routes: readonly { readonly method: string; readonly path: string }[],
+  path: string,
+): string[] {
+  const methods = new Set<string>();
+  for (const route of routes) {
+    if (route.method === "ALL" || route.path.includes("*")) continue;
+    const pattern = route.path.split("/").map((segment) =>
+      segment.startsWith(":") ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    ).join("/");
+    if (new RegExp(`^${pattern}/?$`).test(path)) methods.add(route.method);
+  }
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods];
 }
 
 /**

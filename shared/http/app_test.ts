@@ -244,3 +244,23 @@ Deno.test("http: TRACE (a method no route answers) is a 405 in the error shape, 
     await server.shutdown();
   }
 });
+
+Deno.test("http: a known path asked with a method it has no route for is a 405 naming its methods", async () => {
+  const app = testApp();
+  // A fixed path next to a pattern that would also match it: the fixed one's methods decide,
+  // before the pattern's auth.
+  app.post("/things/login", (c) => c.json({ data: "ok" }));
+  for (
+    const [method, path, allow] of [
+      ["PUT", `/things/${id}`, "POST"],
+      ["DELETE", "/me", "GET, HEAD"],
+      ["GET", "/things/login", "POST"],
+    ]
+  ) {
+    const res = await app.request(path, { method });
+    assert.equal(res.status, 405, `${method} ${path}`);
+    assert.equal(res.headers.get("allow"), allow);
+    assert.equal((await res.json()).error.code, "method_not_allowed");
+  }
+  assert.equal((await app.request("/nothing-here", { method: "PUT" })).status, 404);
+});

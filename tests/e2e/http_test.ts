@@ -335,6 +335,7 @@ test("health and the OpenAPI document", async () => {
   const ready = await api(chat, "GET", "/health/ready", undefined);
   assert.equal(ready.status, 200);
   assert.equal(ready.body.data.cassandra, "ok");
+  assert.equal(ready.body.data.redis, "ok", "the shared limits' store is reported");
   const doc = await api(chat, "GET", "/openapi.json", undefined);
   assert.ok(doc.body.paths["/api/channels/{id}/messages"].get);
 });

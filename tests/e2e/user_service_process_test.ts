@@ -68,6 +68,8 @@ Deno.test({
       }
       assert.equal(ready?.data.outbox.relay, "ok");
       assert.equal(ready?.data.outbox.pending, 0);
+      // Login throttles are kept in Redis under the same permissions.
+      assert.equal((ready?.data as Record<string, unknown> | undefined)?.redis, "ok");
     } finally {
       client.close();
       const code = await service.stop();

@@ -44,6 +44,12 @@ export interface Stack {
 }
 
 /** user-service as its own process under `deno task start`, on the given ports. */
+/**
+ * Limits live in the shared Redis: each test stack counts under its own prefix (unless the
+ * caller gives one), so one run's failed logins never throttle another run from the same address.
+ */
+const limitsPrefix = () => `limits-test-${crypto.randomUUID()}`;
+
 export function startUserServiceProcess(
   httpPort: number,
   grpcPort: number,
@@ -57,6 +63,7 @@ export function startUserServiceProcess(
       GRPC_PORT: String(grpcPort),
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: "warn",
+      LIMITS_REDIS_PREFIX: limitsPrefix(),
       ...env,
     },
     readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
@@ -77,6 +84,7 @@ export function startChatServiceProcess(
       JWT_SECRET: TEST_JWT_SECRET,
       USER_SERVICE_GRPC_URL: userServiceGrpc,
       LOG_LEVEL: "warn",
+      LIMITS_REDIS_PREFIX: limitsPrefix(),
       ...env,
     },
     readyUrl: `http://127.0.0.1:${port}/health/ready`,
@@ -165,12 +173,17 @@ export async function startStack(options: {
     ...options.presence,
   };
   const startPresence = () => startPresenceServiceProcess(presencePort, presenceEnv);
+  // One prefix for the whole stack: its instances share their limits, as a deployment's do.
+  const limits = { LIMITS_REDIS_PREFIX: limitsPrefix() };
   let presence: ServiceProcess | undefined;
   /** The chat-service instances; user-service is tracked apart so tests can stop and restart it. */
   const started: ServiceProcess[] = [];
   const pastUserServices: ServiceProcess[] = [];
   const startUserService = async () => {
-    const running = await startUserServiceProcess(httpPort, grpcPort, options.userEnv);
+    const running = await startUserServiceProcess(httpPort, grpcPort, {
+      ...limits,
+      ...options.userEnv,
+    });
     pastUserServices.push(running);
     return running;
   };
@@ -181,7 +194,7 @@ export async function startStack(options: {
     const ports = Array.from({ length: options.chatInstances ?? 2 }, () => freePort());
     const chats = await Promise.all(
       ports.map((port) =>
-        startChatServiceProcess(port, `127.0.0.1:${grpcPort}`, options.chatEnv ?? {})
+        startChatServiceProcess(port, `127.0.0.1:${grpcPort}`, { ...limits, ...options.chatEnv })
       ),
     );
     started.push(...chats);

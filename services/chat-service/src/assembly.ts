@@ -18,7 +18,7 @@ import {
 import type { Readiness } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import { refusingRevoked } from "@chat-ts/shared/jwt";
-import { KeyedLimit } from "@chat-ts/shared/limits";
+import { KeyedLimit, type LimitStore, memoryLimits } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { OutboxRelay } from "@chat-ts/shared/outbox";
 import type { ChatCoreConfig } from "./config.ts";
@@ -77,6 +77,8 @@ export interface ChatPorts {
   readonly eventSource: EventSource;
   /** Where connection reports and typing notices go (Kafka, or the bus); absent: no presence. */
   readonly presenceSink?: RecordSink;
+  /** Where per-user limits count: Redis across instances, or in memory (the default). */
+  readonly limits?: LimitStore;
   /** By name (`postgres`, `kafka`, …); given the running readers, for their lag. */
   readonly dependencies: Readonly<
     Record<string, (readers: readonly RunningSubscription[]) => Promise<DependencyCheck>>
@@ -105,6 +107,12 @@ export interface ChatInstance {
   readonly fetchWaitMs: number;
 }
 
+/**
+ * An instance's share of the per-user socket counts in Redis lives this long past its last
+ * heartbeat (every third of it): a crashed instance's sockets stop counting within this time.
+ */
+const CONNECTION_SLOT_TTL_SECONDS = 30;
+
 /** How often ended sessions are read back from the store (see `loadSessionEnds`). */
 const SESSION_END_RELOAD_MS = 10_000;
 
@@ -130,12 +138,25 @@ export function assembleChatService(
   const clock = { now: () => new Date() };
   const newEventId = () => crypto.randomUUID();
   const channelRepository = new CachedChannelRepository(ports.channels);
-  // Per-user limits, counted per instance until the deployment has a shared store.
+  // Per-user limits, counted where they must hold: the deployment's Redis, or this process.
+  const limits = ports.limits ?? memoryLimits();
   const perUser = (limit: KeyedLimit) => ({ take: (userId: string) => limit.take(userId) });
-  const creationLimit = perUser(new KeyedLimit(config.CHANNELS_PER_USER_PER_HOUR, 3600));
-  const sendLimit = perUser(
-    new KeyedLimit(config.MESSAGES_PER_USER_PER_WINDOW, config.MESSAGE_WINDOW_SECONDS),
+  const creationLimit = perUser(
+    new KeyedLimit(config.CHANNELS_PER_USER_PER_HOUR, 3600, limits, "channels:created"),
   );
+  const sendLimit = perUser(
+    new KeyedLimit(
+      config.MESSAGES_PER_USER_PER_WINDOW,
+      config.MESSAGE_WINDOW_SECONDS,
+      limits,
+      "messages:sent",
+    ),
+  );
+  const slots = limits.connectionSlots({
+    max: config.WS_MAX_CONNECTIONS_PER_USER,
+    instanceId: config.instanceId,
+    ttlSeconds: CONNECTION_SLOT_TTL_SECONDS,
+  });
   const channels = new ChannelService({
     channels: channelRepository,
     users,
@@ -162,6 +183,7 @@ export function assembleChatService(
   const gateway = new WebSocketGateway({
     channels,
     messages,
+    slots,
     logger,
     ...(presenceReports === undefined ? {} : {
       presence: (hub) =>
@@ -322,6 +344,7 @@ export function assembleChatService(
     clearInterval(reloadTimer);
     await ports.outbox?.stop();
     await gateway.presence?.stop();
+    await slots.close();
     await Promise.all(
       readers.map((r) =>
         r.stop().catch((error) =>

@@ -23,7 +23,7 @@ export const chatCoreConfigShape = {
   PRESENCE_HEARTBEAT_SECONDS: env.int(10, 1, 600),
   /** Longest a request body may take to arrive (408 after). */
   REQUEST_BODY_TIMEOUT_MS: env.int(10_000, 100, 600_000),
-  /** Open WebSockets per user on one instance; the next upgrade gets 429. */
+  /** Open WebSockets per user, all instances together; the next upgrade gets 429. */
   WS_MAX_CONNECTIONS_PER_USER: env.int(20, 1, 10_000),
   /** Public and private channels one user may create per hour. */
   CHANNELS_PER_USER_PER_HOUR: env.int(20, 1, 100_000),
@@ -55,6 +55,10 @@ export const chatServiceConfigShape = {
   KAFKA_FETCH_WAIT_MS: env.int(20, 0, 1000),
   /** Width of a message partition's time bucket. A deployment constant: never change it on live data. */
   MESSAGE_BUCKET_SECONDS: env.int(86_400, 1, 366 * 86_400),
+  /** Where per-user limits are counted, shared by every instance (docs/limits.md). */
+  REDIS_URL: env.url("redis://127.0.0.1:6379"),
+  /** Key prefix of the limits in Redis: one per deployment sharing a Redis. */
+  LIMITS_REDIS_PREFIX: env.string("limits"),
   ...chatCoreConfigShape,
 };
 

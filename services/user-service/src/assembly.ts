@@ -6,7 +6,7 @@
  * pass and where the relay publishes (Kafka or the in-process bus).
  */
 import { createTokenCodec } from "@chat-ts/shared/jwt";
-import { LoginThrottle } from "@chat-ts/shared/limits";
+import { type LimitStore, LoginThrottle, memoryLimits } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
 import { postgresIsReady, postgresUnavailable, type Sql } from "@chat-ts/shared/postgres";
@@ -21,7 +21,14 @@ import { PostgresUserStore } from "./outbound/postgres/user_store.ts";
 import { randomRefreshTokens } from "./outbound/refresh_tokens.ts";
 
 export function assembleUserService(
-  ports: { readonly sql: Sql; readonly publisher: UserEventPublisher },
+  ports: {
+    readonly sql: Sql;
+    readonly publisher: UserEventPublisher;
+    /** Where the login throttles count: Redis in the deployment; in memory when not given. */
+    readonly limits?: LimitStore;
+    /** Reported on `/health/ready`, not required: limits fall back per instance without it. */
+    readonly limitsReady?: () => Promise<boolean>;
+  },
   config:
     & Pick<UserServiceConfig, "JWT_SECRET" | "JWT_TTL_SECONDS">
     & Partial<
@@ -58,26 +65,38 @@ export function assembleUserService(
     clock: { now: () => new Date() },
     ids: { newId: () => crypto.randomUUID() },
   });
-  // Per instance until the deployment has a shared store (see README: Limits).
+  // Shared by every instance through the limit store (docs/limits.md).
+  const limits = ports.limits ?? memoryLimits();
   const window = config.LOGIN_FAILURE_WINDOW_SECONDS ?? 3600;
   const maxBlockSeconds = config.LOGIN_MAX_BACKOFF_SECONDS ?? 900;
   const loginThrottle = {
-    username: new LoginThrottle({
-      freeFailures: config.LOGIN_FREE_FAILURES_PER_USERNAME ?? 5,
-      windowSeconds: window,
-      maxBlockSeconds,
-    }),
-    address: new LoginThrottle({
-      freeFailures: config.LOGIN_FREE_FAILURES_PER_ADDRESS ?? 20,
-      windowSeconds: window,
-      maxBlockSeconds,
-    }),
+    username: new LoginThrottle(
+      {
+        freeFailures: config.LOGIN_FREE_FAILURES_PER_USERNAME ?? 5,
+        windowSeconds: window,
+        maxBlockSeconds,
+      },
+      limits,
+      "login:username",
+    ),
+    address: new LoginThrottle(
+      {
+        freeFailures: config.LOGIN_FREE_FAILURES_PER_ADDRESS ?? 20,
+        windowSeconds: window,
+        maxBlockSeconds,
+      },
+      limits,
+      "login:address",
+    ),
   };
   const relay = new OutboxRelay({ sql, publisher, logger: logger.child({ component: "outbox" }) });
 
   const readiness = async () => {
     const postgres = await postgresIsReady(sql);
     const outbox = relay.state;
+    const limitsReport = ports.limitsReady === undefined
+      ? {}
+      : { redis: (await ports.limitsReady()) ? "ok" : "unavailable (limits per instance)" };
     return {
       ready: postgres,
       checks: {
@@ -89,6 +108,7 @@ export function assembleUserService(
           pending: postgres ? await relay.pending() : null,
           ...(outbox.lastError === undefined ? {} : { last_error: outbox.lastError }),
         },
+        ...limitsReport,
       },
     };
   };

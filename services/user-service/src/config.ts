@@ -23,6 +23,10 @@ export const userServiceConfigShape = {
   LOGIN_FAILURE_WINDOW_SECONDS: env.int(3600, 60, 86_400),
   /** The longest a throttled login waits: the backoff doubles up to this. */
   LOGIN_MAX_BACKOFF_SECONDS: env.int(900, 1, 86_400),
+  /** Where the login throttles count, shared by every instance (docs/limits.md). */
+  REDIS_URL: env.url("redis://127.0.0.1:6379"),
+  /** Key prefix of the limits in Redis: one per deployment sharing a Redis. */
+  LIMITS_REDIS_PREFIX: env.string("limits"),
   LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
 };
 

@@ -9,6 +9,9 @@ export type MessageId = string & { readonly __brand: "MessageId" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIME_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/** A time-based UUID, for documents (JSON Schema patterns have no flags, so both cases). */
+export const TIME_UUID_PATTERN =
+  "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-1[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$";
 
 /** Ids are compared as text, so they are kept lower-case. */
 function uuidParser<T extends string>(field: string, pattern = UUID, rule = "must be a UUID") {

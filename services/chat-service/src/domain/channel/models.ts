@@ -26,7 +26,8 @@ export const ChannelDescription = {
     if (unstorable !== undefined) return err(unstorable);
     const description = raw.trim();
     if (description === "") return ok(null);
-    return description.length <= DESCRIPTION_MAX_LENGTH
+    // Characters (code points), as the OpenAPI document's maxLength counts them.
+    return [...description].length <= DESCRIPTION_MAX_LENGTH
       ? ok(description as ChannelDescription)
       : err(invalid("description", `must be at most ${DESCRIPTION_MAX_LENGTH} characters`));
   },

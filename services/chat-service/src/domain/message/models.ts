@@ -27,7 +27,8 @@ export const ClientId = {
   parse(raw: string): Result<ClientId, ValidationError> {
     const unstorable = storable("client_id", raw);
     if (unstorable !== undefined) return err(unstorable);
-    return raw.length >= 1 && raw.length <= CLIENT_ID_MAX_LENGTH
+    const length = [...raw].length;
+    return length >= 1 && length <= CLIENT_ID_MAX_LENGTH
       ? ok(raw as ClientId)
       : err(invalid("client_id", `must be 1–${CLIENT_ID_MAX_LENGTH} characters`));
   },

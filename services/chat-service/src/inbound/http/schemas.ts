@@ -5,14 +5,23 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Result } from "@chat-ts/shared/result";
-import { type Channel, ChannelDescription, ChannelName } from "../../domain/channel/models.ts";
-import { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
 import {
+  type Channel,
+  CHANNEL_NAME_PATTERN,
+  ChannelDescription,
+  ChannelName,
+  DESCRIPTION_MAX_LENGTH,
+} from "../../domain/channel/models.ts";
+import { ChannelId, MessageId, TIME_UUID_PATTERN, UserId } from "../../domain/ids.ts";
+import {
+  CLIENT_ID_MAX_LENGTH,
   ClientId,
+  CONTENT_MAX_LENGTH,
   type HistoryCursor,
   MessageContent,
   type MessageView,
 } from "../../domain/message/models.ts";
+import { SHORTCODES } from "../../domain/message/reactions.ts";
 import type { ValidationError } from "../../domain/validation.ts";
 import { toWireMessage } from "../message_wire.ts";
 
@@ -26,14 +35,33 @@ function domain<T>(parse: (raw: string) => Result<T, ValidationError>) {
   });
 }
 
-const channelId = domain(ChannelId.parse);
-const userId = domain(UserId.parse);
+// The OpenAPI annotations describe what the smart constructors check.
+const uuid = { type: "string", format: "uuid" } as const;
+const channelId = domain(ChannelId.parse).openapi(uuid);
+const userId = domain(UserId.parse).openapi(uuid);
+/**
+ * Message text: 1–4000 characters once trimmed, so at least one that JavaScript's `trim` keeps
+ * (its whitespace set spelled out: `\s` differs between regex engines).
+ */
+const content = domain(MessageContent.parse).openapi({
+  type: "string",
+  minLength: 1,
+  maxLength: CONTENT_MAX_LENGTH,
+  pattern:
+    "[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]",
+});
 
 export const CreateChannelBody = z.discriminatedUnion("channel_type", [
   z.object({
     channel_type: z.enum(["public", "private"]),
-    name: domain(ChannelName.parse),
-    description: domain(ChannelDescription.parse).optional(),
+    name: domain(ChannelName.parse).openapi({
+      type: "string",
+      pattern: CHANNEL_NAME_PATTERN.source,
+    }),
+    description: domain(ChannelDescription.parse).openapi({
+      type: "string",
+      maxLength: DESCRIPTION_MAX_LENGTH,
+    }).optional(),
   }),
   z.object({ channel_type: z.literal("direct"), participant_id: userId }),
 ], { error: "must be one of public, private, direct" }).openapi("CreateChannel");
@@ -68,7 +96,17 @@ export const MessageParams = z.object({
  */
 export const ReactionParams = z.object({
   ...MessageParams.shape,
-  emoji: pathParam(z.string(), "emoji"),
+  emoji: pathParam(
+    z.string().openapi({
+      type: "string",
+      // The shortcodes, the one part of the rule a pattern can say; one RGI emoji is also taken.
+      pattern: `^:?(${
+        Object.keys(SHORTCODES).map((code) => code.replace(/[+-]/g, "\\$&")).join("|")
+      }):?$`,
+      description: "One emoji (Unicode RGI), or a shortcode of the list, with or without colons",
+    }),
+    "emoji",
+  ),
 });
 
 export const ListChannelsQuery = z.object({
@@ -101,10 +139,19 @@ const cursor = z.string().transform((raw, ctx): HistoryCursor => {
   return z.NEVER;
 });
 
+/** A message id or an RFC 3339 time in the years 0001–9999. */
+const documentedCursor = cursor.openapi({
+  type: "string",
+  anyOf: [{ pattern: TIME_UUID_PATTERN }, {
+    format: "date-time",
+    pattern: "^([1-9]|0[1-9]|00[1-9]|000[1-9])",
+  }],
+});
+
 export const HistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: cursor.optional(),
-  after: cursor.optional(),
+  before: documentedCursor.optional(),
+  after: documentedCursor.optional(),
 }).refine((q) => q.before === undefined || q.after === undefined, {
   message: "give before or after, not both",
   path: ["after"],
@@ -113,14 +160,21 @@ export const HistoryQuery = z.object({
 export const AddMemberBody = z.object({ user_id: userId }).openapi("AddMember");
 
 export const SendMessageBody = z.object({
-  content: domain(MessageContent.parse),
-  client_id: domain(ClientId.parse).optional(),
+  content,
+  client_id: domain(ClientId.parse).openapi({
+    type: "string",
+    minLength: 1,
+    maxLength: CLIENT_ID_MAX_LENGTH,
+  }).optional(),
   /** A message id of the same channel this one answers. */
-  reply_to: domain((raw) => MessageId.parse(raw, "reply_to")).optional(),
+  reply_to: domain((raw) => MessageId.parse(raw, "reply_to")).openapi({
+    type: "string",
+    pattern: TIME_UUID_PATTERN,
+  }).optional(),
 }).openapi("SendMessage");
 
 export const EditMessageBody = z.object({
-  content: domain(MessageContent.parse),
+  content,
 }).openapi("EditMessage");
 
 export const ChannelJson = z.object({

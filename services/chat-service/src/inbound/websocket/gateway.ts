@@ -4,6 +4,7 @@
  * instance reads into frames for local subscribers (serialised once per event).
  */
 import type { Caller } from "@chat-ts/shared/http";
+import type { ConnectionSlots } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { ChannelService } from "../../domain/channel/service.ts";
 import type { UserId } from "../../domain/ids.ts";
@@ -18,7 +19,6 @@ import type { LivePresence } from "./presence.ts";
 export class WebSocketGateway {
   readonly hub = new Hub();
   readonly #connections = new Set<Connection>();
-  readonly #perUser = new Map<string, number>();
   #closing = false;
 
   constructor(
@@ -26,6 +26,8 @@ export class WebSocketGateway {
       channels: ChannelService;
       messages: MessageService;
       limits: ConnectionLimits;
+      /** Open sockets per user where the cap must hold (Redis across instances, or here). */
+      slots: ConnectionSlots;
       logger: Logger;
       /** Built over this gateway's hub (see `hub`); absent: no presence or typing. */
       presence?: (hub: Hub) => LivePresence;
@@ -36,10 +38,12 @@ export class WebSocketGateway {
 
   readonly presence: LivePresence | undefined;
 
+  /** Takes a slot (`acquireSlot` gave it) that `accept`'s socket gives back when it closes. */
   accept(socket: WebSocket, caller: Caller<UserId>): void {
     if (this.#closing) {
       // Shutting down: a client reconnecting here is told to go elsewhere, as the others were.
       socket.onopen = () => socket.close(CLOSE_GOING_AWAY, "server shutting down");
+      void this.releaseSlot(caller.userId);
       return;
     }
     const connection = new Connection(socket, caller, {
@@ -50,20 +54,24 @@ export class WebSocketGateway {
       logger: this.deps.logger,
       onClose: (c) => {
         if (!this.#connections.delete(c)) return;
-        const left = (this.#perUser.get(c.caller.userId) ?? 1) - 1;
-        if (left <= 0) this.#perUser.delete(c.caller.userId);
-        else this.#perUser.set(c.caller.userId, left);
+        void this.releaseSlot(c.caller.userId);
       },
       presence: this.presence,
     });
     this.#connections.add(connection);
-    this.#perUser.set(caller.userId, (this.#perUser.get(caller.userId) ?? 0) + 1);
     this.presence?.opened(connection);
   }
 
-  /** False when the user already has as many open sockets here as they may. */
-  mayConnect(userId: string): boolean {
-    return (this.#perUser.get(userId) ?? 0) < this.deps.limits.maxConnectionsPerUser;
+  /** Takes one of the user's socket slots; false when they already have as many as they may. */
+  acquireSlot(userId: string): Promise<boolean> {
+    return this.deps.slots.acquire(userId);
+  }
+
+  /** Gives back a slot no socket will hold (the upgrade did not happen, or the socket closed). */
+  releaseSlot(userId: string): Promise<void> {
+    return this.deps.slots.release(userId).catch((error) =>
+      this.deps.logger.warn("releasing a connection slot failed", { error, user_id: userId })
+    );
   }
 
   get idleTimeoutSeconds(): number {

@@ -8,6 +8,8 @@ import {
   EMAIL_PATTERN,
   EmailAddress,
   Password,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
   type User,
   USER_ID_RULE,
   UserId,
@@ -42,6 +44,9 @@ const emailAddress = domainString(EmailAddress.parse).openapi({
 });
 const password = domainString(Password.parse).openapi({
   type: "string",
+  // Characters as JSON Schema counts them (code points), as Password.parse does.
+  minLength: PASSWORD_MIN_LENGTH,
+  maxLength: PASSWORD_MAX_LENGTH,
   example: "correct horse battery",
 });
 
@@ -60,7 +65,14 @@ export const UpdateBody = z.object({
 }).refine(
   (b) => b.username !== undefined || b.email_address !== undefined || b.password !== undefined,
   { message: "give at least one of username, email_address, password", path: ["body"] },
-).openapi("UpdateUser");
+).openapi("UpdateUser", {
+  // What the refinement checks, in the document: at least one of the three fields.
+  anyOf: [
+    { required: ["username"] },
+    { required: ["email_address"] },
+    { required: ["password"] },
+  ],
+});
 
 /** HTTP takes RFC 9562 UUIDs only (z.uuid), then the domain lower-cases them into a UserId. */
 export const UserIdParam = z.object({

@@ -21,7 +21,10 @@ export function socketRoutes(
     }
     const caller = await verifyCaller(deps.tokens, token, deps.parseUserId, deps.logger);
     if (!caller.ok) return errorResponse(c, 401, "invalid_token", caller.error);
-    if (!deps.gateway.mayConnect(caller.value.userId)) {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      return errorResponse(c, 426, "upgrade_required", "This endpoint speaks WebSocket");
+    }
+    if (!(await deps.gateway.acquireSlot(caller.value.userId))) {
       c.header("Retry-After", "5");
       return errorResponse(
         c,
@@ -30,13 +33,14 @@ export function socketRoutes(
         "You have as many open connections as allowed; close one first",
       );
     }
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      return errorResponse(c, 426, "upgrade_required", "This endpoint speaks WebSocket");
+    let upgraded: ReturnType<typeof Deno.upgradeWebSocket>;
+    try {
+      upgraded = Deno.upgradeWebSocket(c.req.raw, { idleTimeout: deps.gateway.idleTimeoutSeconds });
+    } catch (error) {
+      await deps.gateway.releaseSlot(caller.value.userId);
+      throw error;
     }
-    const { socket, response } = Deno.upgradeWebSocket(c.req.raw, {
-      idleTimeout: deps.gateway.idleTimeoutSeconds,
-    });
-    deps.gateway.accept(socket, caller.value);
-    return response;
+    deps.gateway.accept(upgraded.socket, caller.value);
+    return upgraded.response;
   });
 }

@@ -18,6 +18,8 @@ import type { PresenceService } from "../../../domain/presence/service.ts";
 
 export const MAX_USER_IDS = 200;
 
+const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
 /** Comma-separated user ids, parsed by the domain's `UserId`, duplicates dropped. */
 const UserIdList = z.string().transform((raw, ctx): UserId[] => {
   const parts = [...new Set(raw.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
@@ -39,7 +41,12 @@ const UserIdList = z.string().transform((raw, ctx): UserId[] => {
     ids.push(id.value);
   }
   return ids;
-}).openapi({ example: "0b7f6c9e-2d43-4c1a-9a8e-6f1d2e3c4b5a,4f1e2d3c-…" });
+}).openapi({
+  type: "string",
+  // Parts between commas are a UUID or blank (spaces around one are dropped); one at least.
+  pattern: `^(\\s*,)*\\s*${UUID}\\s*(,\\s*(${UUID}\\s*)?)*$`,
+  example: "0b7f6c9e-2d43-4c1a-9a8e-6f1d2e3c4b5a,4f1e2d3c-5b6a-4789-8abc-def012345678",
+});
 
 const PresenceJson = z.object({
   user_id: z.string(),
@@ -69,7 +76,7 @@ export function presenceRoutes(
       responses: {
         200: json(z.object({ data: z.array(PresenceJson) }), "Presence of each user, in order"),
         401: json(ErrorJson, "Missing or invalid token"),
-        422: json(ErrorJson, "user_ids is missing, too long or not UUIDs"),
+        400: json(ErrorJson, "user_ids is missing, too long or not UUIDs"),
         503: json(ErrorJson, "Live presence is unavailable"),
       },
     }),
