@@ -147,6 +147,9 @@ export class Subscriptions {
         setTimeout(() => this.store.emit("typing", frame.channel_id), TYPING_SHOWN_MS + 50);
         return;
       }
+      case "mention":
+        // The web client shows mentions in a later change (sidebar badge, notifications).
+        return;
       default: {
         const unknown: never = frame;
         return unknown;

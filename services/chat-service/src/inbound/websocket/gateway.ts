@@ -6,19 +6,25 @@
 import type { Caller } from "@chat-ts/shared/http";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { ChannelService } from "../../domain/channel/service.ts";
-import type { UserId } from "../../domain/ids.ts";
+import type { MessageId, UserId } from "../../domain/ids.ts";
 import type { ChannelCreatedNotice } from "../../domain/channel/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
+import type { Message, MessageView } from "../../domain/message/models.ts";
 import type { MessageService } from "../../domain/message/service.ts";
 import { CLOSE_GOING_AWAY, CLOSE_POLICY, Connection, type ConnectionLimits } from "./connection.ts";
 import { frames, outgoing } from "./frames.ts";
 import { Hub } from "./hub.ts";
 import type { LivePresence } from "./presence.ts";
 
+/** How many recent messages' mentions an instance remembers notifying. */
+const MENTION_DEDUPE_WINDOW = 1024;
+
 export class WebSocketGateway {
   readonly hub = new Hub();
   readonly #connections = new Set<Connection>();
   readonly #perUser = new Map<string, number>();
+  /** Messages whose mentions this instance notified, oldest first (see `#mentionedHere`). */
+  readonly #mentionsSent = new Set<MessageId>();
   #closing = false;
 
   constructor(
@@ -79,9 +85,12 @@ export class WebSocketGateway {
     switch (event.type) {
       case "message_sent": {
         const { channelId } = event.message;
-        if (!this.hub.hasSubscribers(channelId)) return;
+        const mentioned = this.#mentionedHere(event.message);
+        const subscribed = this.hub.hasSubscribers(channelId);
+        if (!subscribed && mentioned.length === 0) return;
         const view = await this.deps.messages.withUsername(event.message);
-        this.hub.deliver(channelId, outgoing(frames.newMessage(view)));
+        if (subscribed) this.hub.deliver(channelId, outgoing(frames.newMessage(view)));
+        await this.#notifyMentioned(view, mentioned);
         return;
       }
       case "message_deleted":
@@ -115,6 +124,39 @@ export class WebSocketGateway {
         const unknown: never = event;
         return unknown;
       }
+    }
+  }
+
+  /**
+   * The mentioned users (the author aside) with a socket here, unless this
+   * instance already told them about this message (live delivery is at least once).
+   */
+  #mentionedHere(message: Message): UserId[] {
+    const here = (message.mentions ?? []).filter((id) =>
+      id !== message.userId && this.#perUser.has(id)
+    );
+    if (here.length === 0 || this.#mentionsSent.has(message.id)) return [];
+    this.#mentionsSent.add(message.id);
+    if (this.#mentionsSent.size > MENTION_DEDUPE_WINDOW) {
+      this.#mentionsSent.delete(this.#mentionsSent.values().next().value ?? message.id);
+    }
+    return here;
+  }
+
+  /**
+   * A `mention` frame on every socket of each mentioned user who still may read the
+   * channel (a member removed since the send is not told), subscribed to it or not.
+   */
+  async #notifyMentioned(view: MessageView, users: readonly UserId[]): Promise<void> {
+    if (users.length === 0) return;
+    const allowed = new Set<UserId>();
+    await Promise.all(users.map(async (userId) => {
+      if ((await this.deps.channels.accessible(userId, view.channelId)).ok) allowed.add(userId);
+    }));
+    if (allowed.size === 0) return;
+    const text = JSON.stringify(frames.mention(view));
+    for (const connection of this.#connections) {
+      if (allowed.has(connection.caller.userId)) connection.notify(text);
     }
   }
 
