@@ -13,6 +13,7 @@ Deno.test("server frames of DESIGN §4 parse; anything else is refused", () => {
     edited_at: null,
     reactions: [],
     reply_to: null,
+    mentions: [],
   };
   assert.deepEqual(parseServerFrame(JSON.stringify(frame)), frame);
   assert.deepEqual(parseServerFrame('{"type":"pong"}'), { type: "pong" });

@@ -40,6 +40,7 @@ async function startChat(settings: Record<string, string> = {}) {
     messageIds: new TimeUuidGenerator(),
     events: new InProcessChatEventPublisher(bus),
     replica: {
+      idsOf: () => Promise.resolve(new Map()),
       find: () => Promise.resolve(undefined),
       apply: () => Promise.resolve(true),
       remember: () => Promise.resolve(),

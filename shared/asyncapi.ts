@@ -40,6 +40,7 @@ import {
 import {
   type ClientFrame,
   ErrorFrame,
+  MentionFrame,
   MessageDeletedFrame,
   MessageEditedFrame,
   NewMessageFrame,
@@ -123,6 +124,11 @@ export const SERVER_FRAMES: { readonly [T in ServerFrame["type"]]: Described } =
   typing: {
     schema: UserTypingFrame,
     summary: "Another user is typing in a subscribed channel (never the socket's own user).",
+  },
+  mention: {
+    schema: MentionFrame,
+    summary:
+      "The socket's user was mentioned: on every socket of theirs, subscribed to the channel or not.",
   },
 };
 

@@ -3,8 +3,13 @@
  * contexts, meet in a public channel (one creates it, the other finds it in the list) and
  * each sees the other's message arrive live with the sender's username; a dropped connection
  * shows a banner, comes back by itself and brings what was missed; scrolling to the top of
- * a long channel loads older messages; in a direct conversation each sees the other's presence
- * dot, "… is typing…", and last seen once the other leaves.
+ * a long channel loads older messages; formatted messages render (Markdown subset) and the
+ * XSS corpus (web/fixtures/xss_vectors.json: OWASP filter-evasion vectors and Markdown ones)
+ * runs no script and leaves no `javascript:` link; a mention is highlighted for the mentioned
+ * reader, badges the channel and, like a direct message, raises a notification in a hidden tab
+ * (permission granted to the context, `Notification` recorded by an init script); in a direct
+ * conversation each sees the other's presence dot, "… is typing…", and last seen once the other
+ * leaves.
  *
  * Runs against the embedded mode (`deno task start`, which serves the client at `/`) and
  * against the real deployment (both services on the local infrastructure, behind
@@ -172,9 +177,50 @@ interface Person {
   readonly errors: string[];
 }
 
+/**
+ * Makes the page's visibility the test's to set (`window.__setHidden(true)` hides the tab and
+ * fires `visibilitychange`), and records every `Notification` constructed in
+ * `window.__notifications` (title and body) before the real one is made.
+ */
+function hiddenTabAndNotifications(): void {
+  const w = globalThis as unknown as {
+    __hidden: boolean;
+    __setHidden: (hidden: boolean) => void;
+    __notifications: { title: string; body: string }[];
+  };
+  w.__hidden = false;
+  Object.defineProperty(document, "hidden", { configurable: true, get: () => w.__hidden });
+  Object.defineProperty(document, "visibilityState", {
+    configurable: true,
+    get: () => w.__hidden ? "hidden" : "visible",
+  });
+  w.__setHidden = (hidden) => {
+    w.__hidden = hidden;
+    document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+  };
+  w.__notifications = [];
+  const Real = globalThis.Notification;
+  class Recorded extends Real {
+    constructor(title: string, options?: NotificationOptions) {
+      super(title, options);
+      w.__notifications.push({ title, body: options?.body ?? "" });
+    }
+  }
+  Object.defineProperty(globalThis, "Notification", { configurable: true, value: Recorded });
+}
+
 /** A new browser context that registers `username` through the page (and so logs in). */
-async function register(browser: Browser, url: string, username: string): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+async function register(
+  browser: Browser,
+  url: string,
+  username: string,
+  options: { notifications?: boolean } = {},
+): Promise<Person> {
+  const context = await browser.newContext({
+    viewport: { width: 1100, height: 700 },
+    ...(options.notifications === true ? { permissions: ["notifications"] } : {}),
+  });
+  if (options.notifications === true) await context.addInitScript(hiddenTabAndNotifications);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   const outage = new Outage();
@@ -263,6 +309,55 @@ async function post(url: string, token: string, body: unknown): Promise<{ id: st
   const json = await res.json();
   assert.equal(res.status, 201, JSON.stringify(json));
   return json.data;
+}
+
+/** OWASP XSS filter-evasion vectors (and Markdown-specific ones), one message each. */
+const XSS_VECTORS: string[] = JSON.parse(
+  await Deno.readTextFile(new URL("./fixtures/xss_vectors.json", import.meta.url)),
+);
+/** The elements a rendered message may hold (web/src/views/markdown.ts). */
+const RENDERED_TAGS = new Set([
+  "P",
+  "BR",
+  "STRONG",
+  "EM",
+  "DEL",
+  "CODE",
+  "PRE",
+  "BLOCKQUOTE",
+  "UL",
+  "OL",
+  "LI",
+  "A",
+  "HR",
+  "MARK",
+]);
+/** Every construct of the Markdown subset in one message. */
+const FORMATTED = [
+  "**Release notes** for *this week*, ~~old plan~~ and `inline code` 🎉🚀",
+  "",
+  "> Quoted from the docs: see [the docs](https://example.com/docs)",
+  "",
+  "- first point",
+  "- second point",
+  "",
+  "1. step one",
+  "2. step two",
+  "",
+  "```",
+  "const answer = 42;",
+  "console.log(answer);",
+  "```",
+  "Bare link: https://example.org/page?q=1",
+].join("\n");
+
+/** Polls until `check` holds (10 s). */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met within 10 s");
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 const targets = [
@@ -441,6 +536,201 @@ for (const target of targets) {
           await both.click();
           await first.getByRole("button", { name: "🎉 1" }).waitFor();
           await bob.page.screenshot({ path: `${screenshots}${mode}-edited-${bob.username}.png` });
+        },
+      );
+
+      await t.step(
+        "formatting renders; the XSS corpus runs no script and leaves no javascript: link",
+        async () => {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          const token = await tokenOf(alice);
+          const name = `fmt-${crypto.randomUUID().slice(0, 8)}`;
+          const channel = await post(`${server.url}/api/channels`, token, {
+            channel_type: "public",
+            name,
+          });
+          const dialogs: string[] = [];
+          bob.page.on("dialog", (dialog) => {
+            dialogs.push(dialog.message());
+            void dialog.dismiss();
+          });
+          for (const content of XSS_VECTORS) {
+            await post(`${server.url}/api/channels/${channel.id}/messages`, token, { content });
+          }
+          await post(`${server.url}/api/channels/${channel.id}/messages`, token, {
+            content: FORMATTED,
+          });
+          await findAndOpenChannel(bob, name);
+          await shown(bob, "Release notes").waitFor();
+          await bob.page.locator("#messages").evaluate((pane) => pane.scrollTop = 0);
+          await bob.page.getByText("This is the beginning of the conversation.").waitFor();
+          assert.equal(await bob.page.locator("#message-list li.message[data-id]").count(), 64);
+          // Give anything that would fire (onerror, onload, timers) its chance.
+          await bob.page.waitForTimeout(500);
+          const found = await bob.page.evaluate(() => {
+            const list = document.querySelector("#message-list");
+            const contents = [...(list?.querySelectorAll(".content") ?? [])];
+            return {
+              xss: (window as unknown as { __xss?: unknown }).__xss ?? null,
+              hrefs: contents.flatMap((c) =>
+                [...c.querySelectorAll("[href], [src], [action], [formaction], [data]")].map((e) =>
+                  e.getAttribute("href") ?? e.getAttribute("src") ?? "(other)"
+                )
+              ),
+              tags: [
+                ...new Set(
+                  contents.flatMap((c) => [...c.querySelectorAll("*")].map((e) => e.tagName)),
+                ),
+              ],
+              handlers: contents.flatMap((c) =>
+                [...c.querySelectorAll("*")].flatMap((e) =>
+                  [...e.attributes].filter((a) => a.name.startsWith("on")).map((a) => a.name)
+                )
+              ),
+            };
+          });
+          assert.equal(found.xss, null, "no vector ran script");
+          assert.deepEqual(dialogs, [], "no vector opened a dialog");
+          assert.deepEqual(found.handlers, [], "no event handler attribute survived");
+          for (const href of found.hrefs) {
+            assert.match(href, /^(https?:|mailto:)/i, `only web and mail links survive: ${href}`);
+          }
+          for (const tag of found.tags) {
+            assert.ok(RENDERED_TAGS.has(tag), `no ${tag} element from a message`);
+          }
+          // The formatted message: each construct of the subset, bare URLs as safe links.
+          await shown(bob, "Release notes").scrollIntoViewIfNeeded();
+          const formatted = shown(bob, "Release notes").locator(".content");
+          for (
+            const selector of [
+              "strong",
+              "em",
+              "del",
+              "code",
+              "pre code",
+              "blockquote",
+              "ul li",
+              "ol li",
+            ]
+          ) {
+            assert.ok(await formatted.locator(selector).count() > 0, `renders ${selector}`);
+          }
+          const link = formatted.locator('a[href="https://example.com/docs"]');
+          assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
+          assert.equal(await link.getAttribute("target"), "_blank");
+          assert.equal(
+            await formatted.locator('a[href="https://example.org/page?q=1"]').count(),
+            1,
+          );
+          const font = await formatted.locator("pre code").evaluate((e) =>
+            getComputedStyle(e).fontFamily
+          );
+          assert.match(font, /mono/i, "fenced code is monospace");
+          // The server keeps the source text as it was sent.
+          const history = await fetch(`${server.url}/api/channels/${channel.id}/messages?limit=1`, {
+            headers: { Authorization: `Bearer ${token}` },
+          }).then((r) => r.json());
+          assert.equal(history.data[0].content, FORMATTED);
+          await bob.page.screenshot({
+            path: `${screenshots}${mode}-formatting-${bob.username}.png`,
+          });
+        },
+      );
+
+      await t.step(
+        "mentions: a badge, a highlight, and notifications of mentions and DMs in a hidden tab",
+        async () => {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          assert.ok(browser !== undefined);
+          const carol = await register(browser, server.url, uniqueName("carol"), {
+            notifications: true,
+          });
+          const name = `ment-${crypto.randomUUID().slice(0, 8)}`;
+          await createPublicChannel(alice, name);
+          await findAndOpenChannel(bob, name);
+          await waitLive(alice);
+          await waitLive(bob);
+
+          // Never asked on page load: asked only from the explicit control.
+          const control = carol.page.getByRole("button", { name: "Enable notifications" });
+          await control.click();
+          await carol.page.getByRole("button", { name: "Turn notifications off" }).waitFor();
+
+          // Bob reads the channel: alice's mention of him is highlighted, his name marked.
+          await send(alice, `@${bob.username} can you **review** this? cc @nobody_here`);
+          const mentioning = shown(bob, "can you review");
+          await mentioning.waitFor();
+          assert.match((await mentioning.getAttribute("class")) ?? "", /mentions-me/);
+          assert.equal(await mentioning.locator("mark.mention").textContent(), `@${bob.username}`);
+          await send(alice, "nothing for bob");
+          assert.doesNotMatch(
+            (await shown(bob, "nothing for bob").getAttribute("class")) ?? "",
+            /mentions-me/,
+          );
+          await bob.page.screenshot({ path: `${screenshots}${mode}-mention-${bob.username}.png` });
+
+          // Carol has not opened the channel: the mention frame still reaches her, a badge shows,
+          // and with the tab hidden a notification is raised.
+          await carol.page.getByRole("button", { name: "Refresh channels" }).click();
+          await carol.page.getByLabel("Find a public channel").fill(name);
+          const channelButton = carol.page.locator("#public-channels button", { hasText: name });
+          await channelButton.waitFor();
+          await carol.page.evaluate(() =>
+            (window as unknown as { __setHidden(h: boolean): void }).__setHidden(true)
+          );
+          await send(alice, `@${carol.username} welcome aboard`);
+          await channelButton.locator(".mention-badge", { hasText: "@1" }).waitFor();
+          const notifications = () =>
+            carol.page.evaluate(() =>
+              (window as unknown as { __notifications: { title: string; body: string }[] })
+                .__notifications
+            );
+          await waitFor(async () => (await notifications()).length === 1);
+          assert.deepEqual(await notifications(), [{
+            title: `${alice.username} mentioned you in #${name}`,
+            body: `@${carol.username} welcome aboard`,
+          }]);
+          assert.equal(await carol.page.locator("#favicon").getAttribute("data-state"), "mention");
+          await carol.page.evaluate(() =>
+            (window as unknown as { __setHidden(h: boolean): void }).__setHidden(false)
+          );
+          await carol.page.screenshot({
+            path: `${screenshots}${mode}-mention-badge-${carol.username}.png`,
+          });
+
+          // Opening the channel reads the mention: the badge goes.
+          await channelButton.click();
+          await channelButton.locator(".mention-badge").waitFor({ state: "detached" });
+          assert.equal(await carol.page.locator("#favicon").getAttribute("data-state"), "read");
+
+          // A direct message while hidden.
+          const dm = await post(`${server.url}/api/channels`, await tokenOf(alice), {
+            channel_type: "direct",
+            participant_id: await userIdOf(carol),
+          });
+          await carol.page.getByRole("button", { name: "Refresh channels" }).click();
+          await carol.page.locator(`#my-channels button[data-id="${dm.id}"]`).click();
+          await waitLive(carol);
+          await carol.page.evaluate(() =>
+            (window as unknown as { __setHidden(h: boolean): void }).__setHidden(true)
+          );
+          await post(`${server.url}/api/channels/${dm.id}/messages`, await tokenOf(alice), {
+            content: "a private word",
+          });
+          await waitFor(async () => (await notifications()).length === 2);
+          assert.deepEqual((await notifications())[1], {
+            title: `${alice.username} sent you a message`,
+            body: "a private word",
+          });
+          assert.equal(await carol.page.locator("#favicon").getAttribute("data-state"), "unread");
+          await carol.page.evaluate(() =>
+            (window as unknown as { __setHidden(h: boolean): void }).__setHidden(false)
+          );
+          await waitFor(async () =>
+            (await carol.page.locator("#favicon").getAttribute("data-state")) === "read"
+          );
+          assert.deepEqual(carol.errors, [], "carol's page reported errors");
+          await carol.page.context().close();
         },
       );
 

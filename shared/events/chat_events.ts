@@ -15,6 +15,8 @@ export const MessageSent = z.object({
   client_id: z.string().optional(),
   /** The message of the same channel this one answers. */
   reply_to: z.uuid().optional(),
+  /** Users the text names with `@username` who may read the channel; absent: none. */
+  mentions: z.array(z.uuid()).optional(),
 });
 
 export const MessageDeleted = z.object({

@@ -85,6 +85,8 @@ export const WireMessage = z.object({
     username: z.nullable(z.string()),
     preview: z.nullable(z.string()),
   })),
+  /** Users named with `@username` who may read the channel, resolved at send (an edit keeps them). */
+  mentions: z.array(z.string()),
 });
 export type WireMessage = z.infer<typeof WireMessage>;
 
@@ -144,6 +146,22 @@ export const UserTypingFrame = z.object({
   username: z.nullable(z.string()),
 });
 
+/**
+ * The socket's user was mentioned in a message: sent to every socket of theirs, subscribed to
+ * the channel or not, on every instance; never to the author, never to a non-member.
+ */
+export const MentionFrame = z.object({
+  type: z.literal("mention"),
+  channel_id: z.string(),
+  message_id: z.string(),
+  /** The author. */
+  user_id: z.string(),
+  username: z.nullable(z.string()),
+  /** The first 120 code points of the text, as sent. */
+  preview: z.string(),
+  timestamp: z.string(),
+});
+
 export const ServerFrame = z.discriminatedUnion("type", [
   SubscribedFrame,
   UnsubscribedFrame,
@@ -156,6 +174,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   ErrorFrame,
   PresenceFrame,
   UserTypingFrame,
+  MentionFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameType = ServerFrame["type"];

@@ -214,6 +214,21 @@ contract<MessageStore>("message store", [
     assert.deepEqual(await store.find(channelId, reply.id), reply);
     assert.deepEqual((await store.history({ channelId, limit: 1, since }))[0], reply);
   },
+  "a message keeps its mentions in order, through an edit; none is no field": async (store) => {
+    const { channelId, sent, since } = await conversation(store, 1);
+    const [ada, bo] = [newId<UserId>(), newId<UserId>()];
+    const mentioning = { ...message(channelId, new Date(Date.now() - 10)), mentions: [bo, ada] };
+    await store.save(mentioning);
+    assert.deepEqual(await store.find(channelId, mentioning.id), mentioning);
+    assert.deepEqual((await store.history({ channelId, limit: 2, since })).map((m) => m.mentions), [
+      [bo, ada],
+      undefined,
+    ]);
+    assert.equal("mentions" in (await store.find(channelId, sent[0].id) ?? {}), false);
+    const edited = await store.edit(mentioning, "changed" as MessageContent, new Date());
+    assert.deepEqual(edited?.mentions, [bo, ada]);
+    assert.deepEqual((await store.find(channelId, mentioning.id))?.mentions, [bo, ada]);
+  },
   "a reaction is stored once per (message, emoji, user), and taken back once": async (store) => {
     const { channelId, sent } = await conversation(store, 2);
     const [ada, bo] = [newId<UserId>(), newId<UserId>()];

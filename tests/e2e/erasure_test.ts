@@ -55,6 +55,7 @@ Deno.test({
         messages: store,
         events: { publish: () => Promise.resolve() },
         users,
+        names: { idsOf: () => Promise.resolve(new Map()) },
         ids: { next: (at: Date) => timeUuids.next(at), newEventId: () => crypto.randomUUID() },
         clock,
         logger: silentLogger,

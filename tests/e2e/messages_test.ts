@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { TEST_JWT_SECRET } from "../support/env.ts";
 import { fixture } from "../support/fixture.ts";
+import { mentionFrameOf } from "../support/frames.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
 import { TestSocket } from "../support/socket.ts";
@@ -209,4 +210,52 @@ test("a reply sent through B reaches both instances with its quote; a deleted or
   assert.deepEqual(history.body.data.map((m: any) => [m.id, m.reply_to]), [
     [reply.id, { id: original.id, deleted: true, user_id: null, username: null, preview: null }],
   ]);
+});
+
+test("a mention reaches every socket of a mentioned member on both instances, unsubscribed; never a non-member", async () => {
+  const { a, b, alice, bob, stack } = await env();
+  const carol = await stack.register("carol");
+  const created = await api(a, "POST", "/api/channels", alice.token, {
+    channel_type: "private",
+    name: uniqueChannelName("ment"),
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const secret = created.body.data.id;
+  const member = (user: RegisteredUser) =>
+    api(a, "POST", `/api/channels/${secret}/members`, alice.token, { user_id: user.id });
+  assert.equal((await member(bob)).status, 201);
+  // Nobody subscribes to the channel: the frames come because of the mentions alone.
+  const [bobOnA, bobOnB, carolOnA, carolOnB] = [
+    await open(a, bob),
+    await open(b, bob),
+    await open(a, carol),
+    await open(b, carol),
+  ];
+  const text = `@${bob.username} and @${carol.username}: look`;
+  const sent = await send(b, alice, secret, { content: text });
+  assert.deepEqual(sent.mentions, [bob.id]);
+  const expected = mentionFrameOf(sent, alice);
+  for (const ws of [bobOnA, bobOnB]) {
+    assert.deepEqual(await ws.next((f) => f.type === "mention"), expected);
+  }
+  // Carol, a member now, hears of the next mention only: the first never reached her on
+  // either instance (one channel, one shard, read in order by both).
+  assert.equal((await member(carol)).status, 201);
+  const next = await send(a, alice, secret, { content: `welcome @${carol.username}` });
+  assert.deepEqual(next.mentions, [carol.id]);
+  for (const ws of [carolOnA, carolOnB]) {
+    const frame = await ws.next((f) => f.type === "mention");
+    assert.equal(frame.message_id, next.id);
+    assert.deepEqual(ws.frames.filter((f) => f.type === "mention"), []);
+  }
+  const history = await api(a, "GET", messagePath(secret), bob.token);
+  assert.deepEqual(history.body.data.map((m: any) => m.mentions), [[carol.id], [bob.id]]);
+
+  // A public channel: anyone who can read it (every user) counts.
+  const lobby = await channel(alice);
+  const inLobby = await send(a, alice, lobby, { content: `hey @${carol.username.toUpperCase()}` });
+  assert.deepEqual(inLobby.mentions, [carol.id]);
+  for (const ws of [carolOnA, carolOnB]) {
+    assert.equal((await ws.next((f) => f.type === "mention")).message_id, inLobby.id);
+  }
 });

@@ -16,6 +16,7 @@ export function assertNewMessageFrame(
     "content",
     "edited_at",
     "id",
+    "mentions",
     "reactions",
     "reply_to",
     "timestamp",
@@ -31,6 +32,7 @@ export function assertNewMessageFrame(
   assert.equal(frame.edited_at, null);
   assert.deepEqual(frame.reactions, []);
   assert.equal(frame.reply_to, null);
+  assert.deepEqual(frame.mentions, []);
 }
 
 /**
@@ -62,4 +64,20 @@ export function badFrames(channelId: string, secret: string): [unknown, string, 
     [{ type: "send_message", channel_id: secret, content: "hi" }, "not_found"],
     [{ type: "subscribe", channel_id: channelId, after: "yesterday" }, "invalid_frame", /after/],
   ];
+}
+
+/** The `mention` frame a message raises: its author, and the start of its text as sent. */
+export function mentionFrameOf(
+  message: { id: string; channel_id: string; content: string; timestamp: string },
+  author: { id: string; username: string },
+) {
+  return {
+    type: "mention",
+    channel_id: message.channel_id,
+    message_id: message.id,
+    user_id: author.id,
+    username: author.username,
+    preview: [...message.content].slice(0, 120).join(""),
+    timestamp: message.timestamp,
+  };
 }

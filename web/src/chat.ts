@@ -9,6 +9,7 @@ import { ChannelLists } from "./chat/channel_lists.ts";
 import { Conversations } from "./chat/conversations.ts";
 import { Guard, isUnauthorized, messageOf } from "./chat/guard.ts";
 import { PresenceTracker } from "./chat/presence.ts";
+import { Notifications, type NotificationState } from "./chat/notifications.ts";
 import { Subscriptions } from "./chat/subscriptions.ts";
 import { UserNames } from "./chat/users.ts";
 import { clearSession, saveSession } from "./session_store.ts";
@@ -21,12 +22,14 @@ export class Chat {
   readonly #conversations: Conversations;
   readonly #subscriptions: Subscriptions;
   readonly #presence: PresenceTracker;
+  readonly #notifications: Notifications;
 
   constructor(private readonly store: Store, private readonly api: Api) {
     this.#guard = new Guard(store, (message) => this.logout(message));
     this.#users = new UserNames(store, api, this.#guard);
     this.#lists = new ChannelLists(store, api, this.#guard, this.#users);
     this.#conversations = new Conversations(store, api, this.#guard);
+    this.#notifications = new Notifications(store, (channelId) => void this.open(channelId));
     this.#subscriptions = new Subscriptions(store, api, this.#guard, {
       loadNewest: (channelId) => this.#conversations.loadNewest(channelId),
       reconnected: () => {
@@ -34,6 +37,7 @@ export class Chat {
         return this.#lists.loadMine();
       },
       refused: () => void this.#checkSession(),
+      alert: (alert) => this.#notifications.show(alert),
     });
     this.#presence = new PresenceTracker(store, api, this.#guard, this.#subscriptions);
     // Whoever the lists show is watched: DM partners and members of private channels.
@@ -159,6 +163,32 @@ export class Chat {
     this.#users.lookUp(userId);
   }
 
+  // --- notifications -------------------------------------------------------------------
+
+  get notifications(): NotificationState {
+    return this.#notifications.state;
+  }
+
+  /** Turns browser notifications on (asks the browser's permission: call it from a click). */
+  enableNotifications(): Promise<NotificationState> {
+    return this.#notifications.enable();
+  }
+
+  disableNotifications(): void {
+    this.#notifications.disable();
+  }
+
+  /** The tab is shown again: what I am looking at is read. */
+  seen(): void {
+    const id = this.store.selectedId;
+    if (id === undefined) return;
+    const conversation = this.store.conversation(id);
+    if (conversation.mentions === 0 && conversation.unread === 0) return;
+    conversation.mentions = 0;
+    conversation.unread = 0;
+    this.store.emit("channels");
+  }
+
   // --- conversations -------------------------------------------------------------------
 
   /** Shows a channel: its newest messages, then live ones. */
@@ -167,6 +197,7 @@ export class Chat {
     this.store.selectedId = id;
     const conversation = this.store.conversation(id);
     conversation.unread = 0;
+    conversation.mentions = 0;
     this.store.emit("selection");
     await this.#guard.run(async () => {
       let channel = this.store.channel(id);

@@ -63,12 +63,26 @@ function main(): void {
   });
   addEventListener("hashchange", openFromAddress);
 
-  // Unread messages in other channels show in the tab's title.
+  // Unread messages in other channels (or any, while the tab is hidden) show in the tab's
+  // title and as a dot on the favicon: red for a mention of me, blue for other messages.
+  const favicon = byId("favicon", HTMLLinkElement);
   const showUnread = () => {
     let unread = 0;
-    for (const conversation of store.conversations()) unread += conversation.unread;
+    let mentions = 0;
+    for (const conversation of store.conversations()) {
+      unread += conversation.unread;
+      mentions += conversation.mentions;
+    }
     document.title = unread > 0 ? `(${unread}) chat-ts` : "chat-ts";
+    const state = mentions > 0 ? "mention" : unread > 0 ? "unread" : "read";
+    if (favicon.dataset.state !== state) {
+      favicon.dataset.state = state;
+      favicon.href = faviconOf(state);
+    }
   };
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) chat.seen();
+  });
   store.on("channels", showUnread);
   store.on("selection", showUnread);
   store.on("session", showUnread);
@@ -79,6 +93,17 @@ function main(): void {
   } else {
     void chat.start().then(openFromAddress);
   }
+}
+
+/** The app's icon, a speech bubble, with a dot when something is unread. */
+function faviconOf(state: "read" | "unread" | "mention"): string {
+  const dot = state === "read"
+    ? ""
+    : `<circle cx="25" cy="7" r="7" fill="${state === "mention" ? "#d93025" : "#1a73e8"}"/>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">` +
+    `<path d="M4 6h20a3 3 0 0 1 3 3v11a3 3 0 0 1-3 3H13l-6 5v-5H4a3 3 0 0 1-3-3V9a3 3 0 0 1 3-3z"` +
+    ` fill="#5f6368"/>${dot}</svg>`;
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
 main();

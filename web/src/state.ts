@@ -33,6 +33,8 @@ export interface Conversation {
   live: boolean;
   readonly outgoing: Map<string, Outgoing>;
   unread: number;
+  /** Messages mentioning me that arrived while I was not reading the channel. */
+  mentions: number;
   /** The message the composer's next message answers. */
   replyTo?: string;
 }
@@ -122,6 +124,7 @@ export class Store {
         live: false,
         outgoing: new Map(),
         unread: 0,
+        mentions: 0,
       };
       this.#conversations.set(channelId, conversation);
     }

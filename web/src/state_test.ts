@@ -13,6 +13,7 @@ const message = (id: string, content: string): Message => ({
   edited_at: null,
   reactions: [],
   reply_to: null,
+  mentions: [],
 });
 const first = message("00000001-0000-11f1-a408-302e0cbf4465", "first");
 const second = message("00000002-0000-11f1-a408-302e0cbf4465", "second");

@@ -171,6 +171,7 @@ export function assembleChatService(
     messages: ports.messages,
     events: ports.events,
     users,
+    names: ports.replica,
     ids: { next: (at) => ports.messageIds.next(at), newEventId },
     clock,
     logger,

@@ -16,6 +16,17 @@ export interface SubscriptionHooks {
   reconnected(): Promise<void>;
   /** The socket closed before it opened: perhaps the token expired. */
   refused(): void;
+  /** Something the user may want a notification of (a mention, a direct message). */
+  alert(alert: Alert): void;
+}
+
+/** A mention of me, or a direct message to me, as a notification shows it. */
+export interface Alert {
+  readonly kind: "mention" | "direct";
+  readonly channelId: string;
+  readonly messageId: string;
+  readonly author: string | null;
+  readonly text: string;
 }
 
 export class Subscriptions {
@@ -111,10 +122,22 @@ export class Subscriptions {
         const fresh = this.store.addMessages(message.channel_id, [message]);
         if (
           fresh.length > 0 && message.user_id !== this.store.me &&
-          this.store.selectedId !== message.channel_id
+          (this.store.selectedId !== message.channel_id || document.hidden)
         ) {
           conversation.unread++;
           this.store.emit("channels");
+        }
+        if (
+          fresh.length > 0 && message.user_id !== this.store.me &&
+          this.store.channel(message.channel_id)?.type === "direct"
+        ) {
+          this.hooks.alert({
+            kind: "direct",
+            channelId: message.channel_id,
+            messageId: message.id,
+            author: message.username,
+            text: message.content,
+          });
         }
         this.store.emit("conversation", message.channel_id);
         return;
@@ -146,6 +169,21 @@ export class Subscriptions {
         this.store.setTyping(frame.channel_id, frame.user_id, frame.username, until);
         // Redraw once it lapses, unless a newer frame extended it.
         setTimeout(() => this.store.emit("typing", frame.channel_id), TYPING_SHOWN_MS + 50);
+        return;
+      }
+      case "mention": {
+        // Counted unless I am reading that channel now.
+        if (this.store.selectedId !== frame.channel_id || document.hidden) {
+          this.store.conversation(frame.channel_id).mentions++;
+          this.store.emit("channels");
+        }
+        this.hooks.alert({
+          kind: "mention",
+          channelId: frame.channel_id,
+          messageId: frame.message_id,
+          author: frame.username,
+          text: frame.preview,
+        });
         return;
       }
       default: {

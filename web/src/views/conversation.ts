@@ -5,6 +5,7 @@
 import type { Message } from "../api.ts";
 import type { Chat } from "../chat.ts";
 import type { Outgoing, Store } from "../state.ts";
+import { renderContent } from "./markdown.ts";
 import { busy, byId, dayOf, el, field, fullTimeOf, showFormError, timeOf } from "./dom.ts";
 import { channelLabel, directPartner, presenceText } from "./labels.ts";
 import { presenceDot, typingText } from "./presence.ts";
@@ -225,9 +226,14 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
     }
     const date = new Date(message.timestamp);
     const edited = message.edited_at === null ? undefined : new Date(message.edited_at);
+    const mentionsMe = store.me !== undefined && message.mentions.includes(store.me);
     const node = el(
       "li",
-      { class: message.user_id === store.me ? "message mine" : "message", "data-id": message.id },
+      {
+        class: ["message", message.user_id === store.me && "mine", mentionsMe && "mentions-me"]
+          .filter(Boolean).join(" "),
+        "data-id": message.id,
+      },
       el(
         "div",
         { class: "meta" },
@@ -237,7 +243,10 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
           el("span", { class: "edited", title: `Edited ${fullTimeOf(edited)}` }, "(edited)"),
       ),
       quote(message),
-      mode === "editing" ? editor(message) : el("div", { class: "content" }, message.content),
+      mode === "editing" ? editor(message) : renderContent(
+        message.content,
+        mentionsMe ? store.session?.user.username : undefined,
+      ),
       reactionBar(message),
       mode === "confirming" && confirmation(message),
       mode === "view" && menu(message),
@@ -268,7 +277,7 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
         el("span", { class: "sender" }, store.session?.user.username ?? ""),
         el("span", { class: "delivery" }, failed ? "Not sent" : "Sending…"),
       ),
-      el("div", { class: "content" }, outgoing.content),
+      renderContent(outgoing.content, undefined),
       failed &&
         el("div", { class: "failure", role: "alert" }, outgoing.error ?? "", " ", retry, discard),
     );

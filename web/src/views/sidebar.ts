@@ -18,7 +18,7 @@ export function mountSidebar(store: Store, chat: Chat): void {
 
   const item = (channel: Channel): HTMLLIElement => {
     const { icon, name } = channelLabel(store, channel);
-    const unread = store.conversation(channel.id).unread;
+    const { unread, mentions } = store.conversation(channel.id);
     const partner = directPartner(store, channel);
     const status = partner === undefined ? undefined : presenceText(store, partner);
     const button = el(
@@ -33,6 +33,12 @@ export function mountSidebar(store: Store, chat: Chat): void {
         ? el("span", { class: "channel-icon", "aria-hidden": "true" }, icon)
         : presenceDot(store, partner),
       el("span", { class: "channel-name" }, name),
+      mentions > 0 &&
+        el(
+          "span",
+          { class: "badge mention-badge", "aria-label": `${mentions} mentioning you` },
+          `@${mentions}`,
+        ),
       unread > 0 &&
         el("span", { class: "badge", "aria-label": `${unread} unread` }, String(unread)),
     );
@@ -73,6 +79,23 @@ export function mountSidebar(store: Store, chat: Chat): void {
     },
   );
   byId("logout", HTMLButtonElement).addEventListener("click", () => chat.logout());
+  const notify = byId("enable-notifications", HTMLButtonElement);
+  const showNotify = () => {
+    const state = chat.notifications;
+    notify.hidden = state === "unsupported";
+    notify.textContent = state === "on"
+      ? "Turn notifications off"
+      : state === "denied"
+      ? "Notifications blocked"
+      : "Enable notifications";
+    notify.disabled = state === "denied";
+  };
+  notify.addEventListener("click", async () => {
+    if (chat.notifications === "on") chat.disableNotifications();
+    else await chat.enableNotifications();
+    showNotify();
+  });
+  showNotify();
   byId("copy-id", HTMLButtonElement).addEventListener("click", async () => {
     const id = store.me;
     if (id === undefined) return;

@@ -15,6 +15,7 @@ export interface WireMessage {
   edited_at: string | null;
   reactions: { emoji: string; count: number; me: boolean }[];
   reply_to: WireQuote | null;
+  mentions: string[];
 }
 
 /** `user_id`, `username` and `preview` are null when the original was deleted. */
@@ -38,6 +39,7 @@ export function toWireMessage(m: MessageView): WireMessage {
     edited_at: m.editedAt?.toISOString() ?? null,
     reactions: m.reactions.map((r) => ({ emoji: r.emoji, count: r.count, me: r.me })),
     reply_to: m.quote === null ? null : toWireQuote(m.quote),
+    mentions: [...(m.mentions ?? [])],
   };
 }
 

@@ -46,6 +46,11 @@ export interface Message {
   readonly editedAt?: Date;
   /** The message of the same channel this one answers. */
   readonly replyTo?: MessageId;
+  /**
+   * Users named with `@username` who may read the channel, resolved when it
+   * was sent (an edit keeps them); absent when it mentions nobody.
+   */
+  readonly mentions?: readonly UserId[];
 }
 
 /** How a reply shows what it answers: its author and the start of its text, or that it is gone. */

@@ -5,7 +5,9 @@ import { rateLimited } from "../channel/errors.ts";
 import type { UserLimit } from "../channel/ports.ts";
 import type { ChannelService } from "../channel/service.ts";
 import { type ChannelId, MessageId, type UserId } from "../ids.ts";
-import type { UserDirectory } from "../user/ports.ts";
+import type { UserDirectory, UserNames } from "../user/ports.ts";
+import { canAccess, type Channel } from "../channel/models.ts";
+import { mentionedNames } from "./mentions.ts";
 import { type MessageError, messageNotFound, notAuthor, notEditor } from "./errors.ts";
 import type { MessageEvent } from "./events.ts";
 import { type Emoji, summarise } from "./reactions.ts";
@@ -40,6 +42,8 @@ export interface MessageServiceDeps {
   readonly messages: MessageStore;
   readonly events: MessageEventPublisher;
   readonly users: UserDirectory;
+  /** Who bears a name (the replica): how `@username` in a public channel is resolved. */
+  readonly names: UserNames;
   readonly ids: MessageIdGenerator & { newEventId(): string };
   readonly clock: { now(): Date };
   readonly logger: Logger;
@@ -63,6 +67,7 @@ export class MessageService {
     if (!channel.ok) return channel;
     const replyTo = await this.#replyTarget(channel.value.id, command.replyTo);
     if (!replyTo.ok) return replyTo;
+    const mentions = await this.#mentions(channel.value, command.content);
     const now = this.deps.clock.now();
     const { message, created } = await this.deps.messages.save({
       id: this.deps.ids.next(now),
@@ -72,6 +77,7 @@ export class MessageService {
       timestamp: now,
       ...(command.clientId === undefined ? {} : { clientId: command.clientId }),
       ...replyTo.value,
+      ...(mentions.length === 0 ? {} : { mentions }),
     });
     // A durable publisher (the outbox) records the event before the send is answered; a retry
     // records it again under the same event id, the message's own, a no-op unless the first
@@ -234,6 +240,35 @@ export class MessageService {
     ]);
     const summaries = summarise(reactions, reader);
     return views.map((v) => ({ ...v, reactions: summaries.get(v.id) ?? [] }));
+  }
+
+  /**
+   * The users `@username` names in a text who may read the channel (a public
+   * channel: every user; a private or direct one: its members), in order of
+   * first mention. A name nobody of them bears stays text.
+   */
+  async #mentions(channel: Channel, content: MessageContent): Promise<UserId[]> {
+    const names = mentionedNames(content);
+    if (names.length === 0) return [];
+    const holders = new Map(await this.deps.names.idsOf(names));
+    const reader = (name: string) => {
+      const id = holders.get(name);
+      return id !== undefined && canAccess(channel, id) ? id : undefined;
+    };
+    const unresolved = new Set(names.filter((name) => reader(name) === undefined));
+    if (unresolved.size > 0 && channel.type !== "public") {
+      // The replica may not know a member yet (registered a moment ago) or know an old name:
+      // the members' names as messages show them decide.
+      await Promise.all(channel.members.map(async (id) => {
+        const found = await this.deps.users.lookup(id);
+        const name = found.status === "found" ? found.username.toLowerCase() : undefined;
+        if (name !== undefined && unresolved.has(name)) holders.set(name, id);
+      }));
+    }
+    return names.flatMap((name) => {
+      const id = reader(name);
+      return id === undefined ? [] : [id];
+    });
   }
 
   /** A reply answers a message stored in the same channel. */

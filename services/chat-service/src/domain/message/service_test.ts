@@ -16,11 +16,18 @@ import { MessageService } from "./service.ts";
 const alice = "00000000-0000-4000-8000-00000000000a" as UserId;
 const bob = "00000000-0000-4000-8000-00000000000b" as UserId;
 
+const carol = "00000000-0000-4000-8000-00000000000c" as UserId;
+/** Who bears which name (the replica), lower-cased. */
+const named: Record<string, UserId> = { alice, bob, carol };
+
 const timeUuids = new TimeUuidGenerator();
 const content = (raw: string) => unwrap(MessageContent.parse(raw));
 const clientId = (raw: string) => unwrap(ClientId.parse(raw));
 
-async function setup(options: { lookup?: UserLookup; publishFails?: boolean } = {}) {
+async function setup(
+  options: { lookup?: UserLookup; publishFails?: boolean; named?: Record<string, UserId> } = {},
+) {
+  const known = options.named ?? named;
   let now = new Date("2026-01-01T00:00:00.000Z");
   const clock = { now: () => now };
   const users = {
@@ -48,6 +55,10 @@ async function setup(options: { lookup?: UserLookup; publishFails?: boolean } = 
           : Promise.resolve(void published.push(e)),
     },
     users,
+    names: {
+      idsOf: (names: readonly string[]) =>
+        Promise.resolve(new Map(names.flatMap((n) => n in known ? [[n, known[n]]] : []))),
+    },
     ids: { next: (at: Date) => timeUuids.next(at), newEventId: () => crypto.randomUUID() },
     clock,
     logger: silentLogger,
@@ -250,4 +261,43 @@ Deno.test("messages: a reply quotes its original (author, preview) as it is now,
   const history = await messages.history(bob, lobby, { limit: 1 });
   assert.ok(history.ok);
   assert.deepEqual(history.value[0].quote, { id: original.value.id, deleted: true });
+});
+
+Deno.test("messages: @names resolve at send to users who may read the channel; unknown names stay text; an edit keeps them", async () => {
+  const { messages, lobby, inner, published } = await setup();
+  const sent = await messages.send(alice, lobby, {
+    content: content("@Bob and @nobody, ask @ALICE and `@carol`; bob@example.com"),
+  });
+  assert.ok(sent.ok);
+  assert.equal(sent.value.content, "@Bob and @nobody, ask @ALICE and `@carol`; bob@example.com");
+  assert.deepEqual(sent.value.mentions, [bob, alice]);
+  const announced = published.at(-1);
+  assert.ok(announced?.type === "message_sent");
+  assert.deepEqual(announced.message.mentions, [bob, alice]);
+  // A private channel's mentions are its members: Bob cannot read "inner".
+  const closed = await messages.send(alice, inner, { content: content("hi @bob and @alice") });
+  assert.ok(closed.ok);
+  assert.deepEqual(closed.value.mentions, [alice]);
+  const none = await messages.send(alice, lobby, { content: content("nobody here") });
+  assert.ok(none.ok);
+  assert.equal(none.value.mentions, undefined);
+  // Mentions are fixed at send: an edit neither adds nor removes them.
+  const edited = await messages.edit(alice, lobby, sent.value.id, content("never mind @carol"));
+  assert.ok(edited.ok);
+  assert.deepEqual(edited.value.mentions, [bob, alice]);
+  const history = await messages.history(bob, lobby, { limit: 5 });
+  assert.ok(history.ok);
+  assert.deepEqual(history.value.map((m) => m.mentions ?? []), [[], [bob, alice]]);
+});
+
+Deno.test("messages: a member the replica does not know yet is found among the channel's members", async () => {
+  // The replica knows nobody; the directory answers "alice" for every id.
+  const { messages, lobby, inner } = await setup({ named: {} });
+  const closed = await messages.send(alice, inner, { content: content("note to @alice") });
+  assert.ok(closed.ok);
+  assert.deepEqual(closed.value.mentions, [alice]);
+  // A public channel has no member list to fall back on.
+  const open = await messages.send(alice, lobby, { content: content("note to @alice") });
+  assert.ok(open.ok);
+  assert.equal(open.value.mentions, undefined);
 });

@@ -19,8 +19,14 @@ export interface RemoteUsers {
   readonly calls?: number;
 }
 
+/** Who bears a username now, ignoring case (how `@username` mentions are resolved). */
+export interface UserNames {
+  /** The holder of each lower-cased name that has one; names nobody bears are absent. */
+  idsOf(names: readonly string[]): Promise<ReadonlyMap<string, UserId>>;
+}
+
 /** chat's own copy of users; lookups that miss fall through to user-service. */
-export interface UserReplica {
+export interface UserReplica extends UserNames {
   /** `undefined` when the replica has no row (ask user-service). */
   find(userId: UserId): Promise<UserLookup | undefined>;
   /**

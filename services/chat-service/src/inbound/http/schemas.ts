@@ -205,6 +205,8 @@ export const MessageJson = z.object({
     username: z.string().nullable(),
     preview: z.string().nullable(),
   }).nullable(),
+  /** Users named with `@username` who may read the channel, resolved at send (an edit keeps them). */
+  mentions: z.array(z.uuid()),
 }).openapi("Message");
 export type MessageJson = z.infer<typeof MessageJson>;
 

@@ -12,6 +12,7 @@ import {
   MessageContent,
   type MessageEdit,
   type MessageView,
+  PREVIEW_LENGTH,
 } from "../../domain/message/models.ts";
 import type { DeclaredStatus, PresenceChange, TypingNotice } from "../../domain/presence/models.ts";
 import { toWireMessage } from "../message_wire.ts";
@@ -67,6 +68,15 @@ export const frames = {
     channel_id: notice.channelId,
     user_id: notice.userId,
     username: notice.username,
+  }),
+  mention: (m: MessageView): ServerFrameOf<"mention"> => ({
+    type: "mention",
+    channel_id: m.channelId,
+    message_id: m.id,
+    user_id: m.userId,
+    username: m.username,
+    preview: [...m.content].slice(0, PREVIEW_LENGTH).join(""),
+    timestamp: m.timestamp.toISOString(),
   }),
   messageEdited: (m: MessageEdit): ServerFrameOf<"message_edited"> => ({
     type: "message_edited",

@@ -7,18 +7,26 @@ import type { Caller } from "@chat-ts/shared/http";
 import type { ConnectionSlots } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { ChannelService } from "../../domain/channel/service.ts";
-import type { UserId } from "../../domain/ids.ts";
+import type { MessageId, UserId } from "../../domain/ids.ts";
 import type { ChannelCreatedNotice } from "../../domain/channel/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
+import type { Message, MessageView } from "../../domain/message/models.ts";
 import type { MessageService } from "../../domain/message/service.ts";
 import { CLOSE_GOING_AWAY, CLOSE_POLICY, Connection, type ConnectionLimits } from "./connection.ts";
 import { frames, outgoing } from "./frames.ts";
 import { Hub } from "./hub.ts";
 import type { LivePresence } from "./presence.ts";
 
+/** How many recent messages' mentions an instance remembers notifying. */
+const MENTION_DEDUPE_WINDOW = 1024;
+
 export class WebSocketGateway {
   readonly hub = new Hub();
   readonly #connections = new Set<Connection>();
+  /** The same connections by user, for frames addressed to a user (mentions, session ends). */
+  readonly #byUser = new Map<UserId, Set<Connection>>();
+  /** Messages whose mentions this instance notified, oldest first (see `#mentionedHere`). */
+  readonly #mentionsSent = new Set<MessageId>();
   #closing = false;
 
   constructor(
@@ -54,11 +62,17 @@ export class WebSocketGateway {
       logger: this.deps.logger,
       onClose: (c) => {
         if (!this.#connections.delete(c)) return;
+        const mine = this.#byUser.get(c.caller.userId);
+        mine?.delete(c);
+        if (mine?.size === 0) this.#byUser.delete(c.caller.userId);
         void this.releaseSlot(c.caller.userId);
       },
       presence: this.presence,
     });
     this.#connections.add(connection);
+    const mine = this.#byUser.get(caller.userId) ?? new Set();
+    mine.add(connection);
+    this.#byUser.set(caller.userId, mine);
     this.presence?.opened(connection);
   }
 
@@ -87,9 +101,12 @@ export class WebSocketGateway {
     switch (event.type) {
       case "message_sent": {
         const { channelId } = event.message;
-        if (!this.hub.hasSubscribers(channelId)) return;
+        const mentioned = this.#mentionedHere(event.message);
+        const subscribed = this.hub.hasSubscribers(channelId);
+        if (!subscribed && mentioned.length === 0) return;
         const view = await this.deps.messages.withUsername(event.message);
-        this.hub.deliver(channelId, outgoing(frames.newMessage(view)));
+        if (subscribed) this.hub.deliver(channelId, outgoing(frames.newMessage(view)));
+        await this.#notifyMentioned(view, mentioned);
         return;
       }
       case "message_deleted":
@@ -127,14 +144,46 @@ export class WebSocketGateway {
   }
 
   /**
+   * The mentioned users (the author aside) with a socket here, unless this
+   * instance already told them about this message (live delivery is at least once).
+   */
+  #mentionedHere(message: Message): UserId[] {
+    const here = (message.mentions ?? []).filter((id) =>
+      id !== message.userId && this.#byUser.has(id)
+    );
+    if (here.length === 0 || this.#mentionsSent.has(message.id)) return [];
+    this.#mentionsSent.add(message.id);
+    if (this.#mentionsSent.size > MENTION_DEDUPE_WINDOW) {
+      this.#mentionsSent.delete(this.#mentionsSent.values().next().value ?? message.id);
+    }
+    return here;
+  }
+
+  /**
+   * A `mention` frame on every socket of each mentioned user who still may read the
+   * channel (a member removed since the send is not told), subscribed to it or not.
+   */
+  async #notifyMentioned(view: MessageView, users: readonly UserId[]): Promise<void> {
+    if (users.length === 0) return;
+    const allowed = new Set<UserId>();
+    await Promise.all(users.map(async (userId) => {
+      if ((await this.deps.channels.accessible(userId, view.channelId)).ok) allowed.add(userId);
+    }));
+    if (allowed.size === 0) return;
+    const text = JSON.stringify(frames.mention(view));
+    for (const userId of allowed) {
+      for (const connection of this.#byUser.get(userId) ?? []) connection.notify(text);
+    }
+  }
+
+  /**
    * Closes the sockets of an ended session (or of every session of the user), 1008
    * `session_ended`; returns how many.
    */
-  endSessions(end: { readonly userId: string; readonly sessionId?: string }): number {
+  endSessions(end: { readonly userId: UserId; readonly sessionId?: string }): number {
     let closed = 0;
-    for (const connection of [...this.#connections]) {
+    for (const connection of [...this.#byUser.get(end.userId) ?? []]) {
       const { caller } = connection;
-      if (caller.userId !== end.userId) continue;
       if (end.sessionId !== undefined && caller.sessionId !== end.sessionId) continue;
       connection.close(CLOSE_POLICY, "session_ended");
       closed++;

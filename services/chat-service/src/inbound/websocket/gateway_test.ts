@@ -21,12 +21,17 @@ import { uniqueChannelName, uniqueName } from "../../../../../tests/support/name
 import { RawSocket } from "../../../../../tests/support/raw_socket.ts";
 import { TestSocket } from "../../../../../tests/support/socket.ts";
 import { assembleChatService, type ChatPorts } from "../../assembly.ts";
+import type { UserId } from "../../domain/ids.ts";
 import { chatCoreConfigShape } from "../../config.ts";
 import { MemoryChannelRepository } from "../../outbound/memory/channel_repository.ts";
 import { InProcessChatEventPublisher } from "../../outbound/memory/chat_event_publisher.ts";
 import { MemoryMessageStore } from "../../outbound/memory/message_store.ts";
 import { TimeUuidGenerator } from "../../outbound/time_uuid/time_uuid_generator.ts";
-import { assertNewMessageFrame, badFrames } from "../../../../../tests/support/frames.ts";
+import {
+  assertNewMessageFrame,
+  badFrames,
+  mentionFrameOf,
+} from "../../../../../tests/support/frames.ts";
 
 const SECRET = "gateway-test-secret-of-at-least-32-bytes";
 
@@ -110,6 +115,14 @@ function startGateway(settings: Record<string, string> = {}) {
     messageIds: new TimeUuidGenerator(),
     events: new InProcessChatEventPublisher(bus),
     replica: {
+      idsOf: (names) =>
+        Promise.resolve(
+          new Map(
+            [...usernames].flatMap(([id, name]) =>
+              names.includes(name.toLowerCase()) ? [[name.toLowerCase(), id as UserId]] : []
+            ),
+          ),
+        ),
       find: () => Promise.resolve(undefined),
       apply: () => Promise.resolve(true),
       remember: () => Promise.resolve(),
@@ -776,4 +789,47 @@ test("replies: send_message and POST take reply_to; frames and history carry the
   const refused = await b.next((f) => f.type === "error");
   assert.deepEqual([refused.code, refused.ref], ["validation_failed", "r"]);
   assert.match(refused.message, /reply_to/);
+});
+
+test("mentions: every socket of a mentioned member gets a mention frame, subscribed or not; never a non-member or the author", async () => {
+  await using gw = startGateway();
+  const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map(gw.person));
+  const secret = await gw.channel(alice, "private");
+  const added = await api(gw.url, "POST", `/api/channels/${secret}/members`, alice.token, {
+    user_id: carol.id,
+  });
+  assert.equal(added.status, 201);
+  const [carol1, carol2, bobSocket, aliceSocket] = await Promise.all(
+    [carol, carol, bob, alice].map(gw.open),
+  );
+  await aliceSocket.subscribe(secret);
+  const text = `@${bob.username} and @${carol.username.toUpperCase()}, also @${alice.username}`;
+  const sent = await gw.send(alice, secret, text);
+  assert.deepEqual(sent.mentions, [carol.id, alice.id]);
+  const expected = mentionFrameOf(sent, alice);
+  for (const ws of [carol1, carol2]) {
+    assert.deepEqual(await ws.next((f) => f.type === "mention"), expected);
+  }
+  const live = await aliceSocket.next((f) => f.type === "new_message");
+  assert.deepEqual(live.mentions, [carol.id, alice.id]);
+  const history = await api(gw.url, "GET", `/api/channels/${secret}/messages`, carol.token);
+  assert.deepEqual(history.body.data[0].mentions, [carol.id, alice.id]);
+
+  // Bob, once a member, is told of the next one: the first never reached him (same shard, in order).
+  await api(gw.url, "POST", `/api/channels/${secret}/members`, alice.token, { user_id: bob.id });
+  const second = await gw.send(alice, secret, `now @${bob.username}`);
+  assert.equal((await bobSocket.next((f) => f.type === "mention")).message_id, second.id);
+  assert.deepEqual((await drained(bobSocket)).filter((f) => f.type === "mention"), []);
+  // The author is never told of their own mention.
+  assert.deepEqual((await drained(aliceSocket)).filter((f) => f.type === "mention"), []);
+  // An edit keeps the mentions and notifies nobody again.
+  const edited = await api(
+    gw.url,
+    "PATCH",
+    `/api/channels/${secret}/messages/${second.id}`,
+    alice.token,
+    { content: `now @${carol.username}` },
+  );
+  assert.equal(edited.status, 200);
+  assert.deepEqual(edited.body.data.mentions, [bob.id]);
 });

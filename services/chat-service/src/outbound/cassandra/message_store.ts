@@ -18,7 +18,8 @@ import type { HistoryQuery, MessageStore } from "../../domain/message/ports.ts";
 import type { Emoji, Reaction } from "../../domain/message/reactions.ts";
 
 const { TimeUuid } = cassandra.types;
-const COLUMNS = "channel_id, message_id, user_id, content, client_id, edited_at, reply_to";
+const COLUMNS =
+  "channel_id, message_id, user_id, content, client_id, edited_at, reply_to, mentions";
 type TimeUuidT = cassandra.types.TimeUuid;
 
 export class CassandraMessageStore implements MessageStore {
@@ -62,8 +63,8 @@ export class CassandraMessageStore implements MessageStore {
     await this.client.batch([
       {
         query: `INSERT INTO messages
-                  (channel_id, bucket, message_id, user_id, content, client_id, reply_to)
-                VALUES (?, ?, ?, ?, ?, ?, ?)`,
+                  (channel_id, bucket, message_id, user_id, content, client_id, reply_to, mentions)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         params: [
           message.channelId,
           cassandra.types.Long.fromNumber(this.bucketOf(message.timestamp)),
@@ -72,6 +73,7 @@ export class CassandraMessageStore implements MessageStore {
           message.content,
           message.clientId ?? null,
           message.replyTo ?? null,
+          message.mentions === undefined ? null : [...message.mentions],
         ],
       },
       {
@@ -355,6 +357,7 @@ function toMessage(row: cassandra.types.Row): Message {
   const clientId: unknown = row.get("client_id");
   const editedAt: unknown = row.get("edited_at");
   const replyTo: unknown = row.get("reply_to");
+  const mentions: unknown = row.get("mentions");
   return {
     id,
     channelId: String(row.get("channel_id")) as ChannelId,
@@ -364,5 +367,8 @@ function toMessage(row: cassandra.types.Row): Message {
     ...(typeof clientId === "string" ? { clientId: clientId as ClientId } : {}),
     ...(editedAt instanceof Date ? { editedAt } : {}),
     ...(replyTo === null || replyTo === undefined ? {} : { replyTo: String(replyTo) as MessageId }),
+    ...(Array.isArray(mentions) && mentions.length > 0
+      ? { mentions: mentions.map((id) => String(id) as UserId) }
+      : {}),
   };
 }

@@ -31,6 +31,7 @@ export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
         timestamp: m.timestamp.toISOString(),
         ...(m.clientId === undefined ? {} : { client_id: m.clientId }),
         ...(m.replyTo === undefined ? {} : { reply_to: m.replyTo }),
+        ...(m.mentions === undefined ? {} : { mentions: [...m.mentions] }),
       };
     }
     case "message_deleted":
@@ -103,6 +104,12 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
       if (clientId !== undefined && !clientId.ok) return invalid(clientId.error.message);
       const replyTo = event.reply_to === undefined ? undefined : MessageId.parse(event.reply_to);
       if (replyTo !== undefined && !replyTo.ok) return invalid(replyTo.error.message);
+      const mentions: UserId[] = [];
+      for (const raw of event.mentions ?? []) {
+        const id = UserId.parse(raw, "mentions");
+        if (!id.ok) return invalid(id.error.message);
+        mentions.push(id.value);
+      }
       return ok({
         type: "message_sent",
         eventId: event.event_id,
@@ -114,6 +121,7 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
           timestamp: new Date(event.timestamp),
           ...(clientId === undefined ? {} : { clientId: clientId.value }),
           ...(replyTo === undefined ? {} : { replyTo: replyTo.value }),
+          ...(mentions.length === 0 ? {} : { mentions }),
         },
       });
     }

@@ -24,6 +24,7 @@ interface MessageRow {
   readonly client_id: string | null;
   readonly edited_at: Date | null;
   readonly reply_to: string | null;
+  readonly mentions: string[] | null;
 }
 
 export class PostgresMessageStore implements MessageStore {
@@ -31,9 +32,13 @@ export class PostgresMessageStore implements MessageStore {
 
   async save(message: Message): Promise<{ message: Message; created: boolean }> {
     const inserted = await this.sql<MessageRow[]>`
-      insert into messages (channel_id, id, sent_at, user_id, content, client_id, reply_to)
+      insert into messages
+        (channel_id, id, sent_at, user_id, content, client_id, reply_to, mentions)
       values (${message.channelId}, ${message.id}, ${message.timestamp}, ${message.userId},
-              ${message.content}, ${message.clientId ?? null}, ${message.replyTo ?? null})
+              ${message.content}, ${message.clientId ?? null}, ${message.replyTo ?? null},
+              ${
+      message.mentions === undefined ? null : this.sql.array([...message.mentions])
+    }::uuid[])
       on conflict (channel_id, user_id, client_id) where client_id is not null do nothing
       returning *`;
     if (inserted.length > 0) return { message, created: true };
@@ -154,5 +159,8 @@ function toMessage(row: MessageRow): Message {
     ...(row.client_id === null ? {} : { clientId: row.client_id as ClientId }),
     ...(row.edited_at === null ? {} : { editedAt: row.edited_at }),
     ...(row.reply_to === null ? {} : { replyTo: row.reply_to as MessageId }),
+    ...(row.mentions === null || row.mentions.length === 0
+      ? {}
+      : { mentions: row.mentions.map((id) => id as UserId) }),
   };
 }

@@ -19,6 +19,14 @@ export class PostgresUserReplica implements UserReplica {
     return { status: "found", username: row.username };
   }
 
+  async idsOf(names: readonly string[]): Promise<ReadonlyMap<string, UserId>> {
+    if (names.length === 0) return new Map();
+    const rows = await this.sql<{ user_id: string; name: string }[]>`
+      select user_id, lower(username) as name from user_replica
+      where lower(username) = any(${this.sql.array([...names])}::text[]) and deleted_at is null`;
+    return new Map(rows.map((r) => [r.name, r.user_id as UserId]));
+  }
+
   async apply(change: UserChange): Promise<boolean> {
     switch (change.type) {
       case "upserted": {

@@ -87,3 +87,26 @@ replicaTest(
     assert.deepEqual(await replica.find(id), { status: "found", username: "from_event" });
   },
 );
+
+replicaTest(
+  "user replica: idsOf finds the current holder of each name ignoring case, never a deleted user",
+  async (replica) => {
+    const suffix = crypto.randomUUID().slice(0, 8);
+    const [ada, bo] = [crypto.randomUUID() as UserId, crypto.randomUUID() as UserId];
+    await replica.apply(upsert(ada, `Ada_${suffix}`, "2026-01-01T00:00:00.000Z"));
+    await replica.apply(upsert(bo, `bo_${suffix}`, "2026-01-01T00:00:00.000Z"));
+    const names = [`ada_${suffix}`, `bo_${suffix}`, `nobody_${suffix}`];
+    assert.deepEqual(
+      await replica.idsOf(names),
+      new Map([[`ada_${suffix}`, ada], [`bo_${suffix}`, bo]]),
+    );
+    await replica.apply({
+      type: "deleted",
+      eventId: crypto.randomUUID(),
+      userId: bo,
+      at: new Date(),
+    });
+    assert.deepEqual(await replica.idsOf(names), new Map([[`ada_${suffix}`, ada]]));
+    assert.deepEqual(await replica.idsOf([]), new Map());
+  },
+);
