@@ -40,8 +40,13 @@ export interface OutboxRelayOptions {
   readonly sink: OutboxSink;
   readonly logger: Logger;
   readonly batchSize?: number;
-  /** Poll interval while the outbox is empty (rows written by other processes). */
+  /**
+   * Poll interval while the outbox is empty: for rows other processes wrote and never relayed
+   * (a writer's own rows wake its relay at once). Kept long so an idle service does not query.
+   */
   readonly idleMs?: number;
+  /** Wait before trying again rows held back behind an earlier row another relay holds. */
+  readonly heldBackMs?: number;
   readonly maxBackoffMs?: number;
   /** A sink that has not answered by then counts as failed (the batch is retried). */
   readonly publishTimeoutMs?: number;
@@ -71,7 +76,8 @@ export class OutboxRelay {
   constructor(options: OutboxRelayOptions) {
     this.#o = {
       batchSize: 100,
-      idleMs: 100,
+      idleMs: 1000,
+      heldBackMs: 20,
       maxBackoffMs: 5000,
       publishTimeoutMs: 10_000,
       ...options,
@@ -110,34 +116,43 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many rows were published. */
   async publishBatch(): Promise<number> {
+    return (await this.#publishBatch()).published;
+  }
+
+  /** `heldBack`: rows of the batch left for later, behind an earlier row another relay holds. */
+  async #publishBatch(): Promise<{ published: number; heldBack: boolean }> {
     const { sql, table, batchSize } = this.#o;
     const name = sql(table.name);
     const key = sql(table.keyColumn);
     return await sql.begin(async (tx) => {
-      const rows = await tx<{ position: string; event_id: string; key: string; payload: string }[]>`
+      const rows = await tx<
+        { position: string; event_id: string; key: string; payload: string; held_back: boolean }[]
+      >`
         with batch as materialized (
           select position, event_id, ${key} as key, payload from ${name}
           where published_at is null order by position limit ${batchSize}
           for update skip locked
         )
-        select b.position::text as position, b.event_id, b.key::text as key, b.payload
+        select b.position::text as position, b.event_id, b.key::text as key, b.payload,
+          exists (
+            select 1 from ${name} earlier
+            where earlier.${key} = b.key and earlier.published_at is null
+              and earlier.position < b.position
+              and earlier.position not in (select position from batch)) as held_back
         from batch b
-        where not exists (
-          select 1 from ${name} earlier
-          where earlier.${key} = b.key and earlier.published_at is null
-            and earlier.position < b.position
-            and earlier.position not in (select position from batch))
         order by b.position`;
-      if (rows.length === 0) return 0;
+      const ready = rows.filter((r) => !r.held_back);
+      const heldBack = ready.length < rows.length;
+      if (ready.length === 0) return { published: 0, heldBack };
       await withTimeout(
-        this.#o.sink(rows.map((r) => ({ eventId: r.event_id, key: r.key, payload: r.payload }))),
+        this.#o.sink(ready.map((r) => ({ eventId: r.event_id, key: r.key, payload: r.payload }))),
         this.#o.publishTimeoutMs,
         "outbox sink timed out",
       );
-      const positions = rows.map((r) => r.position);
+      const positions = ready.map((r) => r.position);
       await tx`update ${name} set published_at = now()
                where position = any(${positions}::bigint[])`;
-      return rows.length;
+      return { published: ready.length, heldBack };
     });
   }
 
@@ -153,9 +168,10 @@ export class OutboxRelay {
     let backoff = 0;
     while (this.#running) {
       let published = 0;
+      let heldBack = false;
       this.#woken = false;
       try {
-        published = await this.publishBatch();
+        ({ published, heldBack } = await this.#publishBatch());
         await this.#prune();
         if (!this.#state.healthy) this.#o.logger.info("outbox relay recovered");
         this.#state = { healthy: true, published: this.#state.published + published };
@@ -171,7 +187,9 @@ export class OutboxRelay {
       }
       // A full batch means more may be waiting, and a wake-up during the batch a new row.
       if (backoff === 0 && (published === this.#o.batchSize || this.#woken)) continue;
-      await this.#sleep(backoff === 0 ? this.#o.idleMs : backoff);
+      await this.#sleep(
+        backoff > 0 ? backoff : heldBack ? this.#o.heldBackMs : this.#o.idleMs,
+      );
     }
   }
 

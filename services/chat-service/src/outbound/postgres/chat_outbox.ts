@@ -43,7 +43,6 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
       // A backlog (after a Kafka outage) goes out in batches the subscriptions' dedupe window
       // (WS_DEDUPE_WINDOW, 1024) covers twice over, should a batch be sent again.
       batchSize: 200,
-      idleMs: 200,
       // Longer than a produce request's own retries, so a slow broker that does take a batch is
       // rarely sent it a second time.
       publishTimeoutMs: 30_000,
