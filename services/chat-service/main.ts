@@ -117,6 +117,7 @@ const chat = assembleChatService(
     instanceId: config.INSTANCE_ID,
     replicaGroup: config.USER_REPLICA_GROUP,
     fetchWaitMs: config.KAFKA_FETCH_WAIT_MS,
+    fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
   },
   logger,
 );

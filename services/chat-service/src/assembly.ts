@@ -105,6 +105,8 @@ export interface ChatInstance {
   readonly replicaGroup: string;
   /** Longest a fan-out fetch waits for more records (Kafka only). */
   readonly fetchWaitMs: number;
+  /** What a fan-out fetch waits for, at most `fetchWaitMs` (the bus ignores both). */
+  readonly fetchMinBytes?: number;
 }
 
 /**
@@ -271,7 +273,7 @@ export function assembleChatService(
           onFailure: "skip",
         }),
         fetch: {
-          minBytes: 16 * 1024,
+          minBytes: config.fetchMinBytes ?? 16 * 1024,
           maxWaitMs: config.fetchWaitMs,
           partitionsConsumedConcurrently: 4,
         },

@@ -52,7 +52,8 @@ export const chatServiceConfigShape = {
   /** Names this instance's fan-out consumer group; a fresh one per process when unset. */
   INSTANCE_ID: env.string(crypto.randomUUID()),
   /** Longest a fan-out fetch waits for more records: latency when quiet vs. cost under load. */
-  KAFKA_FETCH_WAIT_MS: env.int(20, 0, 1000),
+  KAFKA_FETCH_WAIT_MS: env.int(20, 0, 5000),
+  KAFKA_FETCH_MIN_BYTES: env.int(16 * 1024, 1, 1024 * 1024),
   /** Width of a message partition's time bucket. A deployment constant: never change it on live data. */
   MESSAGE_BUCKET_SECONDS: env.int(86_400, 1, 366 * 86_400),
   /** Where per-user limits are counted, shared by every instance (docs/limits.md). */
