@@ -32,7 +32,7 @@ export interface ConnectionLimits {
   readonly slowClientGraceMs: number;
   /** Most messages replayed by `subscribe` with `after`. */
   readonly replayCap: number;
-  /** Recent live message ids each subscription remembers to drop copies (replay_seam.ts). */
+  /** Recent live message ids each channel remembers on this instance to drop copies (hub.ts). */
   readonly dedupeWindow?: number;
   /** Heartbeat: the server pings, and a peer that has not answered within this is dropped. */
   readonly idleTimeoutSeconds: number;
@@ -212,8 +212,7 @@ export class Connection implements Subscriber {
       return;
     }
     const channelId = channel.value.id;
-    const window = this.deps.limits.dedupeWindow;
-    const seam = after === undefined ? ReplaySeam.live(window) : ReplaySeam.replaying(window);
+    const seam = after === undefined ? ReplaySeam.live() : ReplaySeam.replaying();
     this.#subscriptions.set(channelId, seam);
     this.deps.hub.subscribe(channelId, this);
     this.#send(frames.subscribed(channelId));

@@ -15,18 +15,16 @@ import type { MessageService } from "../../domain/message/service.ts";
 import { CLOSE_GOING_AWAY, CLOSE_POLICY, Connection, type ConnectionLimits } from "./connection.ts";
 import { frames, outgoing } from "./frames.ts";
 import { Hub } from "./hub.ts";
+import { DEDUPE_WINDOW, RecentIds } from "./recent_ids.ts";
 import type { LivePresence } from "./presence.ts";
 
-/** How many recent messages' mentions an instance remembers notifying. */
-const MENTION_DEDUPE_WINDOW = 1024;
-
 export class WebSocketGateway {
-  readonly hub = new Hub();
+  readonly hub: Hub;
   readonly #connections = new Set<Connection>();
   /** The same connections by user, for frames addressed to a user (mentions, session ends). */
   readonly #byUser = new Map<UserId, Set<Connection>>();
-  /** Messages whose mentions this instance notified, oldest first (see `#mentionedHere`). */
-  readonly #mentionsSent = new Set<MessageId>();
+  /** Messages whose mentions this instance notified lately (see `#mentionedHere`). */
+  readonly #mentionsSent = new RecentIds(DEDUPE_WINDOW);
   #closing = false;
 
   constructor(
@@ -41,6 +39,7 @@ export class WebSocketGateway {
       presence?: (hub: Hub) => LivePresence;
     },
   ) {
+    this.hub = new Hub(deps.limits.dedupeWindow);
     this.presence = deps.presence?.(this.hub);
   }
 
@@ -151,11 +150,7 @@ export class WebSocketGateway {
     const here = (message.mentions ?? []).filter((id) =>
       id !== message.userId && this.#byUser.has(id)
     );
-    if (here.length === 0 || this.#mentionsSent.has(message.id)) return [];
-    this.#mentionsSent.add(message.id);
-    if (this.#mentionsSent.size > MENTION_DEDUPE_WINDOW) {
-      this.#mentionsSent.delete(this.#mentionsSent.values().next().value ?? message.id);
-    }
+    if (here.length === 0 || this.#mentionsSent.seen(message.id)) return [];
     return here;
   }
 

@@ -41,7 +41,7 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
       sink: (records) => sink(records.map(toChatRecord)),
       logger: logger.child({ component: "chat-outbox" }),
       // A backlog (after a Kafka outage) goes out in batches the subscriptions' dedupe window
-      // (WS_DEDUPE_WINDOW, 1024) covers twice over, should a batch be sent again.
+      // (WS_DEDUPE_WINDOW, 1024 per channel) covers twice over, should a batch be sent again.
       batchSize: 200,
       // Longer than a produce request's own retries, so a slow broker that does take a batch is
       // rarely sent it a second time.
