@@ -96,6 +96,13 @@ export function createApi(origin: string, session: SessionAccess) {
       throw await failure(res);
     },
 
+    /** People search: users whose username starts with `prefix` (2+ characters), by name. */
+    async searchUsers(prefix: string, limit = 10) {
+      const res = await call(() => users.api.users.$get({ query: { query: prefix, limit } }));
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
     async user(id: string) {
       const res = await call(() => users.api.users[":id"].$get({ param: { id } }));
       if (res.status === 200) return (await res.json()).data;

@@ -4,7 +4,7 @@
  * subscriptions), which call the API and the socket and update the store; views redraw from
  * the store.
  */
-import type { Api } from "./api.ts";
+import { type Api, ApiError } from "./api.ts";
 import { ChannelLists } from "./chat/channel_lists.ts";
 import { Conversations } from "./chat/conversations.ts";
 import { Guard, isUnauthorized, messageOf } from "./chat/guard.ts";
@@ -13,6 +13,9 @@ import { Subscriptions } from "./chat/subscriptions.ts";
 import { UserNames } from "./chat/users.ts";
 import { clearSession, saveSession } from "./session_store.ts";
 import type { Store } from "./state.ts";
+
+/** What people search takes: 2–32 username characters. */
+const USERNAME_PREFIX = /^[A-Za-z0-9_]{2,32}$/;
 
 export class Chat {
   readonly #guard: Guard;
@@ -137,21 +140,46 @@ export class Chat {
     });
   }
 
-  /** Opens the direct conversation with a user, created on first use. */
-  async startDirect(userId: string): Promise<string | undefined> {
+  /** Usernames starting with `prefix` for an autocomplete (none under 2 characters). */
+  async suggestUsers(prefix: string): Promise<{ id: string; username: string }[]> {
+    if (!USERNAME_PREFIX.test(prefix)) return [];
+    const found = await this.#guard.run(() => this.api.searchUsers(prefix), { quiet: true });
+    for (const user of found ?? []) this.store.usernames.set(user.id, user.username);
+    return found ?? [];
+  }
+
+  /** Opens the direct conversation with a user (by username), created on first use. */
+  async startDirect(username: string): Promise<string | undefined> {
     return await this.#guard.form(async () => {
-      const channel = await this.api.directChannel(userId);
+      const user = await this.#userNamed(username);
+      if (user.id === this.store.me) {
+        throw new ApiError(422, "self", "That is you. Pick someone else.");
+      }
+      const channel = await this.api.directChannel(user.id);
       this.#lists.add(channel);
       await this.open(channel.id);
     });
   }
 
-  async addMember(channelId: string, userId: string): Promise<string | undefined> {
+  /** Adds a user (by username) to a private channel. */
+  async addMember(channelId: string, username: string): Promise<string | undefined> {
     return await this.#guard.form(async () => {
-      const channel = await this.api.addMember(channelId, userId);
+      const user = await this.#userNamed(username);
+      const channel = await this.api.addMember(channelId, user.id);
       this.#lists.add(channel);
-      this.lookUpUser(userId);
     });
+  }
+
+  /** The user called exactly `username` (ignoring case), or a failure with a sentence. */
+  async #userNamed(username: string): Promise<{ id: string; username: string }> {
+    const wanted = username.trim().replace(/^@/, "");
+    const nobody = new ApiError(404, "no_such_user", `Nobody is called “${wanted}”.`);
+    if (!USERNAME_PREFIX.test(wanted)) throw nobody;
+    const found = await this.api.searchUsers(wanted, 20);
+    const user = found.find((u) => u.username.toLowerCase() === wanted.toLowerCase());
+    if (user === undefined) throw nobody;
+    this.store.usernames.set(user.id, user.username);
+    return user;
   }
 
   /** The username of a user id, fetched once in the background (`users` fires). */

@@ -23,6 +23,8 @@ export const userServiceConfigShape = {
   LOGIN_FAILURE_WINDOW_SECONDS: env.int(3600, 60, 86_400),
   /** The longest a throttled login waits: the backoff doubles up to this. */
   LOGIN_MAX_BACKOFF_SECONDS: env.int(900, 1, 86_400),
+  /** People searches (`GET /api/users?query=`) a user may make per minute (429 after). */
+  USER_SEARCHES_PER_USER_PER_MINUTE: env.int(120, 1, 100_000),
   LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
 };
 

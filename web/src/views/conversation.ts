@@ -8,6 +8,7 @@ import type { Outgoing, Store } from "../state.ts";
 import { busy, byId, dayOf, el, field, fullTimeOf, showFormError, timeOf } from "./dom.ts";
 import { channelLabel, directPartner, presenceText } from "./labels.ts";
 import { presenceDot, typingText } from "./presence.ts";
+import { attachUserPicker } from "./user_picker.ts";
 
 /** Scrolled this close to an edge counts as being at it. */
 const EDGE_PX = 80;
@@ -32,6 +33,8 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
   const live = byId("channel-live", HTMLSpanElement);
   const description = byId("channel-description", HTMLParagraphElement);
   const addMember = byId("add-member", HTMLFormElement);
+  const memberInput = addMember.elements.namedItem("user");
+  if (memberInput instanceof HTMLInputElement) attachUserPicker(memberInput, chat);
   const pane = byId("messages", HTMLDivElement);
   const historyStatus = byId("history-status", HTMLParagraphElement);
   const list = byId("message-list", HTMLOListElement);

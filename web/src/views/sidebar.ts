@@ -5,6 +5,7 @@ import type { Store } from "../state.ts";
 import { busy, byId, el, field, showFormError } from "./dom.ts";
 import { channelLabel, directPartner, presenceText } from "./labels.ts";
 import { presenceDot } from "./presence.ts";
+import { attachUserPicker } from "./user_picker.ts";
 
 export function mountSidebar(store: Store, chat: Chat): void {
   const meName = byId("me-name", HTMLElement);
@@ -15,6 +16,8 @@ export function mountSidebar(store: Store, chat: Chat): void {
   const filter = byId("channel-filter", HTMLInputElement);
   const newChannel = byId("new-channel", HTMLFormElement);
   const newDirect = byId("new-direct", HTMLFormElement);
+  const directUser = newDirect.elements.namedItem("user");
+  if (directUser instanceof HTMLInputElement) attachUserPicker(directUser, chat);
 
   const item = (channel: Channel): HTMLLIElement => {
     const { icon, name } = channelLabel(store, channel);
