@@ -163,6 +163,25 @@ export function createApi(origin: string, session: SessionAccess) {
       throw await failure(res);
     },
 
+    /** A private or direct channel's members with usernames, in join order (up to 200). */
+    async members(channelId: string) {
+      const res = await call(() =>
+        chat.api.channels[":id"].members.$get({ param: { id: channelId }, query: { limit: 200 } })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** Removes a member of a private channel: yourself to leave, anyone if you created it. */
+    async removeMember(channelId: string, userId: string): Promise<void> {
+      const res = await call(() =>
+        chat.api.channels[":id"].members[":user_id"].$delete({
+          param: { id: channelId, user_id: userId },
+        })
+      );
+      if (res.status !== 204) throw await failure(res);
+    },
+
     /** One page of history, newest first: the newest messages, or those older than `before`. */
     async history(channelId: string, before?: string) {
       const res = await call(() =>

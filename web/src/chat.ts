@@ -170,6 +170,32 @@ export class Chat {
     });
   }
 
+  /** Removes a member (the creator) or leaves (yourself); leaving closes the conversation. */
+  async removeMember(channelId: string, userId: string): Promise<void> {
+    await this.#guard.run(async () => {
+      await this.api.removeMember(channelId, userId);
+      if (userId === this.store.me) {
+        this.#lists.remove(channelId);
+        if (this.store.selectedId === channelId) {
+          this.store.selectedId = undefined;
+          this.store.emit("selection");
+        }
+        return;
+      }
+      this.#lists.add(await this.api.channel(channelId));
+    });
+  }
+
+  /** Usernames of a channel's members, from its member list (one request). */
+  async loadMembers(channelId: string): Promise<void> {
+    await this.#guard.run(async () => {
+      for (const member of await this.api.members(channelId)) {
+        if (member.username !== null) this.store.usernames.set(member.user_id, member.username);
+      }
+      this.store.emit("users");
+    }, { quiet: true });
+  }
+
   /** The user called exactly `username` (ignoring case), or a failure with a sentence. */
   async #userNamed(username: string): Promise<{ id: string; username: string }> {
     const wanted = username.trim().replace(/^@/, "");
@@ -203,6 +229,7 @@ export class Chat {
         this.store.rememberChannels([channel]);
         this.store.emit("selection");
       }
+      if (channel.type === "private") void this.loadMembers(id);
       if (channel.type !== "public") this.#users.lookUpMembers(channel);
       this.#presence.watchChannels([channel]);
       if (!conversation.loaded) await this.#conversations.loadNewest(id);

@@ -98,6 +98,12 @@ export class ChannelLists {
     this.store.emit("channels");
   }
 
+  /** A channel the caller left or was removed from (or that was deleted). */
+  remove(channelId: string): void {
+    this.store.myChannels = this.store.myChannels.filter((c) => c.id !== channelId);
+    this.store.emit("channels");
+  }
+
   /**
    * Runs changes of the public list one after the other, so a refresh and the paging of a
    * search never interleave (pages continue from the list's last name).

@@ -287,6 +287,20 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
     return undefined;
   };
 
+  const memberButton = (text: string, label: string, channelId: string, userId: string) => {
+    const button = el(
+      "button",
+      { type: "button", class: "link-button member-action", "aria-label": label },
+      text,
+    );
+    button.addEventListener("click", () => {
+      if (!confirm(`${label}?`)) return;
+      button.disabled = true;
+      void chat.removeMember(channelId, userId).finally(() => button.disabled = false);
+    });
+    return button;
+  };
+
   const renderHeader = () => {
     const id = store.selectedId;
     shell.classList.toggle("conversation-open", id !== undefined);
@@ -318,6 +332,12 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
           ? `${store.session?.user.username ?? ""} (you)`
           : store.usernames.get(member) ?? "…";
         if (member !== store.me && !store.usernames.has(member)) chat.lookUpUser(member);
+        // The creator removes others; anyone leaves.
+        const action = member === store.me
+          ? memberButton("Leave", `Leave ${label.name}`, channel.id, member)
+          : channel.created_by === store.me
+          ? memberButton("Remove", `Remove ${name} from ${label.name}`, channel.id, member)
+          : undefined;
         return el(
           "li",
           { class: "member" },
@@ -325,6 +345,7 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
             ? el("span", { class: "presence-dot", "data-status": "online" })
             : presenceDot(store, member),
           el("span", {}, name),
+          action,
         );
       }),
     );

@@ -29,6 +29,12 @@ export interface ListChannels {
   readonly after?: string;
 }
 
+/** A member as the member list shows them. */
+export interface ChannelMember {
+  readonly userId: UserId;
+  readonly username: string | null;
+}
+
 export interface ChannelServiceDeps {
   readonly channels: ChannelRepository;
   readonly users: UserDirectory;
@@ -45,6 +51,7 @@ const unavailable: ChannelError = {
 };
 
 const ONLY_PRIVATE_ADD = "Members can only be added to private channels";
+const NO_PUBLIC_MEMBERS = "Public channels are open to everyone and have no member list";
 const ONLY_PRIVATE_REMOVE = "Only private channels have members to remove";
 
 export class ChannelService {
@@ -125,6 +132,30 @@ export class ChannelService {
     return query.memberOnly
       ? this.deps.channels.listForMember(caller, page)
       : this.deps.channels.listPublic(page);
+  }
+
+  /**
+   * A page of a private or direct channel's members in the order they joined, with their
+   * current usernames (null when no source can answer): those after `after`, at most `limit`.
+   */
+  async members(
+    caller: UserId,
+    channelId: ChannelId,
+    page: { readonly limit: number; readonly after?: UserId },
+  ): Promise<Result<ChannelMember[], ChannelError>> {
+    const channel = await this.accessible(caller, channelId);
+    if (!channel.ok) return channel;
+    if (channel.value.type === "public") {
+      return err({ type: "unsupported", field: "channel_id", message: NO_PUBLIC_MEMBERS });
+    }
+    const all = channel.value.members;
+    const start = page.after === undefined ? 0 : all.indexOf(page.after) + 1;
+    const ids = all.slice(start, start + page.limit);
+    const lookups = await Promise.all(ids.map((id) => this.deps.users.lookup(id)));
+    return ok(ids.map((userId, i) => {
+      const found = lookups[i];
+      return { userId, username: found.status === "found" ? found.username : null };
+    }));
   }
 
   async addMember(

@@ -71,6 +71,15 @@ export const ReactionParams = z.object({
   emoji: pathParam(z.string(), "emoji"),
 });
 
+export const MembersQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  /** The last `user_id` of the previous page. */
+  after: z.uuid("must be a UUID").pipe(userId).optional(),
+});
+
+export const MemberJson = z.object({ user_id: z.uuid(), username: z.string().nullable() })
+  .openapi("Member");
+
 export const ListChannelsQuery = z.object({
   member: z.literal("me").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
