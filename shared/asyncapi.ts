@@ -20,6 +20,8 @@ import {
   ConnectionOpened,
   ConnectionStatusSet,
   InstanceHeartbeat,
+  MemberAdded,
+  MemberRemoved,
   MessageDeleted,
   MessageEdited,
   MessageSent,
@@ -38,6 +40,9 @@ import {
   UserUpdated,
 } from "./events/mod.ts";
 import {
+  ChannelAddedFrame,
+  ChannelCreatedFrame,
+  ChannelRemovedFrame,
   type ClientFrame,
   ErrorFrame,
   MessageDeletedFrame,
@@ -124,6 +129,21 @@ export const SERVER_FRAMES: { readonly [T in ServerFrame["type"]]: Described } =
     schema: UserTypingFrame,
     summary: "Another user is typing in a subscribed channel (never the socket's own user).",
   },
+  channel_added: {
+    schema: ChannelAddedFrame,
+    summary:
+      "To every socket of a user, unasked: they were added to a private channel, created one, " +
+      "or a direct channel with them was opened.",
+  },
+  channel_removed: {
+    schema: ChannelRemovedFrame,
+    summary:
+      "To every socket of a user, unasked: they left or were removed from a private channel.",
+  },
+  channel_created: {
+    schema: ChannelCreatedFrame,
+    summary: "To every socket, unasked: a public channel was created.",
+  },
 };
 
 export const USER_EVENTS: { readonly [T in UserEvent["event_type"]]: Described } = {
@@ -147,7 +167,13 @@ export const CHAT_EVENTS: { readonly [T in ChatEvent["event_type"]]: Described }
   reaction_removed: { schema: ReactionRemoved, summary: "A user took a reaction back." },
   channel_created: {
     schema: ChannelCreated,
-    summary: "A channel was created (a direct channel has no name).",
+    summary:
+      "A channel was created (a direct channel has no name; private and direct ones list their members).",
+  },
+  member_added: { schema: MemberAdded, summary: "A member added a user to a private channel." },
+  member_removed: {
+    schema: MemberRemoved,
+    summary: "A user left a private channel, or its creator removed them.",
   },
 };
 

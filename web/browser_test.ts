@@ -468,6 +468,59 @@ for (const target of targets) {
         await page.setViewportSize({ width: 1100, height: 700 });
       });
 
+      await t.step(
+        "a DM started by typing a username shows in the recipient's sidebar, with a badge, live",
+        async () => {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          const carol = await register(
+            browser ?? assert.fail("no browser"),
+            server.url,
+            uniqueName("carol"),
+          );
+          const { page } = carol;
+          await page.getByText("Direct message", { exact: true }).click();
+          const form = page.locator("#new-direct");
+          const input = form.getByLabel("Username");
+          // Suggestions from people search: the start of a name, in another case.
+          await input.pressSequentially(alice.username.slice(0, 7).toUpperCase());
+          await form.locator(`datalist option[value="${alice.username}"]`).waitFor({
+            state: "attached",
+          });
+          await input.fill(alice.username);
+          await form.getByRole("button", { name: "Start conversation" }).click();
+          await page.locator("#channel-title", { hasText: alice.username }).waitFor();
+          await waitLive(carol);
+          // No form asks for an id: an unknown name is a sentence.
+          await page.getByText("Direct message", { exact: true }).click();
+          await input.fill("nobody_by_this_name");
+          await form.getByRole("button", { name: "Start conversation" }).click();
+          await form.locator(".form-error", { hasText: "Nobody is called" }).waitFor();
+          await page.getByText("Direct message", { exact: true }).click();
+
+          // Alice's sidebar gets the conversation without a reload or a click on ↻…
+          const dm = alice.page.locator("#my-channels button", { hasText: carol.username });
+          await dm.waitFor({ timeout: 1000 });
+          // …and carol's first message as a badge, within a second of it being sent.
+          await send(carol, `Hello ${alice.username}, it is carol`);
+          const sentAt = Date.now();
+          await dm.locator(".badge", { hasText: "1" }).waitFor({ timeout: 1000 });
+          const badgeMs = Date.now() - sentAt;
+          await alice.page.screenshot({
+            path: `${screenshots}${mode}-dm-badge-${alice.username}.png`,
+          });
+          await page.screenshot({ path: `${screenshots}${mode}-dm-started-${carol.username}.png` });
+          console.log(`DM badge after ${badgeMs} ms`);
+          await dm.click();
+          assert.equal(
+            await senderOf(alice, `Hello ${alice.username}, it is carol`),
+            carol.username,
+          );
+          await dm.locator(".badge").waitFor({ state: "detached" });
+          assert.deepEqual(carol.errors, [], "carol's page reported errors");
+          await page.context().close();
+        },
+      );
+
       // Last: it closes bob's page.
       await t.step(
         "a direct conversation shows presence dots, who is typing, and last seen",

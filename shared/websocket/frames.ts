@@ -144,6 +144,35 @@ export const UserTypingFrame = z.object({
   username: z.nullable(z.string()),
 });
 
+/** A channel as `GET /api/channels/{id}` answers it. */
+export const WireChannel = z.object({
+  id: z.string(),
+  type: z.enum(["public", "private", "direct"]),
+  name: z.optional(z.string()),
+  description: z.optional(z.nullable(z.string())),
+  created_by: z.string(),
+  created_at: z.string(),
+  /** Private and direct channels: the members' user ids. */
+  members: z.optional(z.array(z.string())),
+});
+export type WireChannel = z.infer<typeof WireChannel>;
+
+/** To every socket of a user: they were added to a private channel, or a DM was opened with them. */
+export const ChannelAddedFrame = z.object({
+  type: z.literal("channel_added"),
+  channel: WireChannel,
+});
+/** To every socket of a user: they left or were removed from a private channel. */
+export const ChannelRemovedFrame = z.object({
+  type: z.literal("channel_removed"),
+  channel_id: z.string(),
+});
+/** To every socket: a public channel was created. */
+export const ChannelCreatedFrame = z.object({
+  type: z.literal("channel_created"),
+  channel: WireChannel,
+});
+
 export const ServerFrame = z.discriminatedUnion("type", [
   SubscribedFrame,
   UnsubscribedFrame,
@@ -156,6 +185,9 @@ export const ServerFrame = z.discriminatedUnion("type", [
   ErrorFrame,
   PresenceFrame,
   UserTypingFrame,
+  ChannelAddedFrame,
+  ChannelRemovedFrame,
+  ChannelCreatedFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameType = ServerFrame["type"];

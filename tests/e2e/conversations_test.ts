@@ -2,12 +2,14 @@
 /**
  * Finding and following conversations (issue 15) over the real deployment: user-service and
  * two chat-service instances on the local infrastructure. Member lists under the visibility
- * rule of every channel route.
+ * rule of every channel route; the sidebar's frames (`channel_added`, `channel_removed`,
+ * `channel_created`) reach every socket of a user on the other instance within 1 s, unasked.
  */
 import assert from "node:assert/strict";
 import { fixture } from "../support/fixture.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
+import { TestSocket } from "../support/socket.ts";
 import { type RegisteredUser, startStack } from "../support/stack.ts";
 
 const env = fixture(async () => {
@@ -25,6 +27,19 @@ const env = fixture(async () => {
     throw error;
   }
 }, ({ stack }) => stack.stop());
+
+const sockets: TestSocket[] = [];
+const open = async (base: string, user: RegisteredUser) => {
+  const socket = await TestSocket.open(base, user.token);
+  sockets.push(socket);
+  return socket;
+};
+Deno.test.afterAll(async () => {
+  await Promise.all(sockets.map((s) => s.close()));
+});
+
+/** Across instances within 1 s (the issue's bound). */
+const LIVE_MS = 1000;
 
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `conversations: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });
@@ -116,4 +131,105 @@ test("after leaving or being removed, the member list is out of reach", async ()
   assert.equal((await api(a, "GET", `/api/channels/${id}/members`, carol.token)).status, 404);
   const left = await api(a, "GET", `/api/channels/${id}/members`, alice.token);
   assert.deepEqual(left.body.data.map((m: any) => m.user_id), [alice.id]);
+});
+
+test("channel_added reaches every socket of an added user on both instances within 1 s", async () => {
+  const { a, b, alice, bob } = await env();
+  const onB = await open(b, bob);
+  const onA = await open(a, bob);
+  const id = await privateChannel(alice);
+  const started = Date.now();
+  const added = await api(a, "POST", `/api/channels/${id}/members`, alice.token, {
+    user_id: bob.id,
+  });
+  assert.equal(added.status, 201);
+  for (const socket of [onB, onA]) {
+    const frame = await socket.next(
+      (f) => f.type === "channel_added" && f.channel.id === id,
+      LIVE_MS,
+    );
+    assert.equal(frame.channel.type, "private");
+    assert.deepEqual(frame.channel.members, [alice.id, bob.id]);
+  }
+  assert.ok(Date.now() - started < LIVE_MS + 200);
+});
+
+test("opening a DM sends channel_added to the other user (and the opener's sockets)", async () => {
+  const { a, b, bob, carol } = await env();
+  const carolOnB = await open(b, carol);
+  const bobOnB = await open(b, bob);
+  const dm = await api(a, "POST", "/api/channels", bob.token, {
+    channel_type: "direct",
+    participant_id: carol.id,
+  });
+  assert.ok(dm.status === 201 || dm.status === 200);
+  if (dm.status === 201) {
+    for (const socket of [carolOnB, bobOnB]) {
+      const frame = await socket.next(
+        (f) => f.type === "channel_added" && f.channel.id === dm.body.data.id,
+        LIVE_MS,
+      );
+      assert.equal(frame.channel.type, "direct");
+    }
+  }
+  // Opening it again creates nothing and announces nothing.
+  await api(a, "POST", "/api/channels", carol.token, {
+    channel_type: "direct",
+    participant_id: bob.id,
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(
+    carolOnB.frames.filter((f) => f.type === "channel_added" && f.channel.id === dm.body.data.id)
+      .length,
+    0,
+  );
+});
+
+test("channel_removed reaches the removed user on the other instance and stops the channel's frames", async () => {
+  const { a, b, alice, carol } = await env();
+  const id = await privateChannel(alice, carol);
+  const socket = await open(b, carol);
+  await socket.subscribe(id);
+  const removed = await api(a, "DELETE", `/api/channels/${id}/members/${carol.id}`, alice.token);
+  assert.equal(removed.status, 204);
+  await socket.next((f) => f.type === "channel_removed" && f.channel_id === id, LIVE_MS);
+  const sent = await api(a, "POST", `/api/channels/${id}/messages`, alice.token, {
+    content: "after carol left",
+  });
+  assert.equal(sent.status, 201);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(socket.frames.filter((f) => f.type === "new_message").length, 0);
+});
+
+test("leaving sends channel_removed to the leaver's other sockets", async () => {
+  const { a, b, alice, bob } = await env();
+  const id = await privateChannel(alice, bob);
+  const other = await open(b, bob);
+  assert.equal(
+    (await api(a, "DELETE", `/api/channels/${id}/members/${bob.id}`, bob.token)).status,
+    204,
+  );
+  await other.next((f) => f.type === "channel_removed" && f.channel_id === id, LIVE_MS);
+});
+
+test("channel_created for a public channel reaches every socket on every instance", async () => {
+  const { a, b, alice, carol } = await env();
+  const sockets = [await open(b, carol), await open(a, carol), await open(b, alice)];
+  const name = uniqueChannelName("pub");
+  const created = await api(a, "POST", "/api/channels", alice.token, {
+    channel_type: "public",
+    name,
+  });
+  assert.equal(created.status, 201);
+  for (const socket of sockets) {
+    const frame = await socket.next(
+      (f) => f.type === "channel_created" && f.channel.id === created.body.data.id,
+      LIVE_MS,
+    );
+    assert.equal(frame.channel.name, name);
+  }
+  // A private channel is nobody else's news.
+  const secret = await privateChannel(alice);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(sockets[0].frames.filter((f) => f.channel?.id === secret).length, 0);
 });

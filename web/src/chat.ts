@@ -4,7 +4,7 @@
  * subscriptions), which call the API and the socket and update the store; views redraw from
  * the store.
  */
-import { type Api, ApiError } from "./api.ts";
+import { type Api, ApiError, type Channel } from "./api.ts";
 import { ChannelLists } from "./chat/channel_lists.ts";
 import { Conversations } from "./chat/conversations.ts";
 import { Guard, isUnauthorized, messageOf } from "./chat/guard.ts";
@@ -37,6 +37,23 @@ export class Chat {
         return this.#lists.loadMine();
       },
       refused: () => void this.#checkSession(),
+      sidebar: (frame) => {
+        switch (frame.type) {
+          case "channel_added":
+            void this.#added(frame.channel);
+            return;
+          case "channel_removed":
+            this.#removed(frame.channel_id);
+            return;
+          case "channel_created":
+            this.#lists.add(frame.channel);
+            return;
+          default: {
+            const unknown: never = frame;
+            return unknown;
+          }
+        }
+      },
     });
     this.#presence = new PresenceTracker(store, api, this.#guard, this.#subscriptions);
     // Whoever the lists show is watched: DM partners and members of private channels.
@@ -73,7 +90,6 @@ export class Chat {
     this.store.emit("session");
     this.#subscriptions.start();
     this.#presence.start();
-    this.#lists.startRefreshing();
     await this.refreshChannels();
   }
 
@@ -87,7 +103,6 @@ export class Chat {
     this.#guard.nextEpoch();
     this.#subscriptions.stop();
     this.#presence.stop();
-    this.#lists.stop();
     this.#users.clear();
     this.#conversations.clear();
     clearSession();
@@ -108,6 +123,45 @@ export class Chat {
   }
 
   // --- channels ------------------------------------------------------------------------
+
+  /**
+   * Someone added the caller to a channel or opened a DM with them: it joins the list, its
+   * messages so far count as unread (unless it is open) and new ones arrive live.
+   */
+  async #added(channel: Channel): Promise<void> {
+    const known = this.store.myChannels.some((c) => c.id === channel.id);
+    this.#lists.add(channel);
+    if (known) return;
+    // Live first, then the history: a message sent meanwhile is in one or the other (or both,
+    // merged by id), and each of the others' messages counts once.
+    this.#subscriptions.follow(channel.id);
+    await this.#guard.run(async () => {
+      const conversation = this.store.conversation(channel.id);
+      if (!conversation.loaded) await this.#conversations.loadNewest(channel.id);
+      if (this.store.selectedId !== channel.id) {
+        conversation.unread = conversation.messages.filter((m) => m.user_id !== this.store.me)
+          .length;
+        this.store.emit("channels");
+      }
+    }, { quiet: true });
+  }
+
+  /** The caller left or was removed: the channel leaves the list (and the screen). */
+  #removed(channelId: string): void {
+    const channel = this.store.myChannels.find((c) => c.id === channelId);
+    this.#subscriptions.unfollow(channelId);
+    this.#lists.remove(channelId);
+    if (this.store.selectedId === channelId) {
+      this.store.selectedId = undefined;
+      this.store.emit("selection");
+      if (channel?.name !== undefined) {
+        this.store.setNotice({
+          kind: "info",
+          text: `You are no longer a member of ${channel.name}.`,
+        });
+      }
+    }
+  }
 
   /** Both lists again from their first page. */
   refreshChannels(): Promise<void> {
@@ -175,6 +229,7 @@ export class Chat {
     await this.#guard.run(async () => {
       await this.api.removeMember(channelId, userId);
       if (userId === this.store.me) {
+        this.#subscriptions.unfollow(channelId);
         this.#lists.remove(channelId);
         if (this.store.selectedId === channelId) {
           this.store.selectedId = undefined;

@@ -1,6 +1,7 @@
 /**
- * The sidebar's two lists: the caller's channels (refreshed in the background) and the public
- * channels by name, paged in on demand.
+ * The sidebar's two lists: the caller's channels and the public channels by name, paged in on
+ * demand. The server's sidebar frames keep both current (no polling); they are read again
+ * after a reconnect.
  */
 import type { Api, Channel } from "../api.ts";
 import type { Store } from "../state.ts";
@@ -10,10 +11,7 @@ import type { UserNames } from "./users.ts";
 const PUBLIC_PAGE = 100;
 const SEARCH_PAGE = 200;
 const MAX_PAGES = 50;
-const MY_CHANNELS_REFRESH_MS = 30_000;
-
 export class ChannelLists {
-  #refreshTimer: ReturnType<typeof setInterval> | undefined;
   #publicQueue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -22,19 +20,6 @@ export class ChannelLists {
     private readonly guard: Guard,
     private readonly users: UserNames,
   ) {}
-
-  /** Keeps the caller's channels current (channels others added them to) until `stop`. */
-  startRefreshing(): void {
-    clearInterval(this.#refreshTimer);
-    this.#refreshTimer = setInterval(
-      () => void this.guard.run(() => this.loadMine(), { quiet: true }),
-      MY_CHANNELS_REFRESH_MS,
-    );
-  }
-
-  stop(): void {
-    clearInterval(this.#refreshTimer);
-  }
 
   /** Both lists again from their first page. */
   async refresh(): Promise<void> {

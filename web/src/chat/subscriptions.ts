@@ -15,6 +15,10 @@ export interface SubscriptionHooks {
   reconnected(): Promise<void>;
   /** The socket closed before it opened: perhaps the token expired. */
   refused(): void;
+  /** A sidebar frame: the caller's channel list changed (added, removed, a new public one). */
+  sidebar(
+    frame: Extract<ServerFrame, { type: "channel_added" | "channel_removed" | "channel_created" }>,
+  ): void;
 }
 
 export class Subscriptions {
@@ -63,6 +67,14 @@ export class Subscriptions {
     if (this.#channels.has(channelId)) return;
     this.#channels.add(channelId);
     this.#subscribe(channelId);
+  }
+
+  /** Stops a channel's frames (the caller is no longer a member). */
+  unfollow(channelId: string): void {
+    if (!this.#channels.delete(channelId)) return;
+    this.#subscribedBlind.delete(channelId);
+    this.store.conversation(channelId).live = false;
+    this.#live.send({ type: "unsubscribe", channel_id: channelId });
   }
 
   #subscribe(channelId: string): void {
@@ -139,6 +151,11 @@ export class Subscriptions {
         return;
       case "presence":
         this.store.setPresence(frame.user_id, { status: frame.status, lastSeen: frame.last_seen });
+        return;
+      case "channel_added":
+      case "channel_removed":
+      case "channel_created":
+        this.hooks.sidebar(frame);
         return;
       case "typing": {
         const until = Date.now() + TYPING_SHOWN_MS;

@@ -1,7 +1,7 @@
 /** What the channel domain needs from the outside world. */
 import type { Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../ids.ts";
-import type { ChannelCreated } from "./events.ts";
+import type { ChannelCreated, MembershipEvent } from "./events.ts";
 import type { Channel, ChannelName, DirectChannel } from "./models.ts";
 
 export interface ChannelPage {
@@ -35,6 +35,8 @@ export interface ChannelRepository {
 
 export interface ChannelEventPublisher {
   publishChannelCreated(event: ChannelCreated): Promise<void>;
+  /** Someone joined or left a private channel (their sidebars follow, on every instance). */
+  publishMembership(event: MembershipEvent): Promise<void>;
 }
 
 /** Whether a user may act now, or how long to wait (a per-user limit; see config). */

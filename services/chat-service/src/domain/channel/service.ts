@@ -120,6 +120,11 @@ export class ChannelService {
     return ok(result);
   }
 
+  /** A channel as it is now, whoever asks (for frames built on delivery, never for a caller). */
+  find(id: ChannelId): Promise<Channel | undefined> {
+    return this.deps.channels.findById(id);
+  }
+
   /** The channel when the caller may see it; a 404-shaped error otherwise. */
   async accessible(caller: UserId, id: ChannelId): Promise<Result<Channel, ChannelError>> {
     const channel = await this.deps.channels.findById(id);
@@ -170,7 +175,16 @@ export class ChannelService {
     if (lookup.status === "not_found") {
       return err({ type: "user_not_found", field: "user_id", message: "user_id: no such user" });
     }
-    await this.deps.channels.addMember(channel.value.id, userId);
+    if (await this.deps.channels.addMember(channel.value.id, userId)) {
+      await this.deps.events.publishMembership({
+        type: "member_added",
+        eventId: this.deps.ids.newEventId(),
+        channelId: channel.value.id,
+        userId,
+        by: caller,
+        at: this.deps.clock.now(),
+      });
+    }
     return await this.accessible(caller, channelId);
   }
 
@@ -193,6 +207,14 @@ export class ChannelService {
         message: "That user is not a member of this channel",
       });
     }
+    await this.deps.events.publishMembership({
+      type: "member_removed",
+      eventId: this.deps.ids.newEventId(),
+      channelId: channel.value.id,
+      userId,
+      by: caller,
+      at: this.deps.clock.now(),
+    });
     return ok(undefined);
   }
 

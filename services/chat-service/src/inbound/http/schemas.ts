@@ -14,6 +14,7 @@ import {
   type MessageView,
 } from "../../domain/message/models.ts";
 import type { ValidationError } from "../../domain/validation.ts";
+import { toWireChannel } from "../channel_wire.ts";
 import { toWireMessage } from "../message_wire.ts";
 
 /** A string field parsed by a domain smart constructor; its rule is the message. */
@@ -166,31 +167,8 @@ export type MessageJson = z.infer<typeof MessageJson>;
 export const ErrorJson = z.object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi("Error");
 
-export function toChannelJson(channel: Channel): ChannelJson {
-  const base = {
-    id: channel.id,
-    type: channel.type,
-    created_by: channel.createdBy,
-    created_at: channel.createdAt.toISOString(),
-  };
-  switch (channel.type) {
-    case "public":
-      return { ...base, name: channel.name, description: channel.description };
-    case "private":
-      return {
-        ...base,
-        name: channel.name,
-        description: channel.description,
-        members: [...channel.members],
-      };
-    case "direct":
-      return { ...base, members: [...channel.members] };
-    default: {
-      const unknown: never = channel;
-      return unknown;
-    }
-  }
-}
+/** The HTTP body of a channel; the WebSocket's sidebar frames carry the same fields. */
+export const toChannelJson: (channel: Channel) => ChannelJson = toWireChannel;
 
 /** The HTTP body of a message; the WebSocket frame carries the same fields. */
 export const toMessageJson: (m: MessageView) => MessageJson = toWireMessage;

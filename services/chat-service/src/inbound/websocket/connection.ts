@@ -91,6 +91,12 @@ export class Connection implements Subscriber {
     this.#sendText(text);
   }
 
+  /** Stops the channel's frames (the user left it or was removed); no frame of its own. */
+  drop(channelId: ChannelId): void {
+    if (!this.#subscriptions.delete(channelId)) return;
+    this.deps.hub.unsubscribe(channelId, this);
+  }
+
   deliver(channelId: ChannelId, frame: OutgoingFrame): void {
     const out = this.#subscriptions.get(channelId)?.accept(frame, performance.now());
     if (out !== undefined) this.#sendText(out.text);

@@ -15,6 +15,8 @@ import {
 } from "../../domain/message/models.ts";
 import type { DeclaredStatus, PresenceChange, TypingNotice } from "../../domain/presence/models.ts";
 import { toWireMessage } from "../message_wire.ts";
+import { toWireChannel } from "../channel_wire.ts";
+import type { Channel } from "../../domain/channel/models.ts";
 import type { Reaction } from "../../domain/message/reactions.ts";
 import type { ChannelFrameKind, OutgoingFrame } from "./hub.ts";
 
@@ -38,6 +40,18 @@ export type ClientCommand =
 export type ErrorFrame = ServerFrameOf<"error">;
 
 export const frames = {
+  channelAdded: (channel: Channel): ServerFrameOf<"channel_added"> => ({
+    type: "channel_added",
+    channel: toWireChannel(channel),
+  }),
+  channelRemoved: (channelId: ChannelId): ServerFrameOf<"channel_removed"> => ({
+    type: "channel_removed",
+    channel_id: channelId,
+  }),
+  channelCreated: (channel: Channel): ServerFrameOf<"channel_created"> => ({
+    type: "channel_created",
+    channel: toWireChannel(channel),
+  }),
   subscribed: (channelId: ChannelId): ServerFrame => ({
     type: "subscribed",
     channel_id: channelId,

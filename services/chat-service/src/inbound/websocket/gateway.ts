@@ -6,8 +6,8 @@
 import type { Caller } from "@chat-ts/shared/http";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { ChannelService } from "../../domain/channel/service.ts";
-import type { UserId } from "../../domain/ids.ts";
-import type { ChannelCreatedNotice } from "../../domain/channel/events.ts";
+import type { ChannelId, UserId } from "../../domain/ids.ts";
+import type { ChannelEventReceived } from "../../domain/channel/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageService } from "../../domain/message/service.ts";
 import { CLOSE_GOING_AWAY, CLOSE_POLICY, Connection, type ConnectionLimits } from "./connection.ts";
@@ -75,7 +75,7 @@ export class WebSocketGateway {
   }
 
   /** Delivers one chat event to this instance's subscribers of its channel. */
-  async deliver(event: MessageEvent | ChannelCreatedNotice): Promise<void> {
+  async deliver(event: MessageEvent | ChannelEventReceived): Promise<void> {
     switch (event.type) {
       case "message_sent": {
         const { channelId } = event.message;
@@ -109,13 +109,53 @@ export class WebSocketGateway {
         );
         return;
       }
-      case "channel_created":
+      // The sidebar's frames: to users' sockets whatever they subscribed to.
+      case "channel_created": {
+        if (event.channelType !== "public") {
+          await this.#added(event.channelId, event.members);
+          return;
+        }
+        if (this.#connections.size === 0) return;
+        const channel = await this.deps.channels.find(event.channelId);
+        if (channel === undefined) return;
+        const text = JSON.stringify(frames.channelCreated(channel));
+        for (const connection of this.#connections) connection.notify(text);
         return;
+      }
+      case "member_added":
+        await this.#added(event.channelId, [event.userId]);
+        return;
+      case "member_removed": {
+        const text = JSON.stringify(frames.channelRemoved(event.channelId));
+        for (const connection of this.#connectionsOf(event.userId)) {
+          connection.drop(event.channelId);
+          connection.notify(text);
+        }
+        return;
+      }
       default: {
         const unknown: never = event;
         return unknown;
       }
     }
+  }
+
+  /** `channel_added` to the sockets here of `users`, with the channel as it is now. */
+  async #added(channelId: ChannelId, users: readonly UserId[]): Promise<void> {
+    const targets = users.flatMap((userId) => this.#connectionsOf(userId));
+    if (targets.length === 0) return;
+    const channel = await this.deps.channels.find(channelId);
+    // Gone meanwhile, or the user left again before this was read: nothing to add.
+    if (channel === undefined || channel.type === "public") return;
+    const text = JSON.stringify(frames.channelAdded(channel));
+    for (const connection of targets) {
+      if (channel.members.includes(connection.userId)) connection.notify(text);
+    }
+  }
+
+  #connectionsOf(userId: UserId): Connection[] {
+    if (!this.#perUser.has(userId)) return [];
+    return [...this.#connections].filter((c) => c.caller.userId === userId);
   }
 
   /**
