@@ -31,6 +31,7 @@ import {
   type PresenceEvent,
   ReactionAdded,
   ReactionRemoved,
+  ReadMarked,
   SessionEnded,
   USER_EVENTS_TOPIC,
   UserCreated,
@@ -45,6 +46,7 @@ import {
   ChannelRemovedFrame,
   type ClientFrame,
   ErrorFrame,
+  MarkReadFrame,
   MessageDeletedFrame,
   MessageEditedFrame,
   NewMessageFrame,
@@ -53,6 +55,7 @@ import {
   PresenceFrame,
   ReactionAddedFrame,
   ReactionRemovedFrame,
+  ReadFrame,
   SendMessageFrame,
   type ServerFrame,
   SetStatusFrame,
@@ -88,6 +91,10 @@ export const CLIENT_FRAMES: { readonly [T in ClientFrame["type"]]: Described } =
   set_status: {
     schema: SetStatusFrame,
     summary: "This connection's declared status: `away` when hidden or idle, `online` when back.",
+  },
+  mark_read: {
+    schema: MarkReadFrame,
+    summary: "The user has read a channel up to a message; markers only move forward.",
   },
 };
 
@@ -144,6 +151,11 @@ export const SERVER_FRAMES: { readonly [T in ServerFrame["type"]]: Described } =
     schema: ChannelCreatedFrame,
     summary: "To every socket, unasked: a public channel was created.",
   },
+  read: {
+    schema: ReadFrame,
+    summary:
+      "To every socket of a user, unasked: their read marker in a channel moved (any device).",
+  },
 };
 
 export const USER_EVENTS: { readonly [T in UserEvent["event_type"]]: Described } = {
@@ -174,6 +186,10 @@ export const CHAT_EVENTS: { readonly [T in ChatEvent["event_type"]]: Described }
   member_removed: {
     schema: MemberRemoved,
     summary: "A user left a private channel, or its creator removed them.",
+  },
+  read_marked: {
+    schema: ReadMarked,
+    summary: "A user's read marker in a channel moved forward.",
   },
 };
 

@@ -195,6 +195,24 @@ async function register(browser: Browser, url: string, username: string): Promis
   return { username, page, outage, errors };
 }
 
+/** A new browser context (another device) that logs in as an existing user. */
+async function logIn(browser: Browser, url: string, username: string): Promise<Person> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const outage = new Outage();
+  await outage.install(page);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(url);
+  const form = page.locator("#login-form");
+  await form.getByLabel("Username").fill(username);
+  await form.getByLabel("Password").fill(PASSWORD);
+  await form.getByRole("button", { name: "Log in" }).click();
+  await page.locator("#me-name", { hasText: username }).waitFor();
+  return { username, page, outage, errors };
+}
+
 async function createPublicChannel(person: Person, name: string): Promise<void> {
   const { page } = person;
   await page.getByText("New channel", { exact: true }).click();
@@ -510,7 +528,23 @@ for (const target of targets) {
           });
           await page.screenshot({ path: `${screenshots}${mode}-dm-started-${carol.username}.png` });
           console.log(`DM badge after ${badgeMs} ms`);
+          // Another device of alice's: the badge comes from the server's unread state…
+          const second = await logIn(
+            browser ?? assert.fail("no browser"),
+            server.url,
+            alice.username,
+          );
+          const dmThere = second.page.locator("#my-channels button", { hasText: carol.username });
+          await dmThere.locator(".badge", { hasText: "1" }).waitFor();
+          assert.match(await second.page.title(), /^\(1\) /);
+          // …and reading on the first device clears it on the second within a second.
           await dm.click();
+          await dmThere.locator(".badge").waitFor({ state: "detached", timeout: 1000 });
+          await second.page.screenshot({
+            path: `${screenshots}${mode}-read-elsewhere-${alice.username}.png`,
+          });
+          assert.deepEqual(second.errors, [], "alice's second page reported errors");
+          await second.page.context().close();
           assert.equal(
             await senderOf(alice, `Hello ${alice.username}, it is carol`),
             carol.username,

@@ -89,6 +89,18 @@ export const MemberRemoved = z.object({
   at: timestamp,
 });
 
+/** A user's read marker in a channel moved forward (to `message_id`). */
+export const ReadMarked = z.object({
+  event_type: z.literal("read_marked"),
+  event_id: z.uuid(),
+  channel_id: z.uuid(),
+  user_id: z.uuid(),
+  message_id: z.uuid(),
+  /** Messages after the marker when it moved (100: 100 or more). */
+  unread_count: z.number().int().min(0),
+  at: timestamp,
+});
+
 export const ChatEvent = z.discriminatedUnion("event_type", [
   MessageSent,
   MessageDeleted,
@@ -98,6 +110,7 @@ export const ChatEvent = z.discriminatedUnion("event_type", [
   ChannelCreated,
   MemberAdded,
   MemberRemoved,
+  ReadMarked,
 ]);
 
 export type MessageSent = z.infer<typeof MessageSent>;
@@ -108,4 +121,5 @@ export type ReactionRemoved = z.infer<typeof ReactionRemoved>;
 export type ChannelCreated = z.infer<typeof ChannelCreated>;
 export type MemberAdded = z.infer<typeof MemberAdded>;
 export type MemberRemoved = z.infer<typeof MemberRemoved>;
+export type ReadMarked = z.infer<typeof ReadMarked>;
 export type ChatEvent = z.infer<typeof ChatEvent>;

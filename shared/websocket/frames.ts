@@ -47,6 +47,14 @@ export const SetStatusFrame = z.object({
   ref,
 });
 
+/** The user has read the channel up to this message (markers only move forward). */
+export const MarkReadFrame = z.object({
+  type: z.literal("mark_read"),
+  channel_id: channelId,
+  message_id: z.string(),
+  ref,
+});
+
 export const ClientFrame = z.discriminatedUnion("type", [
   SubscribeFrame,
   UnsubscribeFrame,
@@ -54,6 +62,7 @@ export const ClientFrame = z.discriminatedUnion("type", [
   PingFrame,
   TypingFrame,
   SetStatusFrame,
+  MarkReadFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -173,6 +182,15 @@ export const ChannelCreatedFrame = z.object({
   channel: WireChannel,
 });
 
+/** To every socket of a user: their read marker in a channel moved (on any device). */
+export const ReadFrame = z.object({
+  type: z.literal("read"),
+  channel_id: z.string(),
+  message_id: z.string(),
+  /** Messages after the marker (100: 100 or more, shown as 99+). */
+  unread_count: z.number(),
+});
+
 export const ServerFrame = z.discriminatedUnion("type", [
   SubscribedFrame,
   UnsubscribedFrame,
@@ -188,6 +206,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   ChannelAddedFrame,
   ChannelRemovedFrame,
   ChannelCreatedFrame,
+  ReadFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameType = ServerFrame["type"];

@@ -233,3 +233,147 @@ test("channel_created for a public channel reaches every socket on every instanc
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(sockets[0].frames.filter((f) => f.channel?.id === secret).length, 0);
 });
+
+const unreadOf = async (base: string, user: RegisteredUser, channelId: string) => {
+  const list = await api(base, "GET", "/api/channels?member=me&limit=200", user.token);
+  assert.equal(list.status, 200);
+  const channel = list.body.data.find((c: any) => c.id === channelId);
+  assert.ok(channel !== undefined, "the channel is in the caller's list");
+  return channel;
+};
+
+const say = async (base: string, user: RegisteredUser, channelId: string, content: string) => {
+  const sent = await api(base, "POST", `/api/channels/${channelId}/messages`, user.token, {
+    content,
+  });
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  return sent.body.data;
+};
+
+test("?member=me carries unread_count, last_message and last_read_id; the sender has read their own", async () => {
+  const { a, b, alice, bob } = await env();
+  const id = await privateChannel(alice, bob);
+  await say(a, alice, id, "one");
+  await say(a, alice, id, "two");
+  const last = await say(a, alice, id, "three is the newest message of this channel");
+  const forBob = await unreadOf(b, bob, id);
+  assert.equal(forBob.unread_count, 3);
+  assert.equal(forBob.last_read_id, null);
+  assert.deepEqual(forBob.last_message, {
+    id: last.id,
+    user_id: alice.id,
+    preview: "three is the newest message of this channel",
+    timestamp: last.timestamp,
+  });
+  const forAlice = await unreadOf(b, alice, id);
+  assert.equal(forAlice.unread_count, 0);
+  assert.equal(forAlice.last_read_id, last.id);
+});
+
+test("a read on one device sends `read` to the user's sockets on both instances within 1 s; markers never move back", async () => {
+  const { a, b, alice, bob } = await env();
+  const id = await privateChannel(alice, bob);
+  const sent = [];
+  for (let i = 0; i < 4; i++) sent.push(await say(a, alice, id, `m${i}`));
+  const phone = await open(b, bob);
+  const laptop = await open(a, bob);
+  const marked = await api(a, "POST", `/api/channels/${id}/read`, bob.token, {
+    message_id: sent[2].id,
+  });
+  assert.equal(marked.status, 200, JSON.stringify(marked.body));
+  assert.deepEqual(marked.body.data, { channel_id: id, unread_count: 1, last_read_id: sent[2].id });
+  for (const socket of [phone, laptop]) {
+    const frame = await socket.next((f) => f.type === "read" && f.channel_id === id, LIVE_MS);
+    assert.deepEqual(frame, {
+      type: "read",
+      channel_id: id,
+      message_id: sent[2].id,
+      unread_count: 1,
+    });
+  }
+  // Backwards: the marker stays, and nobody is told anything.
+  const back = await api(b, "POST", `/api/channels/${id}/read`, bob.token, {
+    message_id: sent[0].id,
+  });
+  assert.equal(back.status, 200);
+  assert.equal(back.body.data.last_read_id, sent[2].id);
+  // Over the socket: the last one, heard by the other device.
+  laptop.send({ type: "mark_read", channel_id: id, message_id: sent[3].id });
+  const frame = await phone.next((f) => f.type === "read" && f.channel_id === id, LIVE_MS);
+  assert.equal(frame.message_id, sent[3].id);
+  assert.equal(frame.unread_count, 0);
+  assert.equal(
+    phone.frames.filter((f) => f.type === "read").length,
+    0,
+    "no read frame for the backward mark",
+  );
+  assert.equal((await unreadOf(b, bob, id)).unread_count, 0);
+});
+
+test("marking needs access and a message of the channel", async () => {
+  const { a, alice, bob, carol } = await env();
+  const id = await privateChannel(alice, bob);
+  const m = await say(a, alice, id, "secret");
+  assert.equal(
+    (await api(a, "POST", `/api/channels/${id}/read`, carol.token, { message_id: m.id })).status,
+    404,
+  );
+  const other = await privateChannel(alice);
+  const elsewhere = await say(a, alice, other, "elsewhere");
+  assert.equal(
+    (await api(a, "POST", `/api/channels/${id}/read`, bob.token, { message_id: elsewhere.id }))
+      .status,
+    404,
+  );
+  assert.equal(
+    (await api(a, "POST", `/api/channels/${id}/read`, bob.token, { message_id: "x" })).status,
+    422,
+  );
+});
+
+test("unread counts are exact under concurrent sends, deletes and marks from two devices", async () => {
+  const { a, b, alice, bob, carol } = await env();
+  const id = await privateChannel(alice, bob, carol);
+  const sent = await Promise.all(
+    Array.from(
+      { length: 24 },
+      (_, i) => say(i % 2 === 0 ? a : b, i % 3 === 0 ? carol : alice, id, `c${i}`),
+    ),
+  );
+  assert.equal((await unreadOf(a, bob, id)).unread_count, 24);
+  const gone = sent.slice(0, 6);
+  await Promise.all(
+    gone.map((m, i) =>
+      api(
+        i % 2 === 0 ? a : b,
+        "DELETE",
+        `/api/channels/${id}/messages/${m.id}`,
+        m.user_id === carol.id ? carol.token : alice.token,
+      )
+    ),
+  );
+  assert.equal((await unreadOf(b, bob, id)).unread_count, 18);
+  // Two devices mark concurrently, each a different message: the furthest wins.
+  const listed = await api(a, "GET", `/api/channels/${id}/messages?limit=100`, bob.token);
+  const newestFirst: string[] = listed.body.data.map((m: any) => m.id);
+  assert.equal(newestFirst.length, 18);
+  await Promise.all(
+    newestFirst.slice(0, 10).map((messageId, i) =>
+      api(i % 2 === 0 ? a : b, "POST", `/api/channels/${id}/read`, bob.token, {
+        message_id: messageId,
+      })
+    ),
+  );
+  const after = await unreadOf(a, bob, id);
+  assert.equal(after.unread_count, 0);
+  assert.equal(after.last_read_id, newestFirst[0]);
+});
+
+test("counts stop at 100, shown as 99+", async () => {
+  const { a, alice, bob } = await env();
+  const id = await privateChannel(alice, bob);
+  for (let i = 0; i < 105; i += 15) {
+    await Promise.all(Array.from({ length: 15 }, (_, j) => say(a, alice, id, `n${i + j}`)));
+  }
+  assert.equal((await unreadOf(a, bob, id)).unread_count, 100);
+});

@@ -163,6 +163,18 @@ export function createApi(origin: string, session: SessionAccess) {
       throw await failure(res);
     },
 
+    /** Marks a channel read up to a message (the server's marker only moves forward). */
+    async markRead(channelId: string, messageId: string) {
+      const res = await call(() =>
+        chat.api.channels[":id"].read.$post({
+          param: { id: channelId },
+          json: { message_id: messageId },
+        })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
     /** A private or direct channel's members with usernames, in join order (up to 200). */
     async members(channelId: string) {
       const res = await call(() =>

@@ -17,7 +17,12 @@ import type { Store } from "./state.ts";
 /** What people search takes: 2–32 username characters. */
 const USERNAME_PREFIX = /^[A-Za-z0-9_]{2,32}$/;
 
+/** Reads seen within this long are sent as one mark per channel. */
+const READ_BATCH_MS = 300;
+
 export class Chat {
+  readonly #pendingReads = new Map<string, string>();
+  #readTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #guard: Guard;
   readonly #users: UserNames;
   readonly #lists: ChannelLists;
@@ -37,6 +42,7 @@ export class Chat {
         return this.#lists.loadMine();
       },
       refused: () => void this.#checkSession(),
+      seen: (channelId, messageId) => this.#markRead(channelId, messageId),
       sidebar: (frame) => {
         switch (frame.type) {
           case "channel_added":
@@ -289,7 +295,38 @@ export class Chat {
       this.#presence.watchChannels([channel]);
       if (!conversation.loaded) await this.#conversations.loadNewest(id);
       this.#subscriptions.follow(id);
+      const newest = this.store.newestId(id);
+      if (newest !== undefined) this.#markRead(id, newest);
     });
+  }
+
+  /** The open channel is on screen: read up to its newest message. */
+  readSelected(): void {
+    const id = this.store.selectedId;
+    const newest = id === undefined ? undefined : this.store.newestId(id);
+    if (id === undefined || newest === undefined) return;
+    this.store.conversation(id).unread = 0;
+    this.store.emit("channels");
+    this.#markRead(id, newest);
+  }
+
+  /** Tells the server the channel is read up to a message (batched: the newest per channel). */
+  #markRead(channelId: string, messageId: string): void {
+    this.#pendingReads.set(channelId, messageId);
+    if (this.#readTimer !== undefined) return;
+    this.#readTimer = setTimeout(() => {
+      this.#readTimer = undefined;
+      const reads = [...this.#pendingReads];
+      this.#pendingReads.clear();
+      for (const [channel, message] of reads) {
+        void this.#guard.run(async () => {
+          const state = await this.api.markRead(channel, message);
+          if (this.store.selectedId !== channel) return;
+          this.store.conversation(channel).unread = state.unread_count;
+          this.store.emit("channels");
+        }, { quiet: true });
+      }
+    }, READ_BATCH_MS);
   }
 
   /** The composer changed: others in the channel see "… is typing" (throttled). */

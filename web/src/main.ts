@@ -7,7 +7,7 @@ import { mountComposer } from "./views/composer.ts";
 import { mountConversation } from "./views/conversation.ts";
 import { byId } from "./views/dom.ts";
 import { mountLogin } from "./views/login.ts";
-import { mountSidebar } from "./views/sidebar.ts";
+import { mountSidebar, unreadText } from "./views/sidebar.ts";
 import { mountStatus } from "./views/status.ts";
 
 const CHANNEL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -67,9 +67,13 @@ function main(): void {
   const showUnread = () => {
     let unread = 0;
     for (const conversation of store.conversations()) unread += conversation.unread;
-    document.title = unread > 0 ? `(${unread}) chat-ts` : "chat-ts";
+    document.title = unread > 0 ? `(${unreadText(unread)}) chat-ts` : "chat-ts";
   };
   store.on("channels", showUnread);
+  // Back to a tab whose open channel got messages while hidden: they are read now.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) chat.readSelected();
+  });
   store.on("selection", showUnread);
   store.on("session", showUnread);
 

@@ -47,6 +47,9 @@ import {
 } from "./outbound/envelopes/user_envelope.ts";
 import { Revocations, type SessionEndStore } from "./domain/user/revocations.ts";
 import { MemorySessionEndStore } from "./outbound/memory/session_end_store.ts";
+import { MemoryReadMarkers } from "./outbound/memory/read_markers.ts";
+import type { ReadMarkers } from "./domain/read/ports.ts";
+import { type ReadEventPublisher, ReadService } from "./domain/read/service.ts";
 import {
   decodePresenceChange,
   decodeTypingNotice,
@@ -65,10 +68,12 @@ export interface ChatPorts {
   readonly messages: MessageStore;
   readonly messageIds: MessageIdGenerator;
   /** Where events are recorded: the outbox in both modes (a direct publisher in some tests). */
-  readonly events: MessageEventPublisher & ChannelEventPublisher;
+  readonly events: MessageEventPublisher & ChannelEventPublisher & ReadEventPublisher;
   /** Relays the outbox `events` writes to; started once the readers have joined. */
   readonly outbox?: OutboxRelay;
   readonly replica: UserReplica;
+  /** Read markers and the message index of unread counts; in memory when not given. */
+  readonly reads?: ReadMarkers;
   /** Where ended sessions outlive a restart; in memory when not given. */
   readonly sessionEnds?: SessionEndStore;
   /** Where a replica miss is answered: user-service over gRPC, or in process. */
@@ -145,6 +150,7 @@ export function assembleChatService(
     ids: { newChannelId: () => crypto.randomUUID() as ChannelId, newEventId },
     creationLimit,
   });
+  const readMarkers = ports.reads ?? new MemoryReadMarkers();
   const messages = new MessageService({
     channels,
     messages: ports.messages,
@@ -154,6 +160,14 @@ export function assembleChatService(
     clock,
     logger,
     sendLimit,
+    reads: readMarkers,
+  });
+  const reads = new ReadService({
+    channels,
+    reads: readMarkers,
+    events: ports.events,
+    clock,
+    newEventId,
   });
   const presenceSink = ports.presenceSink;
   const presenceReports = presenceSink === undefined
@@ -162,6 +176,7 @@ export function assembleChatService(
   const gateway = new WebSocketGateway({
     channels,
     messages,
+    reads,
     logger,
     ...(presenceReports === undefined ? {} : {
       presence: (hub) =>
@@ -368,6 +383,7 @@ export function assembleChatService(
   return {
     channels,
     messages,
+    reads,
     gateway,
     users,
     lookupChain,
@@ -380,6 +396,7 @@ export function assembleChatService(
       createChatApp({
         channels,
         messages,
+        reads,
         gateway,
         logger,
         readiness,

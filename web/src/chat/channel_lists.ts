@@ -63,6 +63,11 @@ export class ChannelLists {
     }
     this.store.rememberChannels(mine);
     this.store.myChannels = mine;
+    // Badges are the server's unread state (shared by every device of the user).
+    for (const channel of mine) {
+      if (channel.unread_count === undefined || channel.id === this.store.selectedId) continue;
+      this.store.conversation(channel.id).unread = channel.unread_count;
+    }
     for (const channel of mine) if (channel.type === "direct") this.users.lookUpMembers(channel);
     this.store.emit("channels");
   }

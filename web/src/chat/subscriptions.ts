@@ -15,6 +15,8 @@ export interface SubscriptionHooks {
   reconnected(): Promise<void>;
   /** The socket closed before it opened: perhaps the token expired. */
   refused(): void;
+  /** A message arrived in the channel on screen: it has been seen. */
+  seen(channelId: string, messageId: string): void;
   /** A sidebar frame: the caller's channel list changed (added, removed, a new public one). */
   sidebar(
     frame: Extract<ServerFrame, { type: "channel_added" | "channel_removed" | "channel_created" }>,
@@ -120,12 +122,13 @@ export class Subscriptions {
         // Their message is what they were typing.
         this.store.setTyping(message.channel_id, message.user_id, null, null);
         const fresh = this.store.addMessages(message.channel_id, [message]);
-        if (
-          fresh.length > 0 && message.user_id !== this.store.me &&
-          this.store.selectedId !== message.channel_id
-        ) {
-          conversation.unread++;
-          this.store.emit("channels");
+        if (fresh.length > 0 && message.user_id !== this.store.me) {
+          if (this.store.selectedId !== message.channel_id || document.hidden) {
+            conversation.unread++;
+            this.store.emit("channels");
+          } else {
+            this.hooks.seen(message.channel_id, message.id);
+          }
         }
         this.store.emit("conversation", message.channel_id);
         return;
@@ -157,6 +160,13 @@ export class Subscriptions {
       case "channel_created":
         this.hooks.sidebar(frame);
         return;
+      case "read": {
+        // Read here or on another device: the server's count after the marker.
+        const conversation = this.store.conversation(frame.channel_id);
+        conversation.unread = frame.unread_count;
+        this.store.emit("channels");
+        return;
+      }
       case "typing": {
         const until = Date.now() + TYPING_SHOWN_MS;
         this.store.setTyping(frame.channel_id, frame.user_id, frame.username, until);

@@ -37,7 +37,11 @@ export function mountSidebar(store: Store, chat: Chat): void {
         : presenceDot(store, partner),
       el("span", { class: "channel-name" }, name),
       unread > 0 &&
-        el("span", { class: "badge", "aria-label": `${unread} unread` }, String(unread)),
+        el(
+          "span",
+          { class: "badge", "aria-label": `${unreadText(unread)} unread` },
+          unreadText(unread),
+        ),
     );
     if (channel.id === store.selectedId) button.setAttribute("aria-current", "true");
     button.addEventListener("click", () => void chat.open(channel.id));
@@ -120,6 +124,11 @@ export function mountSidebar(store: Store, chat: Chat): void {
   store.on("users", render);
   store.on("presence", render);
   render();
+}
+
+/** The server counts to 100, which means "100 or more". */
+export function unreadText(count: number): string {
+  return count > 99 ? "99+" : String(count);
 }
 
 /** Empties a form and folds its `<details>` once it has done its job. */

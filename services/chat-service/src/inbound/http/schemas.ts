@@ -14,6 +14,7 @@ import {
   type MessageView,
 } from "../../domain/message/models.ts";
 import type { ValidationError } from "../../domain/validation.ts";
+import type { ReadSummary } from "../../domain/read/ports.ts";
 import { toWireChannel } from "../channel_wire.ts";
 import { toWireMessage } from "../message_wire.ts";
 
@@ -120,6 +121,31 @@ export const HistoryQuery = z.object({
   path: ["after"],
 });
 
+export const MarkReadBody = z.object({ message_id: domain(MessageId.parse) }).openapi("MarkRead");
+
+export const ReadStateJson = z.object({
+  channel_id: z.uuid(),
+  unread_count: z.number().int(),
+  last_read_id: z.uuid().nullable(),
+}).openapi("ReadState");
+
+/** A channel of `?member=me` with the caller's unread state in it. */
+export function withReadState(json: ChannelJson, summary: ReadSummary | undefined): ChannelJson {
+  if (summary === undefined) return json;
+  const last = summary.lastMessage;
+  return {
+    ...json,
+    unread_count: summary.unreadCount,
+    last_message: last === null ? null : {
+      id: last.id,
+      user_id: last.userId,
+      preview: last.preview,
+      timestamp: last.at.toISOString(),
+    },
+    last_read_id: summary.lastReadId,
+  };
+}
+
 export const AddMemberBody = z.object({ user_id: userId }).openapi("AddMember");
 
 export const SendMessageBody = z.object({
@@ -141,6 +167,17 @@ export const ChannelJson = z.object({
   created_by: z.uuid(),
   created_at: z.string(),
   members: z.array(z.uuid()).optional(),
+  /** `?member=me` only: messages after your read marker, exact to 99 (100: 100 or more). */
+  unread_count: z.number().int().optional(),
+  /** `?member=me` only: the newest message (null: none yet). */
+  last_message: z.object({
+    id: z.uuid(),
+    user_id: z.uuid(),
+    preview: z.string(),
+    timestamp: z.string(),
+  }).nullable().optional(),
+  /** `?member=me` only: the newest message you have read here (null: none). */
+  last_read_id: z.uuid().nullable().optional(),
 }).openapi("Channel");
 export type ChannelJson = z.infer<typeof ChannelJson>;
 

@@ -9,6 +9,8 @@ import type { ChannelService } from "../../domain/channel/service.ts";
 import type { ChannelId, UserId } from "../../domain/ids.ts";
 import type { ChannelEventReceived } from "../../domain/channel/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
+import type { ReadService } from "../../domain/read/service.ts";
 import type { MessageService } from "../../domain/message/service.ts";
 import { CLOSE_GOING_AWAY, CLOSE_POLICY, Connection, type ConnectionLimits } from "./connection.ts";
 import { frames, outgoing } from "./frames.ts";
@@ -27,6 +29,8 @@ export class WebSocketGateway {
       messages: MessageService;
       limits: ConnectionLimits;
       logger: Logger;
+      /** Read markers (`mark_read` frames); absent: none. */
+      reads?: ReadService;
       /** Built over this gateway's hub (see `hub`); absent: no presence or typing. */
       presence?: (hub: Hub) => LivePresence;
     },
@@ -55,6 +59,7 @@ export class WebSocketGateway {
         else this.#perUser.set(c.caller.userId, left);
       },
       presence: this.presence,
+      ...(this.deps.reads === undefined ? {} : { reads: this.deps.reads }),
     });
     this.#connections.add(connection);
     this.#perUser.set(caller.userId, (this.#perUser.get(caller.userId) ?? 0) + 1);
@@ -75,7 +80,7 @@ export class WebSocketGateway {
   }
 
   /** Delivers one chat event to this instance's subscribers of its channel. */
-  async deliver(event: MessageEvent | ChannelEventReceived): Promise<void> {
+  async deliver(event: MessageEvent | ChannelEventReceived | ReadMarked): Promise<void> {
     switch (event.type) {
       case "message_sent": {
         const { channelId } = event.message;
@@ -125,6 +130,11 @@ export class WebSocketGateway {
       case "member_added":
         await this.#added(event.channelId, [event.userId]);
         return;
+      case "read_marked": {
+        const text = JSON.stringify(frames.read(event));
+        for (const connection of this.#connectionsOf(event.userId)) connection.notify(text);
+        return;
+      }
       case "member_removed": {
         const text = JSON.stringify(frames.channelRemoved(event.channelId));
         for (const connection of this.#connectionsOf(event.userId)) {

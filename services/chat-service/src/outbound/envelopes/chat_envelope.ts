@@ -17,12 +17,13 @@ import type {
   MembershipEvent,
 } from "../../domain/channel/events.ts";
 import { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import { ClientId, MessageContent } from "../../domain/message/models.ts";
 import { Emoji } from "../../domain/message/reactions.ts";
 
 /** Every event chat-service records on `chat.messages.*`. */
-export type ChatEventSent = MessageEvent | ChannelCreated | MembershipEvent;
+export type ChatEventSent = MessageEvent | ChannelCreated | MembershipEvent | ReadMarked;
 
 export function toEnvelope(event: ChatEventSent): ChatEvent {
   switch (event.type) {
@@ -101,6 +102,16 @@ export function toEnvelope(event: ChatEventSent): ChatEvent {
         removed_by: event.by,
         at: event.at.toISOString(),
       };
+    case "read_marked":
+      return {
+        event_type: "read_marked",
+        event_id: event.eventId,
+        channel_id: event.channelId,
+        user_id: event.userId,
+        message_id: event.messageId,
+        unread_count: event.unreadCount,
+        at: event.at.toISOString(),
+      };
     default: {
       const unknown: never = event;
       throw new Error(`unhandled chat event ${JSON.stringify(unknown)}`);
@@ -109,7 +120,7 @@ export function toEnvelope(event: ChatEventSent): ChatEvent {
 }
 
 /** What an instance hears on `chat.messages.*`. */
-export type ChatEventReceived = MessageEvent | ChannelEventReceived;
+export type ChatEventReceived = MessageEvent | ChannelEventReceived | ReadMarked;
 
 /** The domain event an envelope announces, through the domain's own smart constructors. */
 export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, DecodeError> {
@@ -230,6 +241,23 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
         at: new Date(event.at),
       });
     }
+    case "read_marked": {
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      const userId = UserId.parse(event.user_id);
+      if (!userId.ok) return invalid(userId.error.message);
+      const messageId = MessageId.parse(event.message_id);
+      if (!messageId.ok) return invalid(messageId.error.message);
+      return ok({
+        type: "read_marked",
+        eventId: event.event_id,
+        channelId: channelId.value,
+        userId: userId.value,
+        messageId: messageId.value,
+        unreadCount: event.unread_count,
+        at: new Date(event.at),
+      });
+    }
     default: {
       const unknown: never = event;
       return unknown;
@@ -248,6 +276,7 @@ export const decodeChatEvent = decoderFor(
     "channel_created",
     "member_added",
     "member_removed",
+    "read_marked",
   ],
   fromEnvelope,
 );

@@ -7,6 +7,7 @@
 import { KafkaRecordSink } from "@chat-ts/shared/kafka";
 import type { Kafka } from "kafkajs";
 import type { ChannelCreated, MembershipEvent } from "../../domain/channel/events.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
@@ -54,7 +55,11 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
     return this.#send(event);
   }
 
-  #send(event: MessageEvent | ChannelCreated | MembershipEvent): Promise<void> {
+  publishReadMarked(event: ReadMarked): Promise<void> {
+    return this.#send(event);
+  }
+
+  #send(event: MessageEvent | ChannelCreated | MembershipEvent | ReadMarked): Promise<void> {
     return this.#records.submit(toRecord(event));
   }
 

@@ -4,6 +4,7 @@
  */
 import type { InProcessEventBus } from "@chat-ts/shared/events";
 import type { ChannelCreated, MembershipEvent } from "../../domain/channel/events.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
@@ -22,6 +23,10 @@ export class InProcessChatEventPublisher implements MessageEventPublisher, Chann
   }
 
   publishMembership(event: MembershipEvent): Promise<void> {
+    return this.bus.publish([toRecord(event)]);
+  }
+
+  publishReadMarked(event: ReadMarked): Promise<void> {
     return this.bus.publish([toRecord(event)]);
   }
 

@@ -11,6 +11,7 @@ import type { Logger } from "@chat-ts/shared/logger";
 import { type OutboxRecord, OutboxRelay } from "@chat-ts/shared/outbox";
 import type { Sql } from "@chat-ts/shared/postgres";
 import type { ChannelCreated, MembershipEvent } from "../../domain/channel/events.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
@@ -63,7 +64,13 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
     return this.#append(event);
   }
 
-  async #append(event: MessageEvent | ChannelCreated | MembershipEvent): Promise<void> {
+  publishReadMarked(event: ReadMarked): Promise<void> {
+    return this.#append(event);
+  }
+
+  async #append(
+    event: MessageEvent | ChannelCreated | MembershipEvent | ReadMarked,
+  ): Promise<void> {
     const { key, value } = toRecord(event);
     await this.sql`
       insert into chat_outbox (event_id, channel_id, payload)
