@@ -172,8 +172,8 @@ interface Person {
   readonly errors: string[];
 }
 
-/** A new browser context that registers `username` through the page (and so logs in). */
-async function register(browser: Browser, url: string, username: string): Promise<Person> {
+/** A new browser context (a device of its own) on the page, its errors collected. */
+async function openPage(browser: Browser, url: string) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -185,6 +185,12 @@ async function register(browser: Browser, url: string, username: string): Promis
     if (message.type() === "error") errors.push(message.text());
   });
   await page.goto(url);
+  return { page, outage, errors };
+}
+
+/** A new browser context that registers `username` through the page (and so logs in). */
+async function register(browser: Browser, url: string, username: string): Promise<Person> {
+  const { page, outage, errors } = await openPage(browser, url);
   await page.getByRole("tab", { name: "Create account" }).click();
   const form = page.locator("#register-form");
   await form.getByLabel("Username").fill(username);
@@ -197,14 +203,7 @@ async function register(browser: Browser, url: string, username: string): Promis
 
 /** A new browser context (another device) that logs in as an existing user. */
 async function logIn(browser: Browser, url: string, username: string): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  const outage = new Outage();
-  await outage.install(page);
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(String(error)));
-  await page.goto(url);
+  const { page, outage, errors } = await openPage(browser, url);
   const form = page.locator("#login-form");
   await form.getByLabel("Username").fill(username);
   await form.getByLabel("Password").fill(PASSWORD);
