@@ -377,3 +377,19 @@ test("counts stop at 100, shown as 99+", async () => {
   }
   assert.equal((await unreadOf(a, bob, id)).unread_count, 100);
 });
+
+test("a new user joins the default public channel: it is among their channels from the start", async () => {
+  const { stack, b } = await env();
+  const dora = await stack.register("dora");
+  const started = Date.now();
+  let general: any;
+  while (general === undefined && Date.now() - started < 5000) {
+    const mine = await api(b, "GET", "/api/channels?member=me", dora.token);
+    general = mine.body.data.find((c: any) => c.type === "public" && c.name === "general");
+    if (general === undefined) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(general !== undefined, "general is in the new user's channels");
+  assert.equal(typeof general.unread_count, "number");
+  const listed = await api(b, "GET", "/api/channels?limit=200&after=generak", dora.token);
+  assert.ok(listed.body.data.some((c: any) => c.id === general.id), "and it is public");
+});

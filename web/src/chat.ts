@@ -136,7 +136,7 @@ export class Chat {
    */
   async #added(channel: Channel): Promise<void> {
     const known = this.store.myChannels.some((c) => c.id === channel.id);
-    this.#lists.add(channel);
+    this.#lists.add(channel, true);
     if (known) return;
     // Live first, then the history: a message sent meanwhile is in one or the other (or both,
     // merged by id), and each of the others' messages counts once.

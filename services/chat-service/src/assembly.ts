@@ -24,7 +24,8 @@ import type { OutboxRelay } from "@chat-ts/shared/outbox";
 import type { ChatCoreConfig } from "./config.ts";
 import type { ChannelEventPublisher, ChannelRepository } from "./domain/channel/ports.ts";
 import { ChannelService } from "./domain/channel/service.ts";
-import type { ChannelId } from "./domain/ids.ts";
+import type { ChannelId, UserId } from "./domain/ids.ts";
+import { ChannelName } from "./domain/channel/models.ts";
 import type {
   MessageEventPublisher,
   MessageIdGenerator,
@@ -202,11 +203,18 @@ export function assembleChatService(
       maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
     },
   });
+  // A new user joins the default channel (once: the replica reader is one group per deployment).
+  const defaultChannel = config.DEFAULT_CHANNEL === ""
+    ? undefined
+    : ChannelName.parse(config.DEFAULT_CHANNEL);
   const replicaService = new UserReplicaService({
     replica: ports.replica,
     channels: channelRepository,
     messages: ports.messages,
     logger,
+    ...(defaultChannel === undefined || !defaultChannel.ok ? {} : {
+      onUserCreated: (userId: UserId) => channels.joinDefault(userId, defaultChannel.value),
+    }),
   });
 
   // Ended sessions and deleted users: this instance refuses their tokens and closes their sockets.

@@ -72,8 +72,11 @@ export class ChannelLists {
     this.store.emit("channels");
   }
 
-  /** A channel created, joined or opened by the caller, in its list at its place by name. */
-  add(channel: Channel): void {
+  /**
+   * A channel created, joined or opened by the caller, in its list at its place by name; a
+   * public one the caller joined (`mine`: the default channel) is among their own.
+   */
+  add(channel: Channel, mine = channel.type !== "public"): void {
     this.store.rememberChannels([channel]);
     const upsert = (list: Channel[]) =>
       [...list.filter((c) => c.id !== channel.id), channel].sort((a, b) =>
@@ -81,7 +84,8 @@ export class ChannelLists {
       );
     if (channel.type === "public") {
       this.store.publicChannels = upsert(this.store.publicChannels);
-    } else {
+    }
+    if (mine) {
       this.store.myChannels = upsert(this.store.myChannels);
       if (channel.type === "direct") this.users.lookUpMembers(channel);
     }

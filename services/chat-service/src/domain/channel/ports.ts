@@ -2,7 +2,7 @@
 import type { Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../ids.ts";
 import type { ChannelCreated, MembershipEvent } from "./events.ts";
-import type { Channel, ChannelName, DirectChannel } from "./models.ts";
+import type { Channel, ChannelName, DirectChannel, PublicChannel } from "./models.ts";
 
 export interface ChannelPage {
   readonly limit: number;
@@ -19,6 +19,15 @@ export interface ChannelRepository {
   listPublic(page: ChannelPage): Promise<Channel[]>;
   /** Every channel the user belongs to, public ones they joined excluded. */
   listForMember(userId: UserId, page: ChannelPage): Promise<Channel[]>;
+  /**
+   * The deployment's default public channel: `channel` is created unless a public channel of
+   * its name exists, and the user joins it (it is then among their channels). The channel and
+   * whether it was created now; undefined when the name belongs to a private channel.
+   */
+  joinPublic(
+    channel: PublicChannel,
+    userId: UserId,
+  ): Promise<{ channel: PublicChannel; created: boolean } | undefined>;
   /** False when the user already was a member. */
   addMember(channelId: ChannelId, userId: UserId): Promise<boolean>;
   /**

@@ -50,6 +50,9 @@ const unavailable: ChannelError = {
   message: "User directory is unavailable; try again shortly",
 };
 
+/** The creator of channels the deployment makes itself (the default channel). */
+const SYSTEM_USER = "00000000-0000-0000-0000-000000000000" as UserId;
+
 const ONLY_PRIVATE_ADD = "Members can only be added to private channels";
 const NO_PUBLIC_MEMBERS = "Public channels are open to everyone and have no member list";
 const ONLY_PRIVATE_REMOVE = "Only private channels have members to remove";
@@ -118,6 +121,38 @@ export class ChannelService {
       });
     }
     return ok(result);
+  }
+
+  /**
+   * A new user joins the deployment's default public channel (created on first use, by nobody:
+   * the nil user id), so their first screen is not empty.
+   */
+  async joinDefault(userId: UserId, name: ChannelName): Promise<void> {
+    const joined = await this.deps.channels.joinPublic({
+      id: this.deps.ids.newChannelId(),
+      type: "public",
+      name,
+      description: null,
+      createdBy: SYSTEM_USER,
+      createdAt: this.deps.clock.now(),
+    }, userId);
+    if (joined === undefined) return;
+    if (joined.created) {
+      await this.deps.events.publishChannelCreated({
+        type: "channel_created",
+        eventId: this.deps.ids.newEventId(),
+        channel: joined.channel,
+      });
+    }
+    // Their sockets add it to the sidebar should they be connected already.
+    await this.deps.events.publishMembership({
+      type: "member_added",
+      eventId: this.deps.ids.newEventId(),
+      channelId: joined.channel.id,
+      userId,
+      by: SYSTEM_USER,
+      at: this.deps.clock.now(),
+    });
   }
 
   /** A channel as it is now, whoever asks (for frames built on delivery, never for a caller). */

@@ -155,11 +155,14 @@ export class WebSocketGateway {
     const targets = users.flatMap((userId) => this.#connectionsOf(userId));
     if (targets.length === 0) return;
     const channel = await this.deps.channels.find(channelId);
-    // Gone meanwhile, or the user left again before this was read: nothing to add.
-    if (channel === undefined || channel.type === "public") return;
+    // Gone meanwhile, or the user left again before this was read: nothing to add. (A public
+    // channel, the default one, lists no members: anyone may read it.)
+    if (channel === undefined) return;
     const text = JSON.stringify(frames.channelAdded(channel));
     for (const connection of targets) {
-      if (channel.members.includes(connection.userId)) connection.notify(text);
+      if (channel.type === "public" || channel.members.includes(connection.userId)) {
+        connection.notify(text);
+      }
     }
   }
 

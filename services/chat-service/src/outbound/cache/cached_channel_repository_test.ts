@@ -37,6 +37,7 @@ function countingSource() {
     createDirect: (c) => Promise.resolve({ channel: c, created: true }),
     listPublic: () => Promise.resolve([]),
     listForMember: () => Promise.resolve([]),
+    joinPublic: (c) => Promise.resolve({ channel: c, created: true }),
     addMember: () => Promise.resolve(true),
     removeMember: () => Promise.resolve(true),
     eraseUser: () => Promise.resolve([]),
