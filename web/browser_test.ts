@@ -554,6 +554,42 @@ for (const target of targets) {
         },
       );
 
+      await t.step(
+        "offline shows within 5 s; a message written offline is delivered once after reconnect",
+        async () => {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          const { page } = alice;
+          assert.equal(await page.locator("#message-list").getAttribute("aria-live"), "polite");
+          await waitLive(alice);
+          const wentAt = Date.now();
+          await page.context().setOffline(true);
+          await page.locator("#banner", { hasText: "reconnecting" }).waitFor({ timeout: 5000 });
+          console.log(`offline banner after ${Date.now() - wentAt} ms`);
+          const text = `written offline ${crypto.randomUUID().slice(0, 8)}`;
+          await send(alice, text);
+          await page.locator("#message-list li.message", { hasText: text }).waitFor();
+          await page.screenshot({ path: `${screenshots}${mode}-offline-${alice.username}.png` });
+          await page.context().setOffline(false);
+          await shown(alice, text).waitFor({ timeout: 15_000 });
+          await page.locator("#banner").waitFor({ state: "hidden" });
+          await page.waitForTimeout(500);
+          assert.equal(await shown(alice, text).count(), 1, "delivered once");
+          assert.equal(
+            await page.locator("#message-list li.message", { hasText: text }).count(),
+            1,
+            "nothing left pending",
+          );
+          // The browser logs the send it could not make while offline; nothing else may fail.
+          const offline = alice.errors.filter((e) => e.includes("ERR_INTERNET_DISCONNECTED"));
+          assert.ok(offline.length <= 1, `offline errors: ${offline.join("; ")}`);
+          alice.errors.splice(
+            0,
+            alice.errors.length,
+            ...alice.errors.filter((e) => !offline.includes(e)),
+          );
+        },
+      );
+
       // Last: it closes bob's page.
       await t.step(
         "a direct conversation shows presence dots, who is typing, and last seen",

@@ -37,9 +37,9 @@ export class Chat {
     this.#conversations = new Conversations(store, api, this.#guard);
     this.#subscriptions = new Subscriptions(store, api, this.#guard, {
       loadNewest: (channelId) => this.#conversations.loadNewest(channelId),
-      reconnected: () => {
+      reconnected: async () => {
         this.#presence.reconnected();
-        return this.#lists.loadMine();
+        await Promise.all([this.#lists.loadMine(), this.#conversations.retryFailed()]);
       },
       refused: () => void this.#checkSession(),
       seen: (channelId, messageId) => this.#markRead(channelId, messageId),
@@ -97,6 +97,9 @@ export class Chat {
     this.#subscriptions.start();
     this.#presence.start();
     await this.refreshChannels();
+    // Somewhere to write at once (the default channel for a new user): the composer has focus.
+    const first = this.store.myChannels[0];
+    if (this.store.selectedId === undefined && first !== undefined) await this.open(first.id);
   }
 
   /** Ends the session; a user's own logout also ends it on the server (`message` unset). */
