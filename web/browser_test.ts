@@ -366,6 +366,53 @@ for (const target of targets) {
         assert.deepEqual(await contents(bob), texts);
       });
 
+      await t.step("scrolling back with the wheel alone reaches message 1, anchored", async () => {
+        const name = `wheel-${crypto.randomUUID().slice(0, 8)}`;
+        const [aliceToken, bobToken] = [await tokenOf(alice), await tokenOf(bob)];
+        const channel = await post(`${server.url}/api/channels`, aliceToken, {
+          channel_type: "public",
+          name,
+        });
+        const total = 180;
+        const texts = Array.from(
+          { length: total },
+          (_, i) => `wheel ${String(i + 1).padStart(3, "0")}`,
+        );
+        // In order, two senders (each under the per-user message rate).
+        for (const [i, content] of texts.entries()) {
+          await post(
+            `${server.url}/api/channels/${channel.id}/messages`,
+            i % 2 ? bobToken : aliceToken,
+            {
+              content,
+            },
+          );
+        }
+        await findAndOpenChannel(bob, name);
+        await shown(bob, `wheel ${total}`).waitFor();
+        const pane = bob.page.locator("#messages");
+        const box = await pane.boundingBox();
+        assert.ok(box !== null);
+        await bob.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        const beginning = bob.page.getByText("This is the beginning of the conversation.");
+        let jumps = 0;
+        for (let i = 0; i < 300 && !(await beginning.isVisible()); i++) {
+          // Which message is at the top before the wheel, and is it still on screen after a page?
+          const before = (await contents(bob)).length;
+          await bob.page.mouse.wheel(0, -600);
+          await bob.page.waitForTimeout(60);
+          if ((await contents(bob)).length > before) {
+            const top = await pane.evaluate((p) => p.scrollTop);
+            if (top < 80) jumps++;
+          }
+        }
+        await beginning.waitFor({ timeout: 5000 });
+        assert.deepEqual(await contents(bob), texts, "every message, once, in order");
+        assert.equal(jumps, 0, "a page arriving never leaves the view at the top");
+        const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+        await bob.page.screenshot({ path: `${screenshots}${mode}-wheel-top-${bob.username}.png` });
+      });
+
       await t.step(
         "edit, react, reply and delete from one context are seen live in the other",
         async () => {

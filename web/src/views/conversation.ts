@@ -278,10 +278,14 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
   };
 
   /** The first message at least partly visible, to keep it in place when others are added. */
-  const firstVisible = (): HTMLElement | undefined => {
-    for (const child of list.children) {
-      if (child instanceof HTMLElement && child.offsetTop + child.offsetHeight > pane.scrollTop) {
-        return child;
+  /**
+   * The first message on screen, by id: the anchor that keeps the view still while older pages
+   * arrive above it. A message, never a day divider (dividers are rebuilt on every render).
+   */
+  const firstVisible = (): { id: string; top: number } | undefined => {
+    for (const child of list.querySelectorAll<HTMLElement>("li.message[data-id]")) {
+      if (child.offsetTop + child.offsetHeight > pane.scrollTop) {
+        return { id: child.dataset.id ?? "", top: child.offsetTop - pane.scrollTop };
       }
     }
     return undefined;
@@ -382,7 +386,6 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
     }
     const atBottom = pane.scrollHeight - pane.scrollTop - pane.clientHeight < EDGE_PX;
     const anchor = switching || atBottom ? undefined : firstVisible();
-    const anchorTop = anchor?.offsetTop ?? 0;
 
     const children: HTMLLIElement[] = [];
     let lastDay = "";
@@ -416,7 +419,17 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
       : "This is the beginning of the conversation.";
 
     if (switching || atBottom || sentMore) pane.scrollTop = pane.scrollHeight;
-    else if (anchor?.isConnected) pane.scrollTop += anchor.offsetTop - anchorTop;
+    else if (anchor !== undefined) {
+      const again = list.querySelector<HTMLElement>(`li.message[data-id="${anchor.id}"]`);
+      if (again !== null) pane.scrollTop = again.offsetTop - anchor.top;
+    }
+    // Still at the top after a page arrived (a reader resting there with the wheel): the next.
+    if (
+      conversation.loaded && conversation.hasOlder && !conversation.loadingOlder &&
+      pane.scrollTop < EDGE_PX
+    ) {
+      void chat.loadOlder(id);
+    }
 
     // Older pages exist but nothing scrolls yet, so no scroll event would ask for them.
     if (conversation.loaded && conversation.hasOlder && pane.scrollHeight <= pane.clientHeight) {
