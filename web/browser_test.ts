@@ -408,6 +408,17 @@ for (const target of targets) {
         }
         await beginning.waitFor({ timeout: 5000 });
         assert.deepEqual(await contents(bob), texts, "every message, once, in order");
+        // The last page stayed anchored too: a little more wheel brings message 1 into view.
+        const first = shown(bob, "wheel 001");
+        const onScreen = async () => {
+          const at = await first.boundingBox();
+          return at !== null && at.y >= box.y && at.y + at.height <= box.y + box.height;
+        };
+        for (let i = 0; i < 40 && !(await onScreen()); i++) {
+          await bob.page.mouse.wheel(0, -600);
+          await bob.page.waitForTimeout(60);
+        }
+        assert.ok(await onScreen(), "message 1 is on screen");
         assert.equal(jumps, 0, "a page arriving never leaves the view at the top");
         const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
         await bob.page.screenshot({ path: `${screenshots}${mode}-wheel-top-${bob.username}.png` });
