@@ -419,6 +419,18 @@ for (const target of targets) {
           await bob.page.waitForTimeout(60);
         }
         assert.ok(await onScreen(), "message 1 is on screen");
+        // A reload keeps the place: back at message 1, four pages up.
+        await bob.page.waitForTimeout(400);
+        await bob.page.reload();
+        await bob.page.locator("#channel-title", { hasText: `# ${name}` }).waitFor();
+        await first.waitFor();
+        await bob.page.waitForTimeout(300);
+        assert.ok(await onScreen(), "after a reload, message 1 is on screen again");
+        await bob.page.screenshot({
+          path: `${screenshots}${
+            target.name.startsWith("embedded") ? "embedded" : "deployment"
+          }-reloaded-${bob.username}.png`,
+        });
         assert.equal(jumps, 0, "a page arriving never leaves the view at the top");
         const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
         await bob.page.screenshot({ path: `${screenshots}${mode}-wheel-top-${bob.username}.png` });

@@ -90,8 +90,11 @@ export class Chat {
     return await this.login(username, password);
   }
 
-  /** Starts the signed-in app: channel lists and the live connection. */
-  async start(): Promise<void> {
+  /**
+   * Starts the signed-in app: channel lists and the live connection; then the first of the
+   * caller's channels opens unless `openFirst` is false (a reload reopens the address's one).
+   */
+  async start(openFirst = true): Promise<void> {
     if (this.store.session === undefined) return;
     this.store.emit("session");
     this.#subscriptions.start();
@@ -99,7 +102,9 @@ export class Chat {
     await this.refreshChannels();
     // Somewhere to write at once (the default channel for a new user): the composer has focus.
     const first = this.store.myChannels[0];
-    if (this.store.selectedId === undefined && first !== undefined) await this.open(first.id);
+    if (openFirst && this.store.selectedId === undefined && first !== undefined) {
+      await this.open(first.id);
+    }
   }
 
   /** Ends the session; a user's own logout also ends it on the server (`message` unset). */

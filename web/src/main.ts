@@ -81,7 +81,9 @@ function main(): void {
   if (store.session === undefined) {
     store.emit("session");
   } else {
-    void chat.start().then(openFromAddress);
+    // A reload: the address's channel, if it names one, else the first of mine.
+    void chat.start(!CHANNEL_ID.test(decodeURIComponent(location.hash.slice(1))))
+      .then(openFromAddress);
   }
 }
 

@@ -17,6 +17,40 @@ const LONG_PRESS_MS = 500;
 /** Messages of one sender this close together show one name and time. */
 const GROUP_MS = 5 * 60_000;
 
+/** Older pages loaded at most to bring back the place a reader had before a reload. */
+const RESTORE_PAGES = 10;
+const PLACE_KEY = "chat-ts.place";
+
+interface Place {
+  readonly channelId: string;
+  readonly messageId: string;
+  /** Its distance from the top of the pane, in pixels. */
+  readonly top: number;
+}
+
+function readPlace(): Place | undefined {
+  try {
+    const raw: unknown = JSON.parse(sessionStorage.getItem(PLACE_KEY) ?? "null");
+    if (
+      typeof raw !== "object" || raw === null || !("channelId" in raw) ||
+      !("messageId" in raw) || !("top" in raw)
+    ) return undefined;
+    const { channelId, messageId, top } = raw;
+    return typeof channelId === "string" && typeof messageId === "string" &&
+        typeof top === "number"
+      ? { channelId, messageId, top }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function savePlace(place: Place): void {
+  try {
+    sessionStorage.setItem(PLACE_KEY, JSON.stringify(place));
+  } catch { /* storage full or disabled: a reload starts at the newest */ }
+}
+
 /** The emoji the React menu offers (any RGI emoji is accepted by the API). */
 const PALETTE = ["👍", "❤️", "😂", "🎉", "👀", "🔥", "🚀", "🙏"];
 
@@ -373,6 +407,41 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
       : "connecting…";
   };
 
+  /**
+   * Where the reader was (the first message on screen) survives a reload: kept in
+   * sessionStorage while scrolling, restored the first time the channel is shown again, loading
+   * older pages until its message is there (at most `RESTORE_PAGES`).
+   */
+  let place = readPlace();
+  let restorePages = 0;
+  const restore = (id: string): boolean => {
+    if (place === undefined || place.channelId !== id) return false;
+    const conversation = store.conversation(id);
+    const node = list.querySelector<HTMLElement>(`li.message[data-id="${place.messageId}"]`);
+    if (node !== null) {
+      pane.scrollTop = node.offsetTop - place.top;
+      place = undefined;
+      return true;
+    }
+    if (conversation.loaded && conversation.hasOlder && restorePages < RESTORE_PAGES) {
+      if (!conversation.loadingOlder) restorePages++;
+      void chat.loadOlder(id);
+      return true;
+    }
+    if (conversation.loaded) place = undefined;
+    return conversation.loadingOlder || !conversation.loaded;
+  };
+  let placeTimer: ReturnType<typeof setTimeout> | undefined;
+  pane.addEventListener("scroll", () => {
+    clearTimeout(placeTimer);
+    placeTimer = setTimeout(() => {
+      const id = store.selectedId;
+      const first = firstVisible();
+      if (id === undefined || first === undefined || place?.channelId === id) return;
+      savePlace({ channelId: id, messageId: first.id, top: first.top });
+    }, 200);
+  });
+
   const renderMessages = () => {
     const id = store.selectedId;
     if (id === undefined) return;
@@ -418,7 +487,8 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
       ? "No messages yet. Say hello!"
       : "This is the beginning of the conversation.";
 
-    if (switching || atBottom || sentMore) pane.scrollTop = pane.scrollHeight;
+    if (restore(id)) { /* the reader's place before the reload */ }
+    else if (switching || atBottom || sentMore) pane.scrollTop = pane.scrollHeight;
     else if (anchor !== undefined) {
       const again = list.querySelector<HTMLElement>(`li.message[data-id="${anchor.id}"]`);
       if (again !== null) pane.scrollTop = again.offsetTop - anchor.top;
