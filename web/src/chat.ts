@@ -91,8 +91,8 @@ export class Chat {
   }
 
   /**
-   * Starts the signed-in app: channel lists and the live connection; then the first of the
-   * caller's channels opens unless `openFirst` is false (a reload reopens the address's one).
+   * Starts the signed-in app: channel lists and the live connection; then the default channel
+   * opens unless `openFirst` is false (a reload reopens the address's one).
    */
   async start(openFirst = true): Promise<void> {
     if (this.store.session === undefined) return;
@@ -100,8 +100,9 @@ export class Chat {
     this.#subscriptions.start();
     this.#presence.start();
     await this.refreshChannels();
-    // Somewhere to write at once (the default channel for a new user): the composer has focus.
-    const first = this.store.myChannels[0];
+    // Somewhere to write at once: the default channel (a public one among mine), whose composer
+    // then has focus. Never a private or direct one: opening it would mark it read unseen.
+    const first = this.store.myChannels.find((c) => c.type === "public");
     if (openFirst && this.store.selectedId === undefined && first !== undefined) {
       await this.open(first.id);
     }

@@ -81,7 +81,7 @@ function main(): void {
   if (store.session === undefined) {
     store.emit("session");
   } else {
-    // A reload: the address's channel, if it names one, else the first of mine.
+    // A reload: the address's channel, if it names one, else the default channel.
     void chat.start(!CHANNEL_ID.test(decodeURIComponent(location.hash.slice(1))))
       .then(openFromAddress);
   }
