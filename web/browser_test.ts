@@ -625,6 +625,44 @@ for (const target of targets) {
       );
 
       await t.step(
+        "a private channel: add a member by username, they see it live, the creator removes them",
+        async () => {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          const name = `team-${crypto.randomUUID().slice(0, 8)}`;
+          const { page } = alice;
+          await page.getByText("New channel", { exact: true }).click();
+          const form = page.locator("#new-channel");
+          await form.getByLabel("Channel name").fill(name);
+          await form.getByLabel("Visibility").selectOption("private");
+          await form.getByRole("button", { name: "Create channel" }).click();
+          await page.locator("#channel-title", { hasText: name }).waitFor();
+          const add = page.locator("#add-member");
+          await add.getByLabel("Username to add").fill(bob.username);
+          await add.getByRole("button", { name: "Add member" }).click();
+          const members = page.locator("#channel-members");
+          await members.locator(".member", { hasText: bob.username }).waitFor();
+          // Bob's sidebar has it without a reload, with his Leave button once open.
+          const onBob = bob.page.locator("#my-channels button", { hasText: name });
+          await onBob.waitFor({ timeout: 1000 });
+          await onBob.click();
+          await bob.page.locator("#channel-members").getByRole("button", { name: `Leave ${name}` })
+            .waitFor();
+          await page.screenshot({ path: `${screenshots}${mode}-members-${alice.username}.png` });
+          // The creator removes him: his list and screen let go of it.
+          page.once("dialog", (dialog) => void dialog.accept());
+          await members.getByRole("button", { name: `Remove ${bob.username} from ${name}` })
+            .click();
+          await members.locator(".member", { hasText: bob.username }).waitFor({
+            state: "detached",
+          });
+          await onBob.waitFor({ state: "detached", timeout: 1000 });
+          await bob.page.locator("#notice", { hasText: `no longer a member of ${name}` }).waitFor();
+          await bob.page.screenshot({ path: `${screenshots}${mode}-removed-${bob.username}.png` });
+          await bob.page.locator("#notice-close").click();
+        },
+      );
+
+      await t.step(
         "offline shows within 5 s; a message written offline is delivered once after reconnect",
         async () => {
           const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
