@@ -20,6 +20,8 @@ import {
   ConnectionOpened,
   ConnectionStatusSet,
   InstanceHeartbeat,
+  MemberAdded,
+  MemberRemoved,
   MessageDeleted,
   MessageEdited,
   MessageSent,
@@ -29,6 +31,7 @@ import {
   type PresenceEvent,
   ReactionAdded,
   ReactionRemoved,
+  ReadMarked,
   SessionEnded,
   USER_EVENTS_TOPIC,
   UserCreated,
@@ -38,8 +41,12 @@ import {
   UserUpdated,
 } from "./events/mod.ts";
 import {
+  ChannelAddedFrame,
+  ChannelCreatedFrame,
+  ChannelRemovedFrame,
   type ClientFrame,
   ErrorFrame,
+  MarkReadFrame,
   MentionFrame,
   MessageDeletedFrame,
   MessageEditedFrame,
@@ -49,6 +56,7 @@ import {
   PresenceFrame,
   ReactionAddedFrame,
   ReactionRemovedFrame,
+  ReadFrame,
   SendMessageFrame,
   type ServerFrame,
   SetStatusFrame,
@@ -84,6 +92,10 @@ export const CLIENT_FRAMES: { readonly [T in ClientFrame["type"]]: Described } =
   set_status: {
     schema: SetStatusFrame,
     summary: "This connection's declared status: `away` when hidden or idle, `online` when back.",
+  },
+  mark_read: {
+    schema: MarkReadFrame,
+    summary: "The user has read a channel up to a message; markers only move forward.",
   },
 };
 
@@ -130,6 +142,26 @@ export const SERVER_FRAMES: { readonly [T in ServerFrame["type"]]: Described } =
     summary:
       "The socket's user was mentioned: on every socket of theirs, subscribed to the channel or not.",
   },
+  channel_added: {
+    schema: ChannelAddedFrame,
+    summary:
+      "To every socket of a user, unasked: they were added to a private channel, created one, " +
+      "or a direct channel with them was opened.",
+  },
+  channel_removed: {
+    schema: ChannelRemovedFrame,
+    summary:
+      "To every socket of a user, unasked: they left or were removed from a private channel.",
+  },
+  channel_created: {
+    schema: ChannelCreatedFrame,
+    summary: "To every socket, unasked: a public channel was created.",
+  },
+  read: {
+    schema: ReadFrame,
+    summary:
+      "To every socket of a user, unasked: their read marker in a channel moved (any device).",
+  },
 };
 
 export const USER_EVENTS: { readonly [T in UserEvent["event_type"]]: Described } = {
@@ -153,7 +185,17 @@ export const CHAT_EVENTS: { readonly [T in ChatEvent["event_type"]]: Described }
   reaction_removed: { schema: ReactionRemoved, summary: "A user took a reaction back." },
   channel_created: {
     schema: ChannelCreated,
-    summary: "A channel was created (a direct channel has no name).",
+    summary:
+      "A channel was created (a direct channel has no name; private and direct ones list their members).",
+  },
+  member_added: { schema: MemberAdded, summary: "A member added a user to a private channel." },
+  member_removed: {
+    schema: MemberRemoved,
+    summary: "A user left a private channel, or its creator removed them.",
+  },
+  read_marked: {
+    schema: ReadMarked,
+    summary: "A user's read marker in a channel moved forward.",
   },
 };
 

@@ -209,13 +209,12 @@ function hiddenTabAndNotifications(): void {
   Object.defineProperty(globalThis, "Notification", { configurable: true, value: Recorded });
 }
 
-/** A new browser context that registers `username` through the page (and so logs in). */
-async function register(
+/** A new browser context (a device of its own) on the page, its errors collected. */
+async function openPage(
   browser: Browser,
   url: string,
-  username: string,
   options: { notifications?: boolean } = {},
-): Promise<Person> {
+) {
   const context = await browser.newContext({
     viewport: { width: 1100, height: 700 },
     ...(options.notifications === true ? { permissions: ["notifications"] } : {}),
@@ -231,12 +230,34 @@ async function register(
     if (message.type() === "error") errors.push(message.text());
   });
   await page.goto(url);
+  return { page, outage, errors };
+}
+
+/** A new browser context that registers `username` through the page (and so logs in). */
+async function register(
+  browser: Browser,
+  url: string,
+  username: string,
+  options: { notifications?: boolean } = {},
+): Promise<Person> {
+  const { page, outage, errors } = await openPage(browser, url, options);
   await page.getByRole("tab", { name: "Create account" }).click();
   const form = page.locator("#register-form");
   await form.getByLabel("Username").fill(username);
   await form.getByLabel("Email").fill(`${username}@example.com`);
   await form.getByLabel("Password").fill(PASSWORD);
   await form.getByRole("button", { name: "Create account" }).click();
+  await page.locator("#me-name", { hasText: username }).waitFor();
+  return { username, page, outage, errors };
+}
+
+/** A new browser context (another device) that logs in as an existing user. */
+async function logIn(browser: Browser, url: string, username: string): Promise<Person> {
+  const { page, outage, errors } = await openPage(browser, url);
+  const form = page.locator("#login-form");
+  await form.getByLabel("Username").fill(username);
+  await form.getByLabel("Password").fill(PASSWORD);
+  await form.getByRole("button", { name: "Log in" }).click();
   await page.locator("#me-name", { hasText: username }).waitFor();
   return { username, page, outage, errors };
 }
@@ -442,6 +463,76 @@ for (const target of targets) {
         await bob.page.locator("#messages").evaluate((pane) => pane.scrollTop = 0);
         await bob.page.getByText("This is the beginning of the conversation.").waitFor();
         assert.deepEqual(await contents(bob), texts);
+      });
+
+      await t.step("scrolling back with the wheel alone reaches message 1, anchored", async () => {
+        const name = `wheel-${crypto.randomUUID().slice(0, 8)}`;
+        const [aliceToken, bobToken] = [await tokenOf(alice), await tokenOf(bob)];
+        const channel = await post(`${server.url}/api/channels`, aliceToken, {
+          channel_type: "public",
+          name,
+        });
+        const total = 180;
+        const texts = Array.from(
+          { length: total },
+          (_, i) => `wheel ${String(i + 1).padStart(3, "0")}`,
+        );
+        // In order, two senders (each under the per-user message rate).
+        for (const [i, content] of texts.entries()) {
+          await post(
+            `${server.url}/api/channels/${channel.id}/messages`,
+            i % 2 ? bobToken : aliceToken,
+            {
+              content,
+            },
+          );
+        }
+        await findAndOpenChannel(bob, name);
+        await shown(bob, `wheel ${total}`).waitFor();
+        const pane = bob.page.locator("#messages");
+        const box = await pane.boundingBox();
+        assert.ok(box !== null);
+        await bob.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        const beginning = bob.page.getByText("This is the beginning of the conversation.");
+        let jumps = 0;
+        for (let i = 0; i < 300 && !(await beginning.isVisible()); i++) {
+          // Which message is at the top before the wheel, and is it still on screen after a page?
+          const before = (await contents(bob)).length;
+          await bob.page.mouse.wheel(0, -600);
+          await bob.page.waitForTimeout(60);
+          if ((await contents(bob)).length > before) {
+            const top = await pane.evaluate((p) => p.scrollTop);
+            if (top < 80) jumps++;
+          }
+        }
+        await beginning.waitFor({ timeout: 5000 });
+        assert.deepEqual(await contents(bob), texts, "every message, once, in order");
+        // The last page stayed anchored too: a little more wheel brings message 1 into view.
+        const first = shown(bob, "wheel 001");
+        const onScreen = async () => {
+          const at = await first.boundingBox();
+          return at !== null && at.y >= box.y && at.y + at.height <= box.y + box.height;
+        };
+        for (let i = 0; i < 40 && !(await onScreen()); i++) {
+          await bob.page.mouse.wheel(0, -600);
+          await bob.page.waitForTimeout(60);
+        }
+        assert.ok(await onScreen(), "message 1 is on screen");
+        // A reload keeps the place: back at message 1, four pages up.
+        await bob.page.waitForTimeout(400);
+        await bob.page.reload();
+        await bob.page.locator("#channel-title", { hasText: `# ${name}` }).waitFor();
+        await first.waitFor();
+        await bob.page.waitForTimeout(300);
+        assert.ok(await onScreen(), "after a reload, message 1 is on screen again");
+        await bob.page.screenshot({
+          path: `${screenshots}${
+            target.name.startsWith("embedded") ? "embedded" : "deployment"
+          }-reloaded-${bob.username}.png`,
+        });
+        assert.equal(jumps, 0, "a page arriving never leaves the view at the top");
+        const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+        await bob.page.screenshot({ path: `${screenshots}${mode}-wheel-top-${bob.username}.png` });
       });
 
       await t.step(
@@ -757,6 +848,145 @@ for (const target of targets) {
         await page.emulateMedia({ colorScheme: "light" });
         await page.setViewportSize({ width: 1100, height: 700 });
       });
+
+      await t.step(
+        "a DM started by typing a username shows in the recipient's sidebar, with a badge, live",
+        async () => {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          const carol = await register(
+            browser ?? assert.fail("no browser"),
+            server.url,
+            uniqueName("carol"),
+          );
+          const { page } = carol;
+          await page.getByText("Direct message", { exact: true }).click();
+          const form = page.locator("#new-direct");
+          const input = form.getByLabel("Username");
+          // Suggestions from people search: the start of a name, in another case.
+          await input.pressSequentially(alice.username.slice(0, 7).toUpperCase());
+          await form.locator(`datalist option[value="${alice.username}"]`).waitFor({
+            state: "attached",
+          });
+          await input.fill(alice.username);
+          await form.getByRole("button", { name: "Start conversation" }).click();
+          await page.locator("#channel-title", { hasText: alice.username }).waitFor();
+          await waitLive(carol);
+          // No form asks for an id: an unknown name is a sentence.
+          await page.getByText("Direct message", { exact: true }).click();
+          await input.fill("nobody_by_this_name");
+          await form.getByRole("button", { name: "Start conversation" }).click();
+          await form.locator(".form-error", { hasText: "Nobody is called" }).waitFor();
+          await page.getByText("Direct message", { exact: true }).click();
+
+          // Alice's sidebar gets the conversation without a reload or a click on ↻…
+          const dm = alice.page.locator("#my-channels button", { hasText: carol.username });
+          await dm.waitFor({ timeout: 1000 });
+          // …and carol's first message as a badge, within a second of it being sent.
+          await send(carol, `Hello ${alice.username}, it is carol`);
+          const sentAt = Date.now();
+          await dm.locator(".badge", { hasText: "1" }).waitFor({ timeout: 1000 });
+          const badgeMs = Date.now() - sentAt;
+          await alice.page.screenshot({
+            path: `${screenshots}${mode}-dm-badge-${alice.username}.png`,
+          });
+          await page.screenshot({ path: `${screenshots}${mode}-dm-started-${carol.username}.png` });
+          console.log(`DM badge after ${badgeMs} ms`);
+          // Another device of alice's: the badge comes from the server's unread state…
+          const second = await logIn(
+            browser ?? assert.fail("no browser"),
+            server.url,
+            alice.username,
+          );
+          const dmThere = second.page.locator("#my-channels button", { hasText: carol.username });
+          await dmThere.locator(".badge", { hasText: "1" }).waitFor();
+          assert.match(await second.page.title(), /^\(1\) /);
+          // …and reading on the first device clears it on the second within a second.
+          await dm.click();
+          await dmThere.locator(".badge").waitFor({ state: "detached", timeout: 1000 });
+          await second.page.screenshot({
+            path: `${screenshots}${mode}-read-elsewhere-${alice.username}.png`,
+          });
+          assert.deepEqual(second.errors, [], "alice's second page reported errors");
+          await second.page.context().close();
+          assert.equal(
+            await senderOf(alice, `Hello ${alice.username}, it is carol`),
+            carol.username,
+          );
+          await dm.locator(".badge").waitFor({ state: "detached" });
+          assert.deepEqual(carol.errors, [], "carol's page reported errors");
+          await page.context().close();
+        },
+      );
+
+      await t.step(
+        "a private channel: add a member by username, they see it live, the creator removes them",
+        async () => {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          const name = `team-${crypto.randomUUID().slice(0, 8)}`;
+          const { page } = alice;
+          await page.getByText("New channel", { exact: true }).click();
+          const form = page.locator("#new-channel");
+          await form.getByLabel("Channel name").fill(name);
+          await form.getByLabel("Visibility").selectOption("private");
+          await form.getByRole("button", { name: "Create channel" }).click();
+          await page.locator("#channel-title", { hasText: name }).waitFor();
+          const add = page.locator("#add-member");
+          await add.getByLabel("Username to add").fill(bob.username);
+          await add.getByRole("button", { name: "Add member" }).click();
+          const members = page.locator("#channel-members");
+          await members.locator(".member", { hasText: bob.username }).waitFor();
+          // Bob's sidebar has it without a reload, with his Leave button once open.
+          const onBob = bob.page.locator("#my-channels button", { hasText: name });
+          await onBob.waitFor({ timeout: 1000 });
+          await onBob.click();
+          await bob.page.locator("#channel-members").getByRole("button", { name: `Leave ${name}` })
+            .waitFor();
+          await page.screenshot({ path: `${screenshots}${mode}-members-${alice.username}.png` });
+          // The creator removes him: his list and screen let go of it.
+          page.once("dialog", (dialog) => void dialog.accept());
+          await members.getByRole("button", { name: `Remove ${bob.username} from ${name}` })
+            .click();
+          await members.locator(".member", { hasText: bob.username }).waitFor({
+            state: "detached",
+          });
+          await onBob.waitFor({ state: "detached", timeout: 1000 });
+          await bob.page.locator("#notice", { hasText: `no longer a member of ${name}` }).waitFor();
+          await bob.page.screenshot({ path: `${screenshots}${mode}-removed-${bob.username}.png` });
+          await bob.page.locator("#notice-close").click();
+        },
+      );
+
+      await t.step(
+        "offline shows within 5 s; a message written offline is delivered once after reconnect",
+        async () => {
+          const mode = target.name.startsWith("embedded") ? "embedded" : "deployment";
+          const { page } = alice;
+          assert.equal(await page.locator("#message-list").getAttribute("aria-live"), "polite");
+          await waitLive(alice);
+          const wentAt = Date.now();
+          await page.context().setOffline(true);
+          await page.locator("#banner", { hasText: "reconnecting" }).waitFor({ timeout: 5000 });
+          console.log(`offline banner after ${Date.now() - wentAt} ms`);
+          const text = `written offline ${crypto.randomUUID().slice(0, 8)}`;
+          await send(alice, text);
+          await page.locator("#message-list li.message", { hasText: text }).waitFor();
+          await page.screenshot({ path: `${screenshots}${mode}-offline-${alice.username}.png` });
+          await page.context().setOffline(false);
+          await shown(alice, text).waitFor({ timeout: 15_000 });
+          await page.locator("#banner").waitFor({ state: "hidden" });
+          await page.waitForTimeout(500);
+          assert.equal(await shown(alice, text).count(), 1, "delivered once");
+          assert.equal(
+            await page.locator("#message-list li.message", { hasText: text }).count(),
+            1,
+            "nothing left pending",
+          );
+          // The browser logs the send and the reconnections it could not make while offline;
+          // nothing else may fail.
+          const offline = (e: string) => e.includes("ERR_INTERNET_DISCONNECTED");
+          alice.errors.splice(0, alice.errors.length, ...alice.errors.filter((e) => !offline(e)));
+        },
+      );
 
       // Last: it closes bob's page.
       await t.step(

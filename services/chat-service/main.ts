@@ -22,6 +22,7 @@ import { KafkaChatEventPublisher } from "./src/outbound/kafka/chat_event_publish
 import { PostgresChatOutbox } from "./src/outbound/postgres/chat_outbox.ts";
 import { PostgresChannelRepository } from "./src/outbound/postgres/channel_repository.ts";
 import { PostgresUserReplica } from "./src/outbound/postgres/user_replica.ts";
+import { PostgresReadMarkers } from "./src/outbound/postgres/read_markers.ts";
 import { PostgresSessionEndStore } from "./src/outbound/postgres/session_end_store.ts";
 import { TimeUuidGenerator } from "./src/outbound/time_uuid/time_uuid_generator.ts";
 
@@ -74,6 +75,7 @@ const chat = assembleChatService(
     outbox: outbox.relay,
     replica: postgresPort(new PostgresUserReplica(sql)),
     sessionEnds: postgresPort(new PostgresSessionEndStore(sql)),
+    reads: postgresPort(new PostgresReadMarkers(sql)),
     remoteUsers: grpcUsers,
     eventSource: kafkaEventSource(kafka, logger),
     presenceSink,

@@ -67,6 +67,40 @@ export const ChannelCreated = z.object({
   name: z.string().optional(),
   created_by: z.uuid(),
   created_at: timestamp,
+  /** A private channel's first members and a direct channel's pair (absent: public). */
+  members: z.array(z.uuid()).optional(),
+});
+
+/** A user joined a private channel: added by a member (`added_by`). */
+export const MemberAdded = z.object({
+  event_type: z.literal("member_added"),
+  event_id: z.uuid(),
+  channel_id: z.uuid(),
+  user_id: z.uuid(),
+  added_by: z.uuid(),
+  at: timestamp,
+});
+
+/** A user left a private channel (`removed_by` is themselves) or its creator removed them. */
+export const MemberRemoved = z.object({
+  event_type: z.literal("member_removed"),
+  event_id: z.uuid(),
+  channel_id: z.uuid(),
+  user_id: z.uuid(),
+  removed_by: z.uuid(),
+  at: timestamp,
+});
+
+/** A user's read marker in a channel moved forward (to `message_id`). */
+export const ReadMarked = z.object({
+  event_type: z.literal("read_marked"),
+  event_id: z.uuid(),
+  channel_id: z.uuid(),
+  user_id: z.uuid(),
+  message_id: z.uuid(),
+  /** Messages after the marker when it moved (100: 100 or more). */
+  unread_count: z.number().int().min(0),
+  at: timestamp,
 });
 
 export const ChatEvent = z.discriminatedUnion("event_type", [
@@ -76,6 +110,9 @@ export const ChatEvent = z.discriminatedUnion("event_type", [
   ReactionAdded,
   ReactionRemoved,
   ChannelCreated,
+  MemberAdded,
+  MemberRemoved,
+  ReadMarked,
 ]);
 
 export type MessageSent = z.infer<typeof MessageSent>;
@@ -84,4 +121,7 @@ export type MessageEdited = z.infer<typeof MessageEdited>;
 export type ReactionAdded = z.infer<typeof ReactionAdded>;
 export type ReactionRemoved = z.infer<typeof ReactionRemoved>;
 export type ChannelCreated = z.infer<typeof ChannelCreated>;
+export type MemberAdded = z.infer<typeof MemberAdded>;
+export type MemberRemoved = z.infer<typeof MemberRemoved>;
+export type ReadMarked = z.infer<typeof ReadMarked>;
 export type ChatEvent = z.infer<typeof ChatEvent>;

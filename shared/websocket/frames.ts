@@ -47,6 +47,14 @@ export const SetStatusFrame = z.object({
   ref,
 });
 
+/** The user has read the channel up to this message (markers only move forward). */
+export const MarkReadFrame = z.object({
+  type: z.literal("mark_read"),
+  channel_id: channelId,
+  message_id: z.string(),
+  ref,
+});
+
 export const ClientFrame = z.discriminatedUnion("type", [
   SubscribeFrame,
   UnsubscribeFrame,
@@ -54,6 +62,7 @@ export const ClientFrame = z.discriminatedUnion("type", [
   PingFrame,
   TypingFrame,
   SetStatusFrame,
+  MarkReadFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -162,6 +171,44 @@ export const MentionFrame = z.object({
   timestamp: z.string(),
 });
 
+/** A channel as `GET /api/channels/{id}` answers it. */
+export const WireChannel = z.object({
+  id: z.string(),
+  type: z.enum(["public", "private", "direct"]),
+  name: z.optional(z.string()),
+  description: z.optional(z.nullable(z.string())),
+  created_by: z.string(),
+  created_at: z.string(),
+  /** Private and direct channels: the members' user ids. */
+  members: z.optional(z.array(z.string())),
+});
+export type WireChannel = z.infer<typeof WireChannel>;
+
+/** To every socket of a user: they were added to a private channel, or a DM was opened with them. */
+export const ChannelAddedFrame = z.object({
+  type: z.literal("channel_added"),
+  channel: WireChannel,
+});
+/** To every socket of a user: they left or were removed from a private channel. */
+export const ChannelRemovedFrame = z.object({
+  type: z.literal("channel_removed"),
+  channel_id: z.string(),
+});
+/** To every socket: a public channel was created. */
+export const ChannelCreatedFrame = z.object({
+  type: z.literal("channel_created"),
+  channel: WireChannel,
+});
+
+/** To every socket of a user: their read marker in a channel moved (on any device). */
+export const ReadFrame = z.object({
+  type: z.literal("read"),
+  channel_id: z.string(),
+  message_id: z.string(),
+  /** Messages after the marker (100: 100 or more, shown as 99+). */
+  unread_count: z.number(),
+});
+
 export const ServerFrame = z.discriminatedUnion("type", [
   SubscribedFrame,
   UnsubscribedFrame,
@@ -175,6 +222,10 @@ export const ServerFrame = z.discriminatedUnion("type", [
   PresenceFrame,
   UserTypingFrame,
   MentionFrame,
+  ChannelAddedFrame,
+  ChannelRemovedFrame,
+  ChannelCreatedFrame,
+  ReadFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameType = ServerFrame["type"];

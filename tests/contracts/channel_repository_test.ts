@@ -124,6 +124,27 @@ contract<ChannelRepository>("channel repository", [
     assert.deepEqual(await repo.listForMember(guest, { limit: 10 }), []);
     assert.deepEqual(await repo.memberChannelIds(guest), []);
   },
+  "joinPublic creates the default channel once and lists it among each joiner's channels": async (
+    repo,
+  ) => {
+    const name = uniqueChannelName("general");
+    const [first, second] = [newUserId(), newUserId()];
+    const created = await repo.joinPublic(publicChannel(name), first);
+    assert.equal(created?.created, true);
+    const again = await repo.joinPublic(publicChannel(name.toUpperCase()), second);
+    assert.equal(again?.created, false);
+    assert.equal(again?.channel.id, created?.channel.id);
+    for (const user of [first, second]) {
+      const mine = await repo.listForMember(user, { limit: 10 });
+      assert.deepEqual(mine.map((c) => [c.id, c.type]), [[created?.channel.id, "public"]]);
+      assert.deepEqual(await repo.memberChannelIds(user), [], "presence skips public channels");
+    }
+    assert.deepEqual(await repo.listForMember(newUserId(), { limit: 10 }), []);
+    // A private channel of that name is nobody's default.
+    const taken = privateChannel();
+    await repo.createNamed(taken);
+    assert.equal(await repo.joinPublic(publicChannel(taken.name), second), undefined);
+  },
   "a private channel whose last member leaves is gone, and its name is free again": async (
     repo,
   ) => {

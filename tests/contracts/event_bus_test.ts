@@ -251,6 +251,43 @@ contract<Events>("event bus", [
     assert.ok(received[1].type === "message_deleted");
     assert.equal(received[1].messageId, messageId);
   },
+  "membership events arrive decoded, in order, with who joined or left and who did it": async (
+    events,
+  ) => {
+    const channelId = crypto.randomUUID() as ChannelId;
+    const [owner, member] = [crypto.randomUUID() as UserId, crypto.randomUUID() as UserId];
+    const at = new Date(Math.floor(Date.now()));
+    const base = { channelId, userId: member, at };
+    await events.chat.publishMembership({
+      type: "member_added",
+      eventId: crypto.randomUUID(),
+      ...base,
+      by: owner,
+    });
+    await events.chat.publishMembership({
+      type: "member_removed",
+      eventId: crypto.randomUUID(),
+      ...base,
+      by: member,
+    });
+    const received = await eventually(20_000, "two membership events", () => {
+      const got = chatReceived(events, channelId);
+      return got.length >= 2 ? got : undefined;
+    });
+    assert.deepEqual(
+      received.map((e) =>
+        e.type === "member_added" || e.type === "member_removed"
+          ? [e.type, e.userId, e.by, e.at.getTime()]
+          : [e.type]
+      ),
+      [["member_added", member, owner, at.getTime()], [
+        "member_removed",
+        member,
+        member,
+        at.getTime(),
+      ]],
+    );
+  },
   "user events become replica changes, in order per user": async (events) => {
     const userId = crypto.randomUUID();
     const created = userEvent(userId, "user_created", "ada");

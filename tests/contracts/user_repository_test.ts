@@ -8,6 +8,7 @@ import type {
   User,
   UserId,
   Username,
+  UsernamePrefix,
 } from "../../services/user-service/src/domain/user/models.ts";
 import type { UserStore } from "../../services/user-service/src/domain/user/ports.ts";
 import { MemoryUserStore } from "../../services/user-service/src/outbound/memory/user_store.ts";
@@ -88,6 +89,24 @@ contract<UserStore>("user repository", [
       err("username_taken"),
     );
     assert.deepEqual(await store.users.findById(b.id), b);
+  },
+  "a username prefix search ignores case, sorts by lower-cased name, honours the limit": async (
+    store,
+  ) => {
+    const run = uniqueName("p").toLowerCase();
+    const made = [`${run}_Bea`, `${run}_abe`, `${run}_ABC`, `${run}x_abe`].map((name) =>
+      newUser(name)
+    );
+    for (const user of made) await insert(store, user);
+    const prefix = (raw: string) => raw.toLowerCase() as UsernamePrefix;
+    const found = await store.users.searchByUsername(prefix(`${run.toUpperCase()}_`), 10);
+    assert.deepEqual(found, [
+      { id: made[2].id, username: made[2].username },
+      { id: made[1].id, username: made[1].username },
+      { id: made[0].id, username: made[0].username },
+    ]);
+    assert.equal((await store.users.searchByUsername(prefix(`${run}_`), 2)).length, 2);
+    assert.deepEqual(await store.users.searchByUsername(prefix(`${run}_z`), 10), []);
   },
   "an error result rolls the whole transaction back": async (store) => {
     const user = newUser();

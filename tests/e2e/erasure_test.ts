@@ -43,7 +43,10 @@ Deno.test({
       const channels = new ChannelService({
         channels: repository,
         users,
-        events: { publishChannelCreated: () => Promise.resolve() },
+        events: {
+          publishChannelCreated: () => Promise.resolve(),
+          publishMembership: () => Promise.resolve(),
+        },
         clock,
         ids: {
           newChannelId: () => crypto.randomUUID() as ChannelId,

@@ -69,6 +69,9 @@ const send = async (base: string, user: RegisteredUser, channelId: string, conte
   return sent.body.data;
 };
 
+/** Not a sidebar frame (`channel_created` & co. reach every socket unasked). */
+const notSidebar = (f: any) => !String(f.type).startsWith("channel_");
+
 const isMessage = (channelId: string) => (f: any) =>
   f.type === "new_message" && f.channel_id === channelId;
 
@@ -95,9 +98,9 @@ test("every frame: ping, subscribe, send_message, new_message, message_deleted, 
   const channelId = await channel(alice);
   const ws = await open(a, alice);
   ws.send({ type: "ping" });
-  assert.deepEqual(await ws.next(), { type: "pong" });
+  assert.deepEqual(await ws.next(notSidebar), { type: "pong" });
   ws.send({ type: "subscribe", channel_id: channelId });
-  assert.deepEqual(await ws.next(), { type: "subscribed", channel_id: channelId });
+  assert.deepEqual(await ws.next(notSidebar), { type: "subscribed", channel_id: channelId });
 
   ws.send({ type: "send_message", channel_id: channelId, content: "  hello  ", client_id: "c-1" });
   const received = await ws.next(isMessage(channelId));
@@ -122,7 +125,7 @@ test("every frame: ping, subscribe, send_message, new_message, message_deleted, 
   });
 
   ws.send({ type: "unsubscribe", channel_id: channelId });
-  assert.deepEqual(await ws.next(), { type: "unsubscribed", channel_id: channelId });
+  assert.deepEqual(await ws.next(notSidebar), { type: "unsubscribed", channel_id: channelId });
   await send(a, alice, channelId, "after unsubscribe");
   ws.send({ type: "ping" });
   await ws.next((f) => f.type === "pong");
@@ -149,7 +152,7 @@ test("bad frames get an error frame and the connection stays usable", async () =
   ws.socket.send(new Uint8Array([1, 2, 3]));
   assert.equal((await ws.next((f) => f.type === "error")).code, "malformed_frame");
   ws.send({ type: "ping" });
-  assert.deepEqual(await ws.next(), { type: "pong" });
+  assert.deepEqual(await ws.next(notSidebar), { type: "pong" });
   assert.equal(ws.socket.readyState, WebSocket.OPEN);
 });
 
@@ -374,9 +377,9 @@ test("flooding closes with 1008, oversized frames with 1009", async () => {
   // Just under the limit is an ordinary frame.
   const fine = await open(a, alice);
   fine.send(JSON.stringify({ type: "ping", ref: "r", pad: "x".repeat(60 * 1024) }));
-  assert.deepEqual(await fine.next(), { type: "pong" });
+  assert.deepEqual(await fine.next(notSidebar), { type: "pong" });
   fine.send({ type: "ping" });
-  assert.deepEqual(await fine.next(), { type: "pong" });
+  assert.deepEqual(await fine.next(notSidebar), { type: "pong" });
 });
 
 test("a client too far behind is closed with 1013 while the others keep receiving", async () => {
@@ -406,7 +409,7 @@ test("a client too far behind is closed with 1013 while the others keep receivin
   assert.equal(code, 1013);
   assert.ok(frames < total, `the slow client was cut off (${frames} of ${total} frames)`);
   healthy.send({ type: "ping" });
-  assert.deepEqual(await healthy.next(), { type: "pong" });
+  assert.deepEqual(await healthy.next(notSidebar), { type: "pong" });
 });
 
 test("graceful shutdown closes sockets with 1001", async () => {
@@ -433,7 +436,7 @@ test("heartbeats drop a peer that stops answering pings", async () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     alive.send({ type: "ping" });
-    assert.deepEqual(await alive.next(), { type: "pong" });
+    assert.deepEqual(await alive.next(notSidebar), { type: "pong" });
     dead.close();
     await alive.close();
   } finally {

@@ -96,6 +96,13 @@ export function createApi(origin: string, session: SessionAccess) {
       throw await failure(res);
     },
 
+    /** People search: users whose username starts with `prefix` (2+ characters), by name. */
+    async searchUsers(prefix: string, limit = 10) {
+      const res = await call(() => users.api.users.$get({ query: { query: prefix, limit } }));
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
     async user(id: string) {
       const res = await call(() => users.api.users[":id"].$get({ param: { id } }));
       if (res.status === 200) return (await res.json()).data;
@@ -154,6 +161,37 @@ export function createApi(origin: string, session: SessionAccess) {
       );
       if (res.status === 201) return (await res.json()).data;
       throw await failure(res);
+    },
+
+    /** Marks a channel read up to a message (the server's marker only moves forward). */
+    async markRead(channelId: string, messageId: string) {
+      const res = await call(() =>
+        chat.api.channels[":id"].read.$post({
+          param: { id: channelId },
+          json: { message_id: messageId },
+        })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** A private or direct channel's members with usernames, in join order (up to 200). */
+    async members(channelId: string) {
+      const res = await call(() =>
+        chat.api.channels[":id"].members.$get({ param: { id: channelId }, query: { limit: 200 } })
+      );
+      if (res.status === 200) return (await res.json()).data;
+      throw await failure(res);
+    },
+
+    /** Removes a member of a private channel: yourself to leave, anyone if you created it. */
+    async removeMember(channelId: string, userId: string): Promise<void> {
+      const res = await call(() =>
+        chat.api.channels[":id"].members[":user_id"].$delete({
+          param: { id: channelId, user_id: userId },
+        })
+      );
+      if (res.status !== 204) throw await failure(res);
     },
 
     /** One page of history, newest first: the newest messages, or those older than `before`. */

@@ -4,7 +4,7 @@
  * subscriptions), which call the API and the socket and update the store; views redraw from
  * the store.
  */
-import type { Api } from "./api.ts";
+import { type Api, ApiError, type Channel } from "./api.ts";
 import { ChannelLists } from "./chat/channel_lists.ts";
 import { Conversations } from "./chat/conversations.ts";
 import { Guard, isUnauthorized, messageOf } from "./chat/guard.ts";
@@ -15,7 +15,15 @@ import { UserNames } from "./chat/users.ts";
 import { clearSession, saveSession } from "./session_store.ts";
 import type { Store } from "./state.ts";
 
+/** What people search takes: 2–32 username characters. */
+const USERNAME_PREFIX = /^[A-Za-z0-9_]{2,32}$/;
+
+/** Reads seen within this long are sent as one mark per channel. */
+const READ_BATCH_MS = 300;
+
 export class Chat {
+  readonly #pendingReads = new Map<string, string>();
+  #readTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #guard: Guard;
   readonly #users: UserNames;
   readonly #lists: ChannelLists;
@@ -32,12 +40,30 @@ export class Chat {
     this.#notifications = new Notifications(store, (channelId) => void this.open(channelId));
     this.#subscriptions = new Subscriptions(store, api, this.#guard, {
       loadNewest: (channelId) => this.#conversations.loadNewest(channelId),
-      reconnected: () => {
+      reconnected: async () => {
         this.#presence.reconnected();
-        return this.#lists.loadMine();
+        await Promise.all([this.#lists.loadMine(), this.#conversations.retryFailed()]);
       },
       refused: () => void this.#checkSession(),
       alert: (alert) => this.#notifications.show(alert),
+      seen: (channelId, messageId) => this.#markRead(channelId, messageId),
+      sidebar: (frame) => {
+        switch (frame.type) {
+          case "channel_added":
+            void this.#added(frame.channel);
+            return;
+          case "channel_removed":
+            this.#removed(frame.channel_id);
+            return;
+          case "channel_created":
+            this.#lists.add(frame.channel);
+            return;
+          default: {
+            const unknown: never = frame;
+            return unknown;
+          }
+        }
+      },
     });
     this.#presence = new PresenceTracker(store, api, this.#guard, this.#subscriptions);
     // Whoever the lists show is watched: DM partners and members of private channels.
@@ -68,14 +94,22 @@ export class Chat {
     return await this.login(username, password);
   }
 
-  /** Starts the signed-in app: channel lists and the live connection. */
-  async start(): Promise<void> {
+  /**
+   * Starts the signed-in app: channel lists and the live connection; then the default channel
+   * opens unless `openFirst` is false (a reload reopens the address's one).
+   */
+  async start(openFirst = true): Promise<void> {
     if (this.store.session === undefined) return;
     this.store.emit("session");
     this.#subscriptions.start();
     this.#presence.start();
-    this.#lists.startRefreshing();
     await this.refreshChannels();
+    // Somewhere to write at once: the default channel (a public one among mine), whose composer
+    // then has focus. Never a private or direct one: opening it would mark it read unseen.
+    const first = this.store.myChannels.find((c) => c.type === "public");
+    if (openFirst && this.store.selectedId === undefined && first !== undefined) {
+      await this.open(first.id);
+    }
   }
 
   /** Ends the session; a user's own logout also ends it on the server (`message` unset). */
@@ -88,7 +122,6 @@ export class Chat {
     this.#guard.nextEpoch();
     this.#subscriptions.stop();
     this.#presence.stop();
-    this.#lists.stop();
     this.#users.clear();
     this.#conversations.clear();
     clearSession();
@@ -109,6 +142,45 @@ export class Chat {
   }
 
   // --- channels ------------------------------------------------------------------------
+
+  /**
+   * Someone added the caller to a channel or opened a DM with them: it joins the list, its
+   * messages so far count as unread (unless it is open) and new ones arrive live.
+   */
+  async #added(channel: Channel): Promise<void> {
+    const known = this.store.myChannels.some((c) => c.id === channel.id);
+    this.#lists.add(channel, true);
+    if (known) return;
+    // Live first, then the history: a message sent meanwhile is in one or the other (or both,
+    // merged by id), and each of the others' messages counts once.
+    this.#subscriptions.follow(channel.id);
+    await this.#guard.run(async () => {
+      const conversation = this.store.conversation(channel.id);
+      if (!conversation.loaded) await this.#conversations.loadNewest(channel.id);
+      if (this.store.selectedId !== channel.id) {
+        conversation.unread = conversation.messages.filter((m) => m.user_id !== this.store.me)
+          .length;
+        this.store.emit("channels");
+      }
+    }, { quiet: true });
+  }
+
+  /** The caller left or was removed: the channel leaves the list (and the screen). */
+  #removed(channelId: string): void {
+    const channel = this.store.myChannels.find((c) => c.id === channelId);
+    this.#subscriptions.unfollow(channelId);
+    this.#lists.remove(channelId);
+    if (this.store.selectedId === channelId) {
+      this.store.selectedId = undefined;
+      this.store.emit("selection");
+      if (channel?.name !== undefined) {
+        this.store.setNotice({
+          kind: "info",
+          text: `You are no longer a member of ${channel.name}.`,
+        });
+      }
+    }
+  }
 
   /** Both lists again from their first page. */
   refreshChannels(): Promise<void> {
@@ -141,21 +213,73 @@ export class Chat {
     });
   }
 
-  /** Opens the direct conversation with a user, created on first use. */
-  async startDirect(userId: string): Promise<string | undefined> {
+  /** Usernames starting with `prefix` for an autocomplete (none under 2 characters). */
+  async suggestUsers(prefix: string): Promise<{ id: string; username: string }[]> {
+    if (!USERNAME_PREFIX.test(prefix)) return [];
+    const found = await this.#guard.run(() => this.api.searchUsers(prefix), { quiet: true });
+    for (const user of found ?? []) this.store.usernames.set(user.id, user.username);
+    return found ?? [];
+  }
+
+  /** Opens the direct conversation with a user (by username), created on first use. */
+  async startDirect(username: string): Promise<string | undefined> {
     return await this.#guard.form(async () => {
-      const channel = await this.api.directChannel(userId);
+      const user = await this.#userNamed(username);
+      if (user.id === this.store.me) {
+        throw new ApiError(422, "self", "That is you. Pick someone else.");
+      }
+      const channel = await this.api.directChannel(user.id);
       this.#lists.add(channel);
       await this.open(channel.id);
     });
   }
 
-  async addMember(channelId: string, userId: string): Promise<string | undefined> {
+  /** Adds a user (by username) to a private channel. */
+  async addMember(channelId: string, username: string): Promise<string | undefined> {
     return await this.#guard.form(async () => {
-      const channel = await this.api.addMember(channelId, userId);
+      const user = await this.#userNamed(username);
+      const channel = await this.api.addMember(channelId, user.id);
       this.#lists.add(channel);
-      this.lookUpUser(userId);
     });
+  }
+
+  /** Removes a member (the creator) or leaves (yourself); leaving closes the conversation. */
+  async removeMember(channelId: string, userId: string): Promise<void> {
+    await this.#guard.run(async () => {
+      await this.api.removeMember(channelId, userId);
+      if (userId === this.store.me) {
+        this.#subscriptions.unfollow(channelId);
+        this.#lists.remove(channelId);
+        if (this.store.selectedId === channelId) {
+          this.store.selectedId = undefined;
+          this.store.emit("selection");
+        }
+        return;
+      }
+      this.#lists.add(await this.api.channel(channelId));
+    });
+  }
+
+  /** Usernames of a channel's members, from its member list (one request). */
+  async loadMembers(channelId: string): Promise<void> {
+    await this.#guard.run(async () => {
+      for (const member of await this.api.members(channelId)) {
+        if (member.username !== null) this.store.usernames.set(member.user_id, member.username);
+      }
+      this.store.emit("users");
+    }, { quiet: true });
+  }
+
+  /** The user called exactly `username` (ignoring case), or a failure with a sentence. */
+  async #userNamed(username: string): Promise<{ id: string; username: string }> {
+    const wanted = username.trim().replace(/^@/, "");
+    const nobody = new ApiError(404, "no_such_user", `Nobody is called “${wanted}”.`);
+    if (!USERNAME_PREFIX.test(wanted)) throw nobody;
+    const found = await this.api.searchUsers(wanted, 20);
+    const user = found.find((u) => u.username.toLowerCase() === wanted.toLowerCase());
+    if (user === undefined) throw nobody;
+    this.store.usernames.set(user.id, user.username);
+    return user;
   }
 
   /** The username of a user id, fetched once in the background (`users` fires). */
@@ -206,11 +330,43 @@ export class Chat {
         this.store.rememberChannels([channel]);
         this.store.emit("selection");
       }
+      if (channel.type === "private") void this.loadMembers(id);
       if (channel.type !== "public") this.#users.lookUpMembers(channel);
       this.#presence.watchChannels([channel]);
       if (!conversation.loaded) await this.#conversations.loadNewest(id);
       this.#subscriptions.follow(id);
+      const newest = this.store.newestId(id);
+      if (newest !== undefined) this.#markRead(id, newest);
     });
+  }
+
+  /** The open channel is on screen: read up to its newest message. */
+  readSelected(): void {
+    const id = this.store.selectedId;
+    const newest = id === undefined ? undefined : this.store.newestId(id);
+    if (id === undefined || newest === undefined) return;
+    this.store.conversation(id).unread = 0;
+    this.store.emit("channels");
+    this.#markRead(id, newest);
+  }
+
+  /** Tells the server the channel is read up to a message (batched: the newest per channel). */
+  #markRead(channelId: string, messageId: string): void {
+    this.#pendingReads.set(channelId, messageId);
+    if (this.#readTimer !== undefined) return;
+    this.#readTimer = setTimeout(() => {
+      this.#readTimer = undefined;
+      const reads = [...this.#pendingReads];
+      this.#pendingReads.clear();
+      for (const [channel, message] of reads) {
+        void this.#guard.run(async () => {
+          const state = await this.api.markRead(channel, message);
+          if (this.store.selectedId !== channel) return;
+          this.store.conversation(channel).unread = state.unread_count;
+          this.store.emit("channels");
+        }, { quiet: true });
+      }
+    }, READ_BATCH_MS);
   }
 
   /** The composer changed: others in the channel see "… is typing" (throttled). */

@@ -7,7 +7,7 @@ import { mountComposer } from "./views/composer.ts";
 import { mountConversation } from "./views/conversation.ts";
 import { byId } from "./views/dom.ts";
 import { mountLogin } from "./views/login.ts";
-import { mountSidebar } from "./views/sidebar.ts";
+import { mountSidebar, unreadText } from "./views/sidebar.ts";
 import { mountStatus } from "./views/status.ts";
 
 const CHANNEL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -73,7 +73,7 @@ function main(): void {
       unread += conversation.unread;
       mentions += conversation.mentions;
     }
-    document.title = unread > 0 ? `(${unread}) chat-ts` : "chat-ts";
+    document.title = unread > 0 ? `(${unreadText(unread)}) chat-ts` : "chat-ts";
     const state = mentions > 0 ? "mention" : unread > 0 ? "unread" : "read";
     if (favicon.dataset.state !== state) {
       favicon.dataset.state = state;
@@ -84,6 +84,10 @@ function main(): void {
     if (!document.hidden) chat.seen();
   });
   store.on("channels", showUnread);
+  // Back to a tab whose open channel got messages while hidden: they are read now.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) chat.readSelected();
+  });
   store.on("selection", showUnread);
   store.on("session", showUnread);
 
@@ -91,7 +95,9 @@ function main(): void {
   if (store.session === undefined) {
     store.emit("session");
   } else {
-    void chat.start().then(openFromAddress);
+    // A reload: the address's channel, if it names one, else the default channel.
+    void chat.start(!CHANNEL_ID.test(decodeURIComponent(location.hash.slice(1))))
+      .then(openFromAddress);
   }
 }
 

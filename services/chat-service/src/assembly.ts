@@ -24,7 +24,8 @@ import type { OutboxRelay } from "@chat-ts/shared/outbox";
 import type { ChatCoreConfig } from "./config.ts";
 import type { ChannelEventPublisher, ChannelRepository } from "./domain/channel/ports.ts";
 import { ChannelService } from "./domain/channel/service.ts";
-import type { ChannelId } from "./domain/ids.ts";
+import type { ChannelId, UserId } from "./domain/ids.ts";
+import { ChannelName } from "./domain/channel/models.ts";
 import type {
   MessageEventPublisher,
   MessageIdGenerator,
@@ -47,6 +48,9 @@ import {
 } from "./outbound/envelopes/user_envelope.ts";
 import { Revocations, type SessionEndStore } from "./domain/user/revocations.ts";
 import { MemorySessionEndStore } from "./outbound/memory/session_end_store.ts";
+import { MemoryReadMarkers } from "./outbound/memory/read_markers.ts";
+import type { ReadMarkers } from "./domain/read/ports.ts";
+import { type ReadEventPublisher, ReadService } from "./domain/read/service.ts";
 import {
   decodePresenceChange,
   decodeTypingNotice,
@@ -65,10 +69,12 @@ export interface ChatPorts {
   readonly messages: MessageStore;
   readonly messageIds: MessageIdGenerator;
   /** Where events are recorded: the outbox in both modes (a direct publisher in some tests). */
-  readonly events: MessageEventPublisher & ChannelEventPublisher;
+  readonly events: MessageEventPublisher & ChannelEventPublisher & ReadEventPublisher;
   /** Relays the outbox `events` writes to; started once the readers have joined. */
   readonly outbox?: OutboxRelay;
   readonly replica: UserReplica;
+  /** Read markers and the message index of unread counts; in memory when not given. */
+  readonly reads?: ReadMarkers;
   /** Where ended sessions outlive a restart; in memory when not given. */
   readonly sessionEnds?: SessionEndStore;
   /** Where a replica miss is answered: user-service over gRPC, or in process. */
@@ -168,6 +174,7 @@ export function assembleChatService(
     ids: { newChannelId: () => crypto.randomUUID() as ChannelId, newEventId },
     creationLimit,
   });
+  const readMarkers = ports.reads ?? new MemoryReadMarkers();
   const messages = new MessageService({
     channels,
     messages: ports.messages,
@@ -178,6 +185,14 @@ export function assembleChatService(
     clock,
     logger,
     sendLimit,
+    reads: readMarkers,
+  });
+  const reads = new ReadService({
+    channels,
+    reads: readMarkers,
+    events: ports.events,
+    clock,
+    newEventId,
   });
   const presenceSink = ports.presenceSink;
   const presenceReports = presenceSink === undefined
@@ -187,6 +202,7 @@ export function assembleChatService(
     channels,
     messages,
     slots,
+    reads,
     logger,
     ...(presenceReports === undefined ? {} : {
       presence: (hub) =>
@@ -212,11 +228,18 @@ export function assembleChatService(
       maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
     },
   });
+  // A new user joins the default channel (once: the replica reader is one group per deployment).
+  const defaultChannel = config.DEFAULT_CHANNEL === ""
+    ? undefined
+    : ChannelName.parse(config.DEFAULT_CHANNEL);
   const replicaService = new UserReplicaService({
     replica: ports.replica,
     channels: channelRepository,
     messages: ports.messages,
     logger,
+    ...(defaultChannel === undefined || !defaultChannel.ok ? {} : {
+      onUserCreated: (userId: UserId) => channels.joinDefault(userId, defaultChannel.value),
+    }),
   });
 
   // Ended sessions and deleted users: this instance refuses their tokens and closes their sockets.
@@ -396,6 +419,7 @@ export function assembleChatService(
   return {
     channels,
     messages,
+    reads,
     gateway,
     users,
     lookupChain,
@@ -408,6 +432,7 @@ export function assembleChatService(
       createChatApp({
         channels,
         messages,
+        reads,
         gateway,
         logger,
         readiness,

@@ -1,5 +1,7 @@
 /** chat-service's environment variables and their defaults (README: Configuration). */
 import { env, loadConfig } from "@chat-ts/shared/config";
+import { z } from "zod";
+import { CHANNEL_NAME_PATTERN, CHANNEL_NAME_RULE } from "./domain/channel/models.ts";
 
 /** Settings of the service itself, shared with the embedded mode (see assembly.ts). */
 export const chatCoreConfigShape = {
@@ -25,6 +27,11 @@ export const chatCoreConfigShape = {
   REQUEST_BODY_TIMEOUT_MS: env.int(10_000, 100, 600_000),
   /** Open WebSockets per user, all instances together; the next upgrade gets 429. */
   WS_MAX_CONNECTIONS_PER_USER: env.int(20, 1, 10_000),
+  /** The public channel every new user joins (created on first use); empty: none. */
+  DEFAULT_CHANNEL: z.union([
+    z.literal(""),
+    z.string().regex(CHANNEL_NAME_PATTERN, `empty, or a channel name: ${CHANNEL_NAME_RULE}`),
+  ]).default("general"),
   /** Public and private channels one user may create per hour. */
   CHANNELS_PER_USER_PER_HOUR: env.int(20, 1, 100_000),
   /** Messages one user may send per window, over HTTP and all their sockets together. */

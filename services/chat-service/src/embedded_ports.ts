@@ -16,6 +16,7 @@ import { PostgresChannelRepository } from "./outbound/postgres/channel_repositor
 import { PostgresMessageStore } from "./outbound/postgres/message_store.ts";
 import { PostgresUserReplica } from "./outbound/postgres/user_replica.ts";
 import { PostgresSessionEndStore } from "./outbound/postgres/session_end_store.ts";
+import { PostgresReadMarkers } from "./outbound/postgres/read_markers.ts";
 import { TimeUuidGenerator } from "./outbound/time_uuid/time_uuid_generator.ts";
 
 export function embeddedChatPorts(
@@ -38,6 +39,7 @@ export function embeddedChatPorts(
     outbox: outbox.relay,
     replica: port(new PostgresUserReplica(deps.sql)),
     sessionEnds: port(new PostgresSessionEndStore(deps.sql)),
+    reads: port(new PostgresReadMarkers(deps.sql)),
     remoteUsers: deps.remoteUsers,
     eventSource: busEventSource(deps.bus),
     presenceSink: busRecordSink(deps.bus),

@@ -6,7 +6,7 @@
  * pass and where the relay publishes (Kafka or the in-process bus).
  */
 import { createTokenCodec } from "@chat-ts/shared/jwt";
-import { type LimitStore, LoginThrottle, memoryLimits } from "@chat-ts/shared/limits";
+import { KeyedLimit, type LimitStore, LoginThrottle, memoryLimits } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
 import { postgresIsReady, postgresUnavailable, type Sql } from "@chat-ts/shared/postgres";
@@ -40,6 +40,7 @@ export function assembleUserService(
         | "LOGIN_FAILURE_WINDOW_SECONDS"
         | "LOGIN_MAX_BACKOFF_SECONDS"
         | "REQUEST_BODY_TIMEOUT_MS"
+        | "USER_SEARCHES_PER_USER_PER_MINUTE"
       >
     >,
   logger: Logger,
@@ -125,6 +126,12 @@ export function assembleUserService(
       readiness,
       loginThrottle,
       bodyTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS,
+      searchLimit: new KeyedLimit(
+        config.USER_SEARCHES_PER_USER_PER_MINUTE ?? 120,
+        60,
+        limits,
+        "users:searched",
+      ),
     }),
   };
 }

@@ -27,6 +27,8 @@ export const userServiceConfigShape = {
   REDIS_URL: env.url("redis://127.0.0.1:6379"),
   /** Key prefix of the limits in Redis: one per deployment sharing a Redis. */
   LIMITS_REDIS_PREFIX: env.string("limits"),
+  /** People searches (`GET /api/users?query=`) a user may make per minute (429 after). */
+  USER_SEARCHES_PER_USER_PER_MINUTE: env.int(120, 1, 100_000),
   LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
 };
 

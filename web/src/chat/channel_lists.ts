@@ -1,6 +1,7 @@
 /**
- * The sidebar's two lists: the caller's channels (refreshed in the background) and the public
- * channels by name, paged in on demand.
+ * The sidebar's two lists: the caller's channels and the public channels by name, paged in on
+ * demand. The server's sidebar frames keep both current (no polling); they are read again
+ * after a reconnect.
  */
 import type { Api, Channel } from "../api.ts";
 import type { Store } from "../state.ts";
@@ -10,10 +11,7 @@ import type { UserNames } from "./users.ts";
 const PUBLIC_PAGE = 100;
 const SEARCH_PAGE = 200;
 const MAX_PAGES = 50;
-const MY_CHANNELS_REFRESH_MS = 30_000;
-
 export class ChannelLists {
-  #refreshTimer: ReturnType<typeof setInterval> | undefined;
   #publicQueue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -22,19 +20,6 @@ export class ChannelLists {
     private readonly guard: Guard,
     private readonly users: UserNames,
   ) {}
-
-  /** Keeps the caller's channels current (channels others added them to) until `stop`. */
-  startRefreshing(): void {
-    clearInterval(this.#refreshTimer);
-    this.#refreshTimer = setInterval(
-      () => void this.guard.run(() => this.loadMine(), { quiet: true }),
-      MY_CHANNELS_REFRESH_MS,
-    );
-  }
-
-  stop(): void {
-    clearInterval(this.#refreshTimer);
-  }
 
   /** Both lists again from their first page. */
   async refresh(): Promise<void> {
@@ -78,12 +63,20 @@ export class ChannelLists {
     }
     this.store.rememberChannels(mine);
     this.store.myChannels = mine;
+    // Badges are the server's unread state (shared by every device of the user).
+    for (const channel of mine) {
+      if (channel.unread_count === undefined || channel.id === this.store.selectedId) continue;
+      this.store.conversation(channel.id).unread = channel.unread_count;
+    }
     for (const channel of mine) if (channel.type === "direct") this.users.lookUpMembers(channel);
     this.store.emit("channels");
   }
 
-  /** A channel created, joined or opened by the caller, in its list at its place by name. */
-  add(channel: Channel): void {
+  /**
+   * A channel created, joined or opened by the caller, in its list at its place by name; a
+   * public one the caller joined (`mine`: the default channel) is among their own.
+   */
+  add(channel: Channel, mine = channel.type !== "public"): void {
     this.store.rememberChannels([channel]);
     const upsert = (list: Channel[]) =>
       [...list.filter((c) => c.id !== channel.id), channel].sort((a, b) =>
@@ -91,10 +84,17 @@ export class ChannelLists {
       );
     if (channel.type === "public") {
       this.store.publicChannels = upsert(this.store.publicChannels);
-    } else {
+    }
+    if (mine) {
       this.store.myChannels = upsert(this.store.myChannels);
       if (channel.type === "direct") this.users.lookUpMembers(channel);
     }
+    this.store.emit("channels");
+  }
+
+  /** A channel the caller left or was removed from (or that was deleted). */
+  remove(channelId: string): void {
+    this.store.myChannels = this.store.myChannels.filter((c) => c.id !== channelId);
     this.store.emit("channels");
   }
 

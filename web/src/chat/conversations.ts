@@ -76,6 +76,14 @@ export class Conversations {
     await this.#deliver(outgoing);
   }
 
+  /** Back online: every failed send again, each with its own `client_id` (so at most once). */
+  async retryFailed(): Promise<void> {
+    const failed = [...this.store.conversations()].flatMap((c) =>
+      [...c.outgoing.values()].filter((o) => o.status === "failed")
+    );
+    for (const outgoing of failed) await this.retry(outgoing.channelId, outgoing.clientId);
+  }
+
   discard(channelId: string, clientId: string): void {
     this.store.conversation(channelId).outgoing.delete(clientId);
     this.store.emit("conversation", channelId);

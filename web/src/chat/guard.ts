@@ -11,8 +11,33 @@ export function isUnauthorized(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401;
 }
 
+/** What a field is called in a sentence, for the API's `field: rule` messages. */
+const FIELD_NAMES: Record<string, string> = {
+  name: "The channel name",
+  description: "The description",
+  content: "The message",
+  username: "The username",
+  email_address: "The email address",
+  password: "The password",
+  query: "A search",
+  participant_id: "That person",
+  user_id: "That person",
+  reply_to: "The message you reply to",
+  emoji: "That reaction",
+};
+
+/**
+ * A failure as a sentence for people: the API names fields (`name: must be …`), the user sees
+ * "The channel name must be …." instead.
+ */
 export function messageOf(error: unknown): string {
-  return error instanceof ApiError ? error.message : "Something went wrong. Please try again.";
+  if (!(error instanceof ApiError)) return "Something went wrong. Please try again.";
+  const named = /^([a-z_]+): (.+)$/s.exec(error.message);
+  if (named === null) return error.message;
+  const [, field, rule] = named;
+  const subject = FIELD_NAMES[field] ?? "A value";
+  const sentence = rule === "no such user" ? `${subject} does not exist` : `${subject} ${rule}`;
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 export class Guard {

@@ -16,6 +16,12 @@ export interface SubscriptionHooks {
   reconnected(): Promise<void>;
   /** The socket closed before it opened: perhaps the token expired. */
   refused(): void;
+  /** A message arrived in the channel on screen: it has been seen. */
+  seen(channelId: string, messageId: string): void;
+  /** A sidebar frame: the caller's channel list changed (added, removed, a new public one). */
+  sidebar(
+    frame: Extract<ServerFrame, { type: "channel_added" | "channel_removed" | "channel_created" }>,
+  ): void;
   /** Something the user may want a notification of (a mention, a direct message). */
   alert(alert: Alert): void;
 }
@@ -77,6 +83,14 @@ export class Subscriptions {
     this.#subscribe(channelId);
   }
 
+  /** Stops a channel's frames (the caller is no longer a member). */
+  unfollow(channelId: string): void {
+    if (!this.#channels.delete(channelId)) return;
+    this.#subscribedBlind.delete(channelId);
+    this.store.conversation(channelId).live = false;
+    this.#live.send({ type: "unsubscribe", channel_id: channelId });
+  }
+
   #subscribe(channelId: string): void {
     const after = this.store.resumeFrom(channelId);
     if (after === undefined) this.#subscribedBlind.add(channelId);
@@ -120,12 +134,13 @@ export class Subscriptions {
         // Their message is what they were typing.
         this.store.setTyping(message.channel_id, message.user_id, null, null);
         const fresh = this.store.addMessages(message.channel_id, [message]);
-        if (
-          fresh.length > 0 && message.user_id !== this.store.me &&
-          (this.store.selectedId !== message.channel_id || document.hidden)
-        ) {
-          conversation.unread++;
-          this.store.emit("channels");
+        if (fresh.length > 0 && message.user_id !== this.store.me) {
+          if (this.store.selectedId !== message.channel_id || document.hidden) {
+            conversation.unread++;
+            this.store.emit("channels");
+          } else {
+            this.hooks.seen(message.channel_id, message.id);
+          }
         }
         if (
           fresh.length > 0 && message.user_id !== this.store.me &&
@@ -164,6 +179,18 @@ export class Subscriptions {
       case "presence":
         this.store.setPresence(frame.user_id, { status: frame.status, lastSeen: frame.last_seen });
         return;
+      case "channel_added":
+      case "channel_removed":
+      case "channel_created":
+        this.hooks.sidebar(frame);
+        return;
+      case "read": {
+        // Read here or on another device: the server's count after the marker.
+        const conversation = this.store.conversation(frame.channel_id);
+        conversation.unread = frame.unread_count;
+        this.store.emit("channels");
+        return;
+      }
       case "typing": {
         const until = Date.now() + TYPING_SHOWN_MS;
         this.store.setTyping(frame.channel_id, frame.user_id, frame.username, until);

@@ -9,6 +9,7 @@ import { renderContent } from "./markdown.ts";
 import { busy, byId, dayOf, el, field, fullTimeOf, showFormError, timeOf } from "./dom.ts";
 import { channelLabel, directPartner, presenceText } from "./labels.ts";
 import { presenceDot, typingText } from "./presence.ts";
+import { attachUserPicker } from "./user_picker.ts";
 
 /** Scrolled this close to an edge counts as being at it. */
 const EDGE_PX = 80;
@@ -16,6 +17,40 @@ const EDGE_PX = 80;
 const LONG_PRESS_MS = 500;
 /** Messages of one sender this close together show one name and time. */
 const GROUP_MS = 5 * 60_000;
+
+/** Older pages loaded at most to bring back the place a reader had before a reload. */
+const RESTORE_PAGES = 10;
+const PLACE_KEY = "chat-ts.place";
+
+interface Place {
+  readonly channelId: string;
+  readonly messageId: string;
+  /** Its distance from the top of the pane, in pixels. */
+  readonly top: number;
+}
+
+function readPlace(): Place | undefined {
+  try {
+    const raw: unknown = JSON.parse(sessionStorage.getItem(PLACE_KEY) ?? "null");
+    if (
+      typeof raw !== "object" || raw === null || !("channelId" in raw) ||
+      !("messageId" in raw) || !("top" in raw)
+    ) return undefined;
+    const { channelId, messageId, top } = raw;
+    return typeof channelId === "string" && typeof messageId === "string" &&
+        typeof top === "number"
+      ? { channelId, messageId, top }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function savePlace(place: Place): void {
+  try {
+    sessionStorage.setItem(PLACE_KEY, JSON.stringify(place));
+  } catch { /* storage full or disabled: a reload starts at the newest */ }
+}
 
 /** The emoji the React menu offers (any RGI emoji is accepted by the API). */
 const PALETTE = ["👍", "❤️", "😂", "🎉", "👀", "🔥", "🚀", "🙏"];
@@ -33,6 +68,8 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
   const live = byId("channel-live", HTMLSpanElement);
   const description = byId("channel-description", HTMLParagraphElement);
   const addMember = byId("add-member", HTMLFormElement);
+  const memberInput = addMember.elements.namedItem("user");
+  if (memberInput instanceof HTMLInputElement) attachUserPicker(memberInput, chat);
   const pane = byId("messages", HTMLDivElement);
   const historyStatus = byId("history-status", HTMLParagraphElement);
   const list = byId("message-list", HTMLOListElement);
@@ -284,13 +321,31 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
   };
 
   /** The first message at least partly visible, to keep it in place when others are added. */
-  const firstVisible = (): HTMLElement | undefined => {
-    for (const child of list.children) {
-      if (child instanceof HTMLElement && child.offsetTop + child.offsetHeight > pane.scrollTop) {
-        return child;
+  /**
+   * The first message on screen, by id: the anchor that keeps the view still while older pages
+   * arrive above it. A message, never a day divider (dividers are rebuilt on every render).
+   */
+  const firstVisible = (): { id: string; top: number } | undefined => {
+    for (const child of list.querySelectorAll<HTMLElement>("li.message[data-id]")) {
+      if (child.offsetTop + child.offsetHeight > pane.scrollTop) {
+        return { id: child.dataset.id ?? "", top: child.offsetTop - pane.scrollTop };
       }
     }
     return undefined;
+  };
+
+  const memberButton = (text: string, label: string, channelId: string, userId: string) => {
+    const button = el(
+      "button",
+      { type: "button", class: "link-button member-action", "aria-label": label },
+      text,
+    );
+    button.addEventListener("click", () => {
+      if (!confirm(`${label}?`)) return;
+      button.disabled = true;
+      void chat.removeMember(channelId, userId).finally(() => button.disabled = false);
+    });
+    return button;
   };
 
   const renderHeader = () => {
@@ -324,6 +379,12 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
           ? `${store.session?.user.username ?? ""} (you)`
           : store.usernames.get(member) ?? "…";
         if (member !== store.me && !store.usernames.has(member)) chat.lookUpUser(member);
+        // The creator removes others; anyone leaves.
+        const action = member === store.me
+          ? memberButton("Leave", `Leave ${label.name}`, channel.id, member)
+          : channel.created_by === store.me
+          ? memberButton("Remove", `Remove ${name} from ${label.name}`, channel.id, member)
+          : undefined;
         return el(
           "li",
           { class: "member" },
@@ -331,6 +392,7 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
             ? el("span", { class: "presence-dot", "data-status": "online" })
             : presenceDot(store, member),
           el("span", {}, name),
+          action,
         );
       }),
     );
@@ -354,6 +416,41 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
       : "connecting…";
   };
 
+  /**
+   * Where the reader was (the first message on screen) survives a reload: kept in
+   * sessionStorage while scrolling, restored the first time the channel is shown again, loading
+   * older pages until its message is there (at most `RESTORE_PAGES`).
+   */
+  let place = readPlace();
+  let restorePages = 0;
+  const restore = (id: string): boolean => {
+    if (place === undefined || place.channelId !== id) return false;
+    const conversation = store.conversation(id);
+    const node = list.querySelector<HTMLElement>(`li.message[data-id="${place.messageId}"]`);
+    if (node !== null) {
+      pane.scrollTop = node.offsetTop - place.top;
+      place = undefined;
+      return true;
+    }
+    if (conversation.loaded && conversation.hasOlder && restorePages < RESTORE_PAGES) {
+      if (!conversation.loadingOlder) restorePages++;
+      void chat.loadOlder(id);
+      return true;
+    }
+    if (conversation.loaded) place = undefined;
+    return conversation.loadingOlder || !conversation.loaded;
+  };
+  let placeTimer: ReturnType<typeof setTimeout> | undefined;
+  pane.addEventListener("scroll", () => {
+    clearTimeout(placeTimer);
+    placeTimer = setTimeout(() => {
+      const id = store.selectedId;
+      const first = firstVisible();
+      if (id === undefined || first === undefined || place?.channelId === id) return;
+      savePlace({ channelId: id, messageId: first.id, top: first.top });
+    }, 200);
+  });
+
   const renderMessages = () => {
     const id = store.selectedId;
     if (id === undefined) return;
@@ -367,7 +464,6 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
     }
     const atBottom = pane.scrollHeight - pane.scrollTop - pane.clientHeight < EDGE_PX;
     const anchor = switching || atBottom ? undefined : firstVisible();
-    const anchorTop = anchor?.offsetTop ?? 0;
 
     const children: HTMLLIElement[] = [];
     let lastDay = "";
@@ -400,8 +496,19 @@ export function mountConversation(store: Store, chat: Chat): ConversationControl
       ? "No messages yet. Say hello!"
       : "This is the beginning of the conversation.";
 
-    if (switching || atBottom || sentMore) pane.scrollTop = pane.scrollHeight;
-    else if (anchor?.isConnected) pane.scrollTop += anchor.offsetTop - anchorTop;
+    if (restore(id)) { /* the reader's place before the reload */ }
+    else if (switching || atBottom || sentMore) pane.scrollTop = pane.scrollHeight;
+    else if (anchor !== undefined) {
+      const again = list.querySelector<HTMLElement>(`li.message[data-id="${anchor.id}"]`);
+      if (again !== null) pane.scrollTop = again.offsetTop - anchor.top;
+    }
+    // Still at the top after a page arrived (a reader resting there with the wheel): the next.
+    if (
+      conversation.loaded && conversation.hasOlder && !conversation.loadingOlder &&
+      pane.scrollTop < EDGE_PX
+    ) {
+      void chat.loadOlder(id);
+    }
 
     // Older pages exist but nothing scrolls yet, so no scroll event would ask for them.
     if (conversation.loaded && conversation.hasOlder && pane.scrollHeight <= pane.clientHeight) {

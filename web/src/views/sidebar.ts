@@ -5,6 +5,7 @@ import type { Store } from "../state.ts";
 import { busy, byId, el, field, showFormError } from "./dom.ts";
 import { channelLabel, directPartner, presenceText } from "./labels.ts";
 import { presenceDot } from "./presence.ts";
+import { attachUserPicker } from "./user_picker.ts";
 
 export function mountSidebar(store: Store, chat: Chat): void {
   const meName = byId("me-name", HTMLElement);
@@ -15,6 +16,8 @@ export function mountSidebar(store: Store, chat: Chat): void {
   const filter = byId("channel-filter", HTMLInputElement);
   const newChannel = byId("new-channel", HTMLFormElement);
   const newDirect = byId("new-direct", HTMLFormElement);
+  const directUser = newDirect.elements.namedItem("user");
+  if (directUser instanceof HTMLInputElement) attachUserPicker(directUser, chat);
 
   const item = (channel: Channel): HTMLLIElement => {
     const { icon, name } = channelLabel(store, channel);
@@ -40,7 +43,11 @@ export function mountSidebar(store: Store, chat: Chat): void {
           `@${mentions}`,
         ),
       unread > 0 &&
-        el("span", { class: "badge", "aria-label": `${unread} unread` }, String(unread)),
+        el(
+          "span",
+          { class: "badge", "aria-label": `${unreadText(unread)} unread` },
+          unreadText(unread),
+        ),
     );
     if (channel.id === store.selectedId) button.setAttribute("aria-current", "true");
     button.addEventListener("click", () => void chat.open(channel.id));
@@ -140,6 +147,11 @@ export function mountSidebar(store: Store, chat: Chat): void {
   store.on("users", render);
   store.on("presence", render);
   render();
+}
+
+/** The server counts to 100, which means "100 or more". */
+export function unreadText(count: number): string {
+  return count > 99 ? "99+" : String(count);
 }
 
 /** Empties a form and folds its `<details>` once it has done its job. */

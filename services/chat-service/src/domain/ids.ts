@@ -23,6 +23,11 @@ export const UserId = { parse: uuidParser<UserId>("user_id") };
 export const ChannelId = { parse: uuidParser<ChannelId>("channel_id") };
 export const MessageId = {
   parse: uuidParser<MessageId>("message_id", TIME_UUID, "must be a time-based UUID (v1)"),
+  /** The 60-bit timestamp inside a UUID v1 (100 ns since 1582-10-15): the history's order. */
+  ticksOf(id: MessageId): bigint {
+    const [low, mid, high] = id.split("-");
+    return BigInt(`0x${high.slice(1)}${mid}${low}`);
+  },
   /** The millisecond time inside a UUID v1: when the message was sent. */
   timeOf(id: MessageId): Date {
     const [low, mid, high] = id.split("-");

@@ -1,8 +1,8 @@
 /** What the channel domain needs from the outside world. */
 import type { Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../ids.ts";
-import type { ChannelCreated } from "./events.ts";
-import type { Channel, ChannelName, DirectChannel } from "./models.ts";
+import type { ChannelCreated, MembershipEvent } from "./events.ts";
+import type { Channel, ChannelName, DirectChannel, PublicChannel } from "./models.ts";
 
 export interface ChannelPage {
   readonly limit: number;
@@ -17,10 +17,23 @@ export interface ChannelRepository {
   /** The pair's existing channel when there is one, else `channel` (created now). */
   createDirect(channel: DirectChannel): Promise<{ channel: DirectChannel; created: boolean }>;
   listPublic(page: ChannelPage): Promise<Channel[]>;
-  /** Every channel the user belongs to, public ones they joined excluded. */
+  /** Every channel the user belongs to: private and direct ones, and public ones they joined. */
   listForMember(userId: UserId, page: ChannelPage): Promise<Channel[]>;
-  /** The ids of those channels (at most 1000), for presence fan-out: no rows, no member lists. */
+  /**
+   * The ids of the private and direct channels the user belongs to (at most 1000), for presence
+   * fan-out: no rows, no member lists, no public channel (joined ones like the default channel
+   * would send each change to everyone).
+   */
   memberChannelIds(userId: UserId): Promise<ChannelId[]>;
+  /**
+   * The deployment's default public channel: `channel` is created unless a public channel of
+   * its name exists, and the user joins it (it is then among their channels). The channel and
+   * whether it was created now; undefined when the name belongs to a private channel.
+   */
+  joinPublic(
+    channel: PublicChannel,
+    userId: UserId,
+  ): Promise<{ channel: PublicChannel; created: boolean } | undefined>;
   /** False when the user already was a member. */
   addMember(channelId: ChannelId, userId: UserId): Promise<boolean>;
   /**
@@ -37,6 +50,8 @@ export interface ChannelRepository {
 
 export interface ChannelEventPublisher {
   publishChannelCreated(event: ChannelCreated): Promise<void>;
+  /** Someone joined or left a private channel (their sidebars follow, on every instance). */
+  publishMembership(event: MembershipEvent): Promise<void>;
 }
 
 /** Whether a user may act now, or how long to wait (a per-user limit; see config). */

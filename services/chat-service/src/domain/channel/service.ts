@@ -29,6 +29,12 @@ export interface ListChannels {
   readonly after?: string;
 }
 
+/** A member as the member list shows them. */
+export interface ChannelMember {
+  readonly userId: UserId;
+  readonly username: string | null;
+}
+
 export interface ChannelServiceDeps {
   readonly channels: ChannelRepository;
   readonly users: UserDirectory;
@@ -44,7 +50,11 @@ const unavailable: ChannelError = {
   message: "User directory is unavailable; try again shortly",
 };
 
+/** The creator of channels the deployment makes itself (the default channel). */
+const SYSTEM_USER = "00000000-0000-0000-0000-000000000000" as UserId;
+
 const ONLY_PRIVATE_ADD = "Members can only be added to private channels";
+const NO_PUBLIC_MEMBERS = "Public channels are open to everyone and have no member list";
 const ONLY_PRIVATE_REMOVE = "Only private channels have members to remove";
 
 export class ChannelService {
@@ -113,6 +123,43 @@ export class ChannelService {
     return ok(result);
   }
 
+  /**
+   * A new user joins the deployment's default public channel (created on first use, by nobody:
+   * the nil user id), so their first screen is not empty.
+   */
+  async joinDefault(userId: UserId, name: ChannelName): Promise<void> {
+    const joined = await this.deps.channels.joinPublic({
+      id: this.deps.ids.newChannelId(),
+      type: "public",
+      name,
+      description: null,
+      createdBy: SYSTEM_USER,
+      createdAt: this.deps.clock.now(),
+    }, userId);
+    if (joined === undefined) return;
+    if (joined.created) {
+      await this.deps.events.publishChannelCreated({
+        type: "channel_created",
+        eventId: this.deps.ids.newEventId(),
+        channel: joined.channel,
+      });
+    }
+    // Their sockets add it to the sidebar should they be connected already.
+    await this.deps.events.publishMembership({
+      type: "member_added",
+      eventId: this.deps.ids.newEventId(),
+      channelId: joined.channel.id,
+      userId,
+      by: SYSTEM_USER,
+      at: this.deps.clock.now(),
+    });
+  }
+
+  /** A channel as it is now, whoever asks (for frames built on delivery, never for a caller). */
+  find(id: ChannelId): Promise<Channel | undefined> {
+    return this.deps.channels.findById(id);
+  }
+
   /** The channel when the caller may see it; a 404-shaped error otherwise. */
   async accessible(caller: UserId, id: ChannelId): Promise<Result<Channel, ChannelError>> {
     const channel = await this.deps.channels.findById(id);
@@ -127,6 +174,30 @@ export class ChannelService {
       : this.deps.channels.listPublic(page);
   }
 
+  /**
+   * A page of a private or direct channel's members in the order they joined, with their
+   * current usernames (null when no source can answer): those after `after`, at most `limit`.
+   */
+  async members(
+    caller: UserId,
+    channelId: ChannelId,
+    page: { readonly limit: number; readonly after?: UserId },
+  ): Promise<Result<ChannelMember[], ChannelError>> {
+    const channel = await this.accessible(caller, channelId);
+    if (!channel.ok) return channel;
+    if (channel.value.type === "public") {
+      return err({ type: "unsupported", field: "channel_id", message: NO_PUBLIC_MEMBERS });
+    }
+    const all = channel.value.members;
+    const start = page.after === undefined ? 0 : all.indexOf(page.after) + 1;
+    const ids = all.slice(start, start + page.limit);
+    const lookups = await Promise.all(ids.map((id) => this.deps.users.lookup(id)));
+    return ok(ids.map((userId, i) => {
+      const found = lookups[i];
+      return { userId, username: found.status === "found" ? found.username : null };
+    }));
+  }
+
   async addMember(
     caller: UserId,
     channelId: ChannelId,
@@ -139,7 +210,16 @@ export class ChannelService {
     if (lookup.status === "not_found") {
       return err({ type: "user_not_found", field: "user_id", message: "user_id: no such user" });
     }
-    await this.deps.channels.addMember(channel.value.id, userId);
+    if (await this.deps.channels.addMember(channel.value.id, userId)) {
+      await this.deps.events.publishMembership({
+        type: "member_added",
+        eventId: this.deps.ids.newEventId(),
+        channelId: channel.value.id,
+        userId,
+        by: caller,
+        at: this.deps.clock.now(),
+      });
+    }
     return await this.accessible(caller, channelId);
   }
 
@@ -162,6 +242,14 @@ export class ChannelService {
         message: "That user is not a member of this channel",
       });
     }
+    await this.deps.events.publishMembership({
+      type: "member_removed",
+      eventId: this.deps.ids.newEventId(),
+      channelId: channel.value.id,
+      userId,
+      by: caller,
+      at: this.deps.clock.now(),
+    });
     return ok(undefined);
   }
 

@@ -23,7 +23,10 @@ function setup(
   const channels = new ChannelService({
     channels: new MemoryChannelRepository(),
     users: { lookup: (id) => Promise.resolve(directory(id)) },
-    events: { publishChannelCreated: (e) => Promise.resolve(void events.push(e)) },
+    events: {
+      publishChannelCreated: (e) => Promise.resolve(void events.push(e)),
+      publishMembership: () => Promise.resolve(),
+    },
     clock: { now: () => new Date("2026-01-01T00:00:00Z") },
     ids: {
       newChannelId: () => crypto.randomUUID() as ChannelId,

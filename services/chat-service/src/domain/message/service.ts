@@ -23,6 +23,7 @@ import type {
 import { PREVIEW_LENGTH } from "./models.ts";
 import { invalid } from "../validation.ts";
 import type { MessageEventPublisher, MessageIdGenerator, MessageStore } from "./ports.ts";
+import type { ReadMarkers } from "../read/ports.ts";
 
 export interface SendMessage {
   readonly content: MessageContent;
@@ -49,6 +50,8 @@ export interface MessageServiceDeps {
   readonly logger: Logger;
   /** Messages a user may send, across all their connections (none: no limit). */
   readonly sendLimit?: UserLimit;
+  /** The index unread counts are read from (none: no unread state). */
+  readonly reads?: ReadMarkers;
 }
 
 export class MessageService {
@@ -82,6 +85,19 @@ export class MessageService {
     // A durable publisher (the outbox) records the event before the send is answered; a retry
     // records it again under the same event id, the message's own, a no-op unless the first
     // attempt stored the message but could not record it.
+    // Indexed before it is announced, so a reader can mark it read as soon as it arrives; the
+    // sender has read their channel up to their own message.
+    const reads = this.deps.reads;
+    if (reads !== undefined) {
+      await reads.recordMessage({
+        channelId: message.channelId,
+        id: message.id,
+        userId: message.userId,
+        preview: message.content.slice(0, PREVIEW_LENGTH),
+        at: message.timestamp,
+      });
+      await reads.markRead(caller, message.channelId, message.id, now);
+    }
     if (created || this.deps.events.durable === true) {
       await this.#publish({ type: "message_sent", eventId: message.id, message });
     }
@@ -116,6 +132,7 @@ export class MessageService {
     if (message === undefined) return err(messageNotFound);
     if (message.userId !== caller) return err(notAuthor);
     await this.deps.messages.delete(message);
+    await this.deps.reads?.forgetMessage(message.channelId, message.id);
     await this.#publish({
       type: "message_deleted",
       eventId: this.deps.ids.newEventId(),
@@ -139,6 +156,11 @@ export class MessageService {
     if (message.userId !== caller) return err(notEditor);
     const edited = await this.deps.messages.edit(message, content, this.deps.clock.now());
     if (edited === undefined) return err(messageNotFound);
+    await this.deps.reads?.editMessage(
+      edited.channelId,
+      edited.id,
+      edited.content.slice(0, PREVIEW_LENGTH),
+    );
     await this.#publish({
       type: "message_edited",
       eventId: this.deps.ids.newEventId(),

@@ -37,7 +37,10 @@ async function setup(
   const channels = new ChannelService({
     channels: new MemoryChannelRepository(),
     users,
-    events: { publishChannelCreated: () => Promise.resolve() },
+    events: {
+      publishChannelCreated: () => Promise.resolve(),
+      publishMembership: () => Promise.resolve(),
+    },
     clock,
     ids: {
       newChannelId: () => crypto.randomUUID() as ChannelId,

@@ -10,6 +10,8 @@ export type UserChange =
     readonly username: string;
     readonly email: string;
     readonly at: Date;
+    /** From `user_created`: the user is new. */
+    readonly created?: boolean;
   }
   | {
     readonly type: "deleted";

@@ -16,6 +16,8 @@ export interface UserReplicaServiceDeps {
   readonly channels: ChannelRepository;
   readonly messages: MessageStore;
   readonly logger: Logger;
+  /** A new user was applied for the first time (the default channel joins them). */
+  readonly onUserCreated?: (userId: UserId) => Promise<void>;
 }
 
 export class UserReplicaService {
@@ -24,6 +26,9 @@ export class UserReplicaService {
   async apply(change: UserChange): Promise<void> {
     const applied = await this.deps.replica.apply(change);
     if (change.type === "deleted") await this.erase(change.userId);
+    if (change.type === "upserted" && change.created === true && applied) {
+      await this.deps.onUserCreated?.(change.userId);
+    }
     this.deps.logger.debug("user change", { type: change.type, user_id: change.userId, applied });
   }
 

@@ -17,6 +17,7 @@ import type { Logger } from "@chat-ts/shared/logger";
 import type { ChannelService } from "../../domain/channel/service.ts";
 import { UserId } from "../../domain/ids.ts";
 import type { MessageService } from "../../domain/message/service.ts";
+import type { ReadService } from "../../domain/read/service.ts";
 import type { WebSocketGateway } from "../websocket/gateway.ts";
 import { channelRoutes } from "./routes/channels.ts";
 import { memberRoutes } from "./routes/members.ts";
@@ -26,6 +27,7 @@ import { socketRoutes } from "./routes/socket.ts";
 export interface ChatAppDeps {
   readonly channels: ChannelService;
   readonly messages: MessageService;
+  readonly reads: ReadService;
   readonly gateway: WebSocketGateway;
   readonly tokens: TokenCodec;
   readonly logger: Logger;
@@ -45,7 +47,7 @@ export function createChatApp(deps: ChatAppDeps) {
   const auth = bearerAuth(deps.tokens, parseUserId, { logger: deps.logger });
 
   const routes = app
-    .route("/", channelRoutes({ channels: deps.channels, auth }))
+    .route("/", channelRoutes({ channels: deps.channels, reads: deps.reads, auth }))
     .route("/", memberRoutes({ channels: deps.channels, auth }))
     .route("/", messageRoutes({ messages: deps.messages, auth }))
     .route(

@@ -1,7 +1,7 @@
 /** Response entries every chat route shares: the envelopes and every error the mapping can give. */
 import { z } from "@hono/zod-openapi";
 import { ErrorJson, jsonContent as json } from "@chat-ts/shared/http";
-import { ChannelJson, MessageJson } from "./schemas.ts";
+import { ChannelJson, MemberJson, MessageJson, ReadStateJson } from "./schemas.ts";
 
 export const errors = {
   400: json(ErrorJson, "Malformed JSON or parameter"),
@@ -18,3 +18,5 @@ export const ChannelEnvelope = z.object({ data: ChannelJson });
 export const ChannelListEnvelope = z.object({ data: z.array(ChannelJson) });
 export const MessageEnvelope = z.object({ data: MessageJson });
 export const MessageListEnvelope = z.object({ data: z.array(MessageJson) });
+export const MemberListEnvelope = z.object({ data: z.array(MemberJson) });
+export const ReadStateEnvelope = z.object({ data: ReadStateJson });

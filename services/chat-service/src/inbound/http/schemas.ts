@@ -23,6 +23,8 @@ import {
 } from "../../domain/message/models.ts";
 import { SHORTCODES } from "../../domain/message/reactions.ts";
 import type { ValidationError } from "../../domain/validation.ts";
+import type { ReadSummary } from "../../domain/read/ports.ts";
+import { toWireChannel } from "../channel_wire.ts";
 import { toWireMessage } from "../message_wire.ts";
 
 /** A string field parsed by a domain smart constructor; its rule is the issue's message. */
@@ -109,6 +111,15 @@ export const ReactionParams = z.object({
   ),
 });
 
+export const MembersQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  /** The last `user_id` of the previous page. */
+  after: z.uuid("must be a UUID").pipe(userId).optional(),
+});
+
+export const MemberJson = z.object({ user_id: z.uuid(), username: z.string().nullable() })
+  .openapi("Member");
+
 export const ListChannelsQuery = z.object({
   member: z.literal("me").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
@@ -157,6 +168,31 @@ export const HistoryQuery = z.object({
   path: ["after"],
 });
 
+export const MarkReadBody = z.object({ message_id: domain(MessageId.parse) }).openapi("MarkRead");
+
+export const ReadStateJson = z.object({
+  channel_id: z.uuid(),
+  unread_count: z.number().int(),
+  last_read_id: z.uuid().nullable(),
+}).openapi("ReadState");
+
+/** A channel of `?member=me` with the caller's unread state in it. */
+export function withReadState(json: ChannelJson, summary: ReadSummary | undefined): ChannelJson {
+  if (summary === undefined) return json;
+  const last = summary.lastMessage;
+  return {
+    ...json,
+    unread_count: summary.unreadCount,
+    last_message: last === null ? null : {
+      id: last.id,
+      user_id: last.userId,
+      preview: last.preview,
+      timestamp: last.at.toISOString(),
+    },
+    last_read_id: summary.lastReadId,
+  };
+}
+
 export const AddMemberBody = z.object({ user_id: userId }).openapi("AddMember");
 
 export const SendMessageBody = z.object({
@@ -185,6 +221,17 @@ export const ChannelJson = z.object({
   created_by: z.uuid(),
   created_at: z.string(),
   members: z.array(z.uuid()).optional(),
+  /** `?member=me` only: messages after your read marker, exact to 99 (100: 100 or more). */
+  unread_count: z.number().int().optional(),
+  /** `?member=me` only: the newest message (null: none yet). */
+  last_message: z.object({
+    id: z.uuid(),
+    user_id: z.uuid(),
+    preview: z.string(),
+    timestamp: z.string(),
+  }).nullable().optional(),
+  /** `?member=me` only: the newest message you have read here (null: none). */
+  last_read_id: z.uuid().nullable().optional(),
 }).openapi("Channel");
 export type ChannelJson = z.infer<typeof ChannelJson>;
 
@@ -213,31 +260,8 @@ export type MessageJson = z.infer<typeof MessageJson>;
 export const ErrorJson = z.object({ error: z.object({ code: z.string(), message: z.string() }) })
   .openapi("Error");
 
-export function toChannelJson(channel: Channel): ChannelJson {
-  const base = {
-    id: channel.id,
-    type: channel.type,
-    created_by: channel.createdBy,
-    created_at: channel.createdAt.toISOString(),
-  };
-  switch (channel.type) {
-    case "public":
-      return { ...base, name: channel.name, description: channel.description };
-    case "private":
-      return {
-        ...base,
-        name: channel.name,
-        description: channel.description,
-        members: [...channel.members],
-      };
-    case "direct":
-      return { ...base, members: [...channel.members] };
-    default: {
-      const unknown: never = channel;
-      return unknown;
-    }
-  }
-}
+/** The HTTP body of a channel; the WebSocket's sidebar frames carry the same fields. */
+export const toChannelJson: (channel: Channel) => ChannelJson = toWireChannel;
 
 /** The HTTP body of a message; the WebSocket frame carries the same fields. */
 export const toMessageJson: (m: MessageView) => MessageJson = toWireMessage;

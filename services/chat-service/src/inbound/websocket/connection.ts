@@ -15,6 +15,7 @@ import type { DeclaredStatus } from "../../domain/presence/models.ts";
 import { errorFrameFor } from "./error_frames.ts";
 import { type ClientCommand, frames, parseClientFrame } from "./frames.ts";
 import type { Hub, OutgoingFrame, Subscriber } from "./hub.ts";
+import type { ReadService } from "../../domain/read/service.ts";
 import type { LivePresence } from "./presence.ts";
 import { TokenBucket } from "./rate_limit.ts";
 import { ReplaySeam } from "./replay_seam.ts";
@@ -52,6 +53,8 @@ export interface ConnectionDeps {
   readonly limits: ConnectionLimits;
   readonly logger: Logger;
   readonly onClose: (connection: Connection) => void;
+  /** Read markers (`mark_read`); absent: refused as unavailable. */
+  readonly reads?: ReadService;
   /** Presence and typing; without it `typing` and `set_status` are accepted and ignored. */
   readonly presence?: LivePresence;
 }
@@ -89,6 +92,12 @@ export class Connection implements Subscriber {
 
   notify(text: string): void {
     this.#sendText(text);
+  }
+
+  /** Stops the channel's frames (the user left it or was removed); no frame of its own. */
+  drop(channelId: ChannelId): void {
+    if (!this.#subscriptions.delete(channelId)) return;
+    this.deps.hub.unsubscribe(channelId, this);
   }
 
   deliver(channelId: ChannelId, frame: OutgoingFrame): void {
@@ -198,6 +207,17 @@ export class Connection implements Subscriber {
       case "set_status":
         this.deps.presence?.setStatus(this, command.status);
         return;
+      case "mark_read": {
+        const reads = this.deps.reads;
+        if (reads === undefined) return;
+        const marked = await reads.markRead(
+          this.caller.userId,
+          command.channelId,
+          command.messageId,
+        );
+        if (!marked.ok) this.#send(errorFrameFor(marked.error, command.ref));
+        return;
+      }
       default: {
         const unknown: never = command;
         return unknown;

@@ -16,6 +16,9 @@ import {
 } from "../../domain/message/models.ts";
 import type { DeclaredStatus, PresenceChange, TypingNotice } from "../../domain/presence/models.ts";
 import { toWireMessage } from "../message_wire.ts";
+import { toWireChannel } from "../channel_wire.ts";
+import type { Channel } from "../../domain/channel/models.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
 import type { Reaction } from "../../domain/message/reactions.ts";
 import type { ChannelFrameKind, OutgoingFrame } from "./hub.ts";
 
@@ -34,11 +37,34 @@ export type ClientCommand =
   } & Ref
   | { readonly type: "ping" } & Ref
   | { readonly type: "typing"; readonly channelId: ChannelId } & Ref
-  | { readonly type: "set_status"; readonly status: DeclaredStatus } & Ref;
+  | { readonly type: "set_status"; readonly status: DeclaredStatus } & Ref
+  | {
+    readonly type: "mark_read";
+    readonly channelId: ChannelId;
+    readonly messageId: MessageId;
+  } & Ref;
 
 export type ErrorFrame = ServerFrameOf<"error">;
 
 export const frames = {
+  read: (m: ReadMarked): ServerFrameOf<"read"> => ({
+    type: "read",
+    channel_id: m.channelId,
+    message_id: m.messageId,
+    unread_count: m.unreadCount,
+  }),
+  channelAdded: (channel: Channel): ServerFrameOf<"channel_added"> => ({
+    type: "channel_added",
+    channel: toWireChannel(channel),
+  }),
+  channelRemoved: (channelId: ChannelId): ServerFrameOf<"channel_removed"> => ({
+    type: "channel_removed",
+    channel_id: channelId,
+  }),
+  channelCreated: (channel: Channel): ServerFrameOf<"channel_created"> => ({
+    type: "channel_created",
+    channel: toWireChannel(channel),
+  }),
   subscribed: (channelId: ChannelId): ServerFrame => ({
     type: "subscribed",
     channel_id: channelId,
@@ -160,6 +186,16 @@ function toCommand(frame: ClientFrame): Result<ClientCommand, ErrorFrame> {
       return ok({ type: "unsubscribe", channelId: channelId.value, ...ref });
     case "typing":
       return ok({ type: "typing", channelId: channelId.value, ...ref });
+    case "mark_read": {
+      const messageId = MessageId.parse(frame.message_id, "message_id");
+      if (!messageId.ok) return invalid(messageId.error.message);
+      return ok({
+        type: "mark_read",
+        channelId: channelId.value,
+        messageId: messageId.value,
+        ...ref,
+      });
+    }
     case "send_message": {
       const content = MessageContent.parse(frame.content);
       if (!content.ok) return invalid(content.error.message);

@@ -7,10 +7,12 @@ import type { Caller } from "@chat-ts/shared/http";
 import type { ConnectionSlots } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { ChannelService } from "../../domain/channel/service.ts";
-import type { MessageId, UserId } from "../../domain/ids.ts";
-import type { ChannelCreatedNotice } from "../../domain/channel/events.ts";
+import type { ChannelId, UserId } from "../../domain/ids.ts";
+import type { ChannelEventReceived } from "../../domain/channel/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { Message, MessageView } from "../../domain/message/models.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
+import type { ReadService } from "../../domain/read/service.ts";
 import type { MessageService } from "../../domain/message/service.ts";
 import { CLOSE_GOING_AWAY, CLOSE_POLICY, Connection, type ConnectionLimits } from "./connection.ts";
 import { frames, outgoing } from "./frames.ts";
@@ -35,6 +37,8 @@ export class WebSocketGateway {
       /** Open sockets per user where the cap must hold (Redis across instances, or here). */
       slots: ConnectionSlots;
       logger: Logger;
+      /** Read markers (`mark_read` frames); absent: none. */
+      reads?: ReadService;
       /** Built over this gateway's hub (see `hub`); absent: no presence or typing. */
       presence?: (hub: Hub) => LivePresence;
     },
@@ -67,6 +71,7 @@ export class WebSocketGateway {
         void this.releaseSlot(c.caller.userId);
       },
       presence: this.presence,
+      ...(this.deps.reads === undefined ? {} : { reads: this.deps.reads }),
     });
     this.#connections.add(connection);
     const mine = this.#byUser.get(caller.userId) ?? new Set();
@@ -96,7 +101,7 @@ export class WebSocketGateway {
   }
 
   /** Delivers one chat event to this instance's subscribers of its channel. */
-  async deliver(event: MessageEvent | ChannelCreatedNotice): Promise<void> {
+  async deliver(event: MessageEvent | ChannelEventReceived | ReadMarked): Promise<void> {
     switch (event.type) {
       case "message_sent": {
         const { channelId } = event.message;
@@ -133,13 +138,61 @@ export class WebSocketGateway {
         );
         return;
       }
-      case "channel_created":
+      // The sidebar's frames: to users' sockets whatever they subscribed to.
+      case "channel_created": {
+        if (event.channelType !== "public") {
+          await this.#added(event.channelId, event.members);
+          return;
+        }
+        if (this.#connections.size === 0) return;
+        const channel = await this.deps.channels.find(event.channelId);
+        if (channel === undefined) return;
+        const text = JSON.stringify(frames.channelCreated(channel));
+        for (const connection of this.#connections) connection.notify(text);
         return;
+      }
+      case "member_added":
+        await this.#added(event.channelId, [event.userId]);
+        return;
+      case "read_marked": {
+        const text = JSON.stringify(frames.read(event));
+        for (const connection of this.#connectionsOf(event.userId)) connection.notify(text);
+        return;
+      }
+      case "member_removed": {
+        const text = JSON.stringify(frames.channelRemoved(event.channelId));
+        for (const connection of this.#connectionsOf(event.userId)) {
+          connection.drop(event.channelId);
+          connection.notify(text);
+        }
+        return;
+      }
       default: {
         const unknown: never = event;
         return unknown;
       }
     }
+  }
+
+  /** `channel_added` to the sockets here of `users`, with the channel as it is now. */
+  async #added(channelId: ChannelId, users: readonly UserId[]): Promise<void> {
+    const targets = users.flatMap((userId) => this.#connectionsOf(userId));
+    if (targets.length === 0) return;
+    const channel = await this.deps.channels.find(channelId);
+    // Gone meanwhile, or the user left again before this was read: nothing to add. (A public
+    // channel, the default one, lists no members: anyone may read it.)
+    if (channel === undefined) return;
+    const text = JSON.stringify(frames.channelAdded(channel));
+    for (const connection of targets) {
+      if (channel.type === "public" || channel.members.includes(connection.userId)) {
+        connection.notify(text);
+      }
+    }
+  }
+
+  /** The user's sockets here, as a copy (a frame may close or change one). */
+  #connectionsOf(userId: UserId): Connection[] {
+    return [...this.#byUser.get(userId) ?? []];
   }
 
   /**
@@ -167,7 +220,7 @@ export class WebSocketGateway {
     if (allowed.size === 0) return;
     const text = JSON.stringify(frames.mention(view));
     for (const userId of allowed) {
-      for (const connection of this.#byUser.get(userId) ?? []) connection.notify(text);
+      for (const connection of this.#connectionsOf(userId)) connection.notify(text);
     }
   }
 
@@ -177,7 +230,7 @@ export class WebSocketGateway {
    */
   endSessions(end: { readonly userId: UserId; readonly sessionId?: string }): number {
     let closed = 0;
-    for (const connection of [...this.#byUser.get(end.userId) ?? []]) {
+    for (const connection of this.#connectionsOf(end.userId)) {
       const { caller } = connection;
       if (end.sessionId !== undefined && caller.sessionId !== end.sessionId) continue;
       connection.close(CLOSE_POLICY, "session_ended");

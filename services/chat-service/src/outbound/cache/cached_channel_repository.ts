@@ -5,7 +5,12 @@
  */
 import type { Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../../domain/ids.ts";
-import type { Channel, ChannelName, DirectChannel } from "../../domain/channel/models.ts";
+import type {
+  Channel,
+  ChannelName,
+  DirectChannel,
+  PublicChannel,
+} from "../../domain/channel/models.ts";
 import type { ChannelPage, ChannelRepository } from "../../domain/channel/ports.ts";
 
 export class CachedChannelRepository implements ChannelRepository {
@@ -45,6 +50,15 @@ export class CachedChannelRepository implements ChannelRepository {
 
   memberChannelIds(userId: UserId): Promise<ChannelId[]> {
     return this.source.memberChannelIds(userId);
+  }
+
+  async joinPublic(
+    channel: PublicChannel,
+    userId: UserId,
+  ): Promise<{ channel: PublicChannel; created: boolean } | undefined> {
+    const joined = await this.source.joinPublic(channel, userId);
+    if (joined !== undefined) this.#remember(joined.channel);
+    return joined;
   }
 
   addMember(channelId: ChannelId, userId: UserId): Promise<boolean> {

@@ -38,6 +38,7 @@ function countingSource() {
     listPublic: () => Promise.resolve([]),
     listForMember: () => Promise.resolve([]),
     memberChannelIds: () => Promise.resolve([]),
+    joinPublic: (c) => Promise.resolve({ channel: c, created: true }),
     addMember: () => Promise.resolve(true),
     removeMember: () => Promise.resolve(true),
     eraseUser: () => Promise.resolve([]),

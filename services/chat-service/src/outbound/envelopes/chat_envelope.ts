@@ -11,13 +11,21 @@ import {
   encodeEvent,
 } from "@chat-ts/shared/events";
 import { err, ok, type Result } from "@chat-ts/shared/result";
-import type { ChannelCreated, ChannelCreatedNotice } from "../../domain/channel/events.ts";
+import type {
+  ChannelCreated,
+  ChannelEventReceived,
+  MembershipEvent,
+} from "../../domain/channel/events.ts";
 import { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import { ClientId, MessageContent } from "../../domain/message/models.ts";
 import { Emoji } from "../../domain/message/reactions.ts";
 
-export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
+/** Every event chat-service records on `chat.messages.*`. */
+export type ChatEventSent = MessageEvent | ChannelCreated | MembershipEvent | ReadMarked;
+
+export function toEnvelope(event: ChatEventSent): ChatEvent {
   switch (event.type) {
     case "message_sent": {
       const m = event.message;
@@ -74,8 +82,37 @@ export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
         ...(c.type === "direct" ? {} : { name: c.name }),
         created_by: c.createdBy,
         created_at: c.createdAt.toISOString(),
+        ...(c.type === "public" ? {} : { members: [...c.members] }),
       };
     }
+    case "member_added":
+      return {
+        event_type: "member_added",
+        event_id: event.eventId,
+        channel_id: event.channelId,
+        user_id: event.userId,
+        added_by: event.by,
+        at: event.at.toISOString(),
+      };
+    case "member_removed":
+      return {
+        event_type: "member_removed",
+        event_id: event.eventId,
+        channel_id: event.channelId,
+        user_id: event.userId,
+        removed_by: event.by,
+        at: event.at.toISOString(),
+      };
+    case "read_marked":
+      return {
+        event_type: "read_marked",
+        event_id: event.eventId,
+        channel_id: event.channelId,
+        user_id: event.userId,
+        message_id: event.messageId,
+        unread_count: event.unreadCount,
+        at: event.at.toISOString(),
+      };
     default: {
       const unknown: never = event;
       throw new Error(`unhandled chat event ${JSON.stringify(unknown)}`);
@@ -84,7 +121,7 @@ export function toEnvelope(event: MessageEvent | ChannelCreated): ChatEvent {
 }
 
 /** What an instance hears on `chat.messages.*`. */
-export type ChatEventReceived = MessageEvent | ChannelCreatedNotice;
+export type ChatEventReceived = MessageEvent | ChannelEventReceived | ReadMarked;
 
 /** The domain event an envelope announces, through the domain's own smart constructors. */
 export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, DecodeError> {
@@ -177,6 +214,12 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
       if (!channelId.ok) return invalid(channelId.error.message);
       const createdBy = UserId.parse(event.created_by);
       if (!createdBy.ok) return invalid(createdBy.error.message);
+      const members: UserId[] = [];
+      for (const raw of event.members ?? []) {
+        const member = UserId.parse(raw);
+        if (!member.ok) return invalid(member.error.message);
+        members.push(member.value);
+      }
       return ok({
         type: "channel_created",
         eventId: event.event_id,
@@ -184,6 +227,43 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
         channelType: event.channel_type,
         createdBy: createdBy.value,
         at: new Date(event.created_at),
+        members,
+      });
+    }
+    case "member_added":
+    case "member_removed": {
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      const userId = UserId.parse(event.user_id);
+      if (!userId.ok) return invalid(userId.error.message);
+      const by = UserId.parse(
+        event.event_type === "member_added" ? event.added_by : event.removed_by,
+      );
+      if (!by.ok) return invalid(by.error.message);
+      return ok({
+        type: event.event_type,
+        eventId: event.event_id,
+        channelId: channelId.value,
+        userId: userId.value,
+        by: by.value,
+        at: new Date(event.at),
+      });
+    }
+    case "read_marked": {
+      const channelId = ChannelId.parse(event.channel_id);
+      if (!channelId.ok) return invalid(channelId.error.message);
+      const userId = UserId.parse(event.user_id);
+      if (!userId.ok) return invalid(userId.error.message);
+      const messageId = MessageId.parse(event.message_id);
+      if (!messageId.ok) return invalid(messageId.error.message);
+      return ok({
+        type: "read_marked",
+        eventId: event.event_id,
+        channelId: channelId.value,
+        userId: userId.value,
+        messageId: messageId.value,
+        unreadCount: event.unread_count,
+        at: new Date(event.at),
       });
     }
     default: {
@@ -202,13 +282,16 @@ export const decodeChatEvent = decoderFor(
     "reaction_added",
     "reaction_removed",
     "channel_created",
+    "member_added",
+    "member_removed",
+    "read_marked",
   ],
   fromEnvelope,
 );
 
 /** The record an event becomes: its channel's shard topic, keyed by channel id (DESIGN §5). */
 export function toRecord(
-  event: MessageEvent | ChannelCreated,
+  event: ChatEventSent,
 ): { topic: string; key: string; value: string } {
   const channelId = event.type === "message_sent"
     ? event.message.channelId

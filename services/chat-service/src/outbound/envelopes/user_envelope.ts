@@ -31,6 +31,7 @@ export function fromEnvelope(event: ChangeEvent): Result<UserChange, DecodeError
         username: event.username,
         email: event.email,
         at: new Date(event.event_type === "user_created" ? event.created_at : event.updated_at),
+        ...(event.event_type === "user_created" ? { created: true } : {}),
       });
     case "user_deleted":
       return ok({

@@ -6,7 +6,8 @@
  */
 import { KafkaRecordSink } from "@chat-ts/shared/kafka";
 import type { Kafka } from "kafkajs";
-import type { ChannelCreated } from "../../domain/channel/events.ts";
+import type { ChannelCreated, MembershipEvent } from "../../domain/channel/events.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
@@ -50,7 +51,15 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
     return this.#send(event);
   }
 
-  #send(event: MessageEvent | ChannelCreated): Promise<void> {
+  publishMembership(event: MembershipEvent): Promise<void> {
+    return this.#send(event);
+  }
+
+  publishReadMarked(event: ReadMarked): Promise<void> {
+    return this.#send(event);
+  }
+
+  #send(event: MessageEvent | ChannelCreated | MembershipEvent | ReadMarked): Promise<void> {
     return this.#records.submit(toRecord(event));
   }
 

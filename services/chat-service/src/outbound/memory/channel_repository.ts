@@ -1,7 +1,12 @@
 /** In-process channels for fast domain tests; tests/contracts holds it to the Postgres adapter's rules. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../../domain/ids.ts";
-import type { Channel, ChannelName, DirectChannel } from "../../domain/channel/models.ts";
+import type {
+  Channel,
+  ChannelName,
+  DirectChannel,
+  PublicChannel,
+} from "../../domain/channel/models.ts";
 import type { ChannelPage, ChannelRepository } from "../../domain/channel/ports.ts";
 
 /** Named channels by name, then direct channels (no name) by id, as in Postgres. */
@@ -9,6 +14,8 @@ const sortKey = (c: Channel) => c.type === "direct" ? `~${c.id}` : c.name.toLowe
 
 export class MemoryChannelRepository implements ChannelRepository {
   readonly #channels = new Map<ChannelId, Channel>();
+  /** Public channels users joined (the default channel). */
+  readonly #joined = new Map<ChannelId, Set<UserId>>();
 
   findById(id: ChannelId): Promise<Channel | undefined> {
     return Promise.resolve(this.#channels.get(id));
@@ -44,7 +51,9 @@ export class MemoryChannelRepository implements ChannelRepository {
     return Promise.resolve(
       this.#page(
         [...this.#channels.values()].filter((c) =>
-          c.type !== "public" && c.members.includes(userId)
+          c.type === "public"
+            ? this.#joined.get(c.id)?.has(userId) === true
+            : c.members.includes(userId)
         ),
         page,
       ),
@@ -52,7 +61,24 @@ export class MemoryChannelRepository implements ChannelRepository {
   }
 
   async memberChannelIds(userId: UserId): Promise<ChannelId[]> {
-    return (await this.listForMember(userId, { limit: 1000 })).map((c) => c.id);
+    return (await this.listForMember(userId, { limit: 1000 }))
+      .filter((c) => c.type !== "public").map((c) => c.id);
+  }
+
+  joinPublic(
+    channel: PublicChannel,
+    userId: UserId,
+  ): Promise<{ channel: PublicChannel; created: boolean } | undefined> {
+    const named = [...this.#channels.values()].find((c) =>
+      c.type !== "direct" && c.name.toLowerCase() === channel.name.toLowerCase()
+    );
+    if (named !== undefined && named.type !== "public") return Promise.resolve(undefined);
+    const target = named ?? channel;
+    if (named === undefined) this.#channels.set(channel.id, channel);
+    const joined = this.#joined.get(target.id) ?? new Set();
+    joined.add(userId);
+    this.#joined.set(target.id, joined);
+    return Promise.resolve({ channel: target, created: named === undefined });
   }
 
   addMember(channelId: ChannelId, userId: UserId): Promise<boolean> {
@@ -84,6 +110,8 @@ export class MemoryChannelRepository implements ChannelRepository {
       ) {
         this.#channels.delete(channel.id);
         removed.push(channel.id);
+      } else if (channel.type === "public") {
+        this.#joined.get(channel.id)?.delete(userId);
       } else if (channel.type === "private" && channel.members.includes(userId)) {
         this.#channels.set(channel.id, {
           ...channel,

@@ -3,7 +3,8 @@
  * and envelopes as on Kafka (see outbound/envelopes), without a broker.
  */
 import type { InProcessEventBus } from "@chat-ts/shared/events";
-import type { ChannelCreated } from "../../domain/channel/events.ts";
+import type { ChannelCreated, MembershipEvent } from "../../domain/channel/events.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
@@ -18,6 +19,14 @@ export class InProcessChatEventPublisher implements MessageEventPublisher, Chann
   }
 
   publishChannelCreated(event: ChannelCreated): Promise<void> {
+    return this.bus.publish([toRecord(event)]);
+  }
+
+  publishMembership(event: MembershipEvent): Promise<void> {
+    return this.bus.publish([toRecord(event)]);
+  }
+
+  publishReadMarked(event: ReadMarked): Promise<void> {
     return this.bus.publish([toRecord(event)]);
   }
 

@@ -11,6 +11,7 @@ import type {
   ChannelDescription,
   ChannelName,
   DirectChannel,
+  PublicChannel,
 } from "../../domain/channel/models.ts";
 import type { ChannelPage, ChannelRepository } from "../../domain/channel/ports.ts";
 
@@ -115,6 +116,28 @@ export class PostgresChannelRepository implements ChannelRepository {
       select m.channel_id from channel_members m join channels c on c.id = m.channel_id
       where m.user_id = ${userId} and c.type <> 'public' limit 1000`;
     return rows.map((r) => r.channel_id as ChannelId);
+  }
+
+  async joinPublic(
+    channel: PublicChannel,
+    userId: UserId,
+  ): Promise<{ channel: PublicChannel; created: boolean } | undefined> {
+    return await this.sql.begin(async (tx) => {
+      const inserted = await tx`
+        insert into channels (id, type, name, description, created_by, created_at)
+        values (${channel.id}, 'public', ${channel.name}, ${channel.description},
+                ${channel.createdBy}, ${channel.createdAt})
+        on conflict do nothing returning id`;
+      const [row] = await tx<ChannelRow[]>`
+        select c.*, '{}'::text[] as members from channels c
+        where lower(c.name) = lower(${channel.name})`;
+      if (row === undefined || row.type !== "public") return undefined;
+      await tx`insert into channel_members (channel_id, user_id) values (${row.id}, ${userId})
+               on conflict do nothing`;
+      const found = toChannel(row);
+      if (found.type !== "public") return undefined;
+      return { channel: found, created: inserted.length > 0 };
+    });
   }
 
   async addMember(channelId: ChannelId, userId: UserId): Promise<boolean> {

@@ -10,7 +10,8 @@ import { chatMessagesTopic } from "@chat-ts/shared/events";
 import type { Logger } from "@chat-ts/shared/logger";
 import { type OutboxRecord, OutboxRelay } from "@chat-ts/shared/outbox";
 import type { Sql } from "@chat-ts/shared/postgres";
-import type { ChannelCreated } from "../../domain/channel/events.ts";
+import type { ChannelCreated, MembershipEvent } from "../../domain/channel/events.ts";
+import type { ReadMarked } from "../../domain/read/events.ts";
 import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import type { MessageEventPublisher } from "../../domain/message/ports.ts";
@@ -58,7 +59,17 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
     return this.#append(event);
   }
 
-  async #append(event: MessageEvent | ChannelCreated): Promise<void> {
+  publishMembership(event: MembershipEvent): Promise<void> {
+    return this.#append(event);
+  }
+
+  publishReadMarked(event: ReadMarked): Promise<void> {
+    return this.#append(event);
+  }
+
+  async #append(
+    event: MessageEvent | ChannelCreated | MembershipEvent | ReadMarked,
+  ): Promise<void> {
     const { key, value } = toRecord(event);
     await this.sql`
       insert into chat_outbox (event_id, channel_id, payload)

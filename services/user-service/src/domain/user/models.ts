@@ -56,6 +56,30 @@ export const Username = {
   },
 };
 
+/**
+ * What people search matches: the start of a username, ignoring case (stored lower-cased).
+ * At least 2 characters, so a search never lists everyone; only username characters.
+ */
+export type UsernamePrefix = string & { readonly __brand: "UsernamePrefix" };
+
+export const USERNAME_PREFIX_PATTERN = /^[A-Za-z0-9_]{2,32}$/;
+export const USERNAME_PREFIX_RULE =
+  "must be 2–32 characters of a username (letters, digits or underscores)";
+
+export const UsernamePrefix = {
+  parse(raw: string): Result<UsernamePrefix, ValidationError> {
+    return USERNAME_PREFIX_PATTERN.test(raw)
+      ? ok(raw.toLowerCase() as UsernamePrefix)
+      : err(invalid("query", USERNAME_PREFIX_RULE));
+  },
+};
+
+/** What anyone signed in may learn of another user: never the email address. */
+export interface UserSummary {
+  readonly id: UserId;
+  readonly username: Username;
+}
+
 export const EmailAddress = {
   /** Stored lower-case, so uniqueness and lookups ignore case. */
   parse(raw: string): Result<EmailAddress, ValidationError> {

@@ -1,7 +1,16 @@
 /** What the user domain needs from the outside world. */
 import type { Result } from "@chat-ts/shared/result";
 import type { UserEvent } from "./events.ts";
-import type { Password, PasswordHash, SessionId, User, UserId, Username } from "./models.ts";
+import type {
+  Password,
+  PasswordHash,
+  SessionId,
+  User,
+  UserId,
+  Username,
+  UsernamePrefix,
+  UserSummary,
+} from "./models.ts";
 
 export type UniquenessConflict = "username_taken" | "email_taken";
 
@@ -10,6 +19,8 @@ export interface UserRepository {
   findById(id: UserId): Promise<User | undefined>;
   /** Case-insensitive. */
   findByUsername(username: string): Promise<User | undefined>;
+  /** Users whose username starts with `prefix` ignoring case, by lower-cased username. */
+  searchByUsername(prefix: UsernamePrefix, limit: number): Promise<UserSummary[]>;
   insert(user: User): Promise<Result<User, UniquenessConflict>>;
   update(user: User): Promise<Result<User, UniquenessConflict>>;
   /** False when there was no such user. */

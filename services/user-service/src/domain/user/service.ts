@@ -18,6 +18,8 @@ import {
   type User,
   type UserId,
   Username,
+  type UsernamePrefix,
+  type UserSummary,
 } from "./models.ts";
 import type {
   Clock,
@@ -175,6 +177,11 @@ export class UserService {
   ): Promise<"live" | "ended" | "no_account"> {
     if (await this.sessionIsLive(userId, sessionId)) return "live";
     return (await this.deps.store.users.findById(userId)) === undefined ? "no_account" : "ended";
+  }
+
+  /** People search: at most `limit` users whose username starts with the prefix. */
+  searchUsers(prefix: UsernamePrefix, limit: number): Promise<UserSummary[]> {
+    return this.deps.store.users.searchByUsername(prefix, limit);
   }
 
   async getUser(id: UserId): Promise<Result<User, UserError>> {

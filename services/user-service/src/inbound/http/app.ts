@@ -11,6 +11,7 @@ import {
   readyHandler,
 } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
+import type { KeyedLimit } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { UserService } from "../../domain/user/service.ts";
 import { authRoutes, type LoginThrottles } from "./routes/auth.ts";
@@ -24,6 +25,8 @@ export interface UserAppDeps {
   /** Failed-login backoff per username and per client address; none: no throttling. */
   readonly loginThrottle?: LoginThrottles;
   readonly bodyTimeoutMs?: number;
+  /** People searches per user (none: no limit). */
+  readonly searchLimit?: KeyedLimit;
 }
 
 export function createUserApp(deps: UserAppDeps) {

@@ -11,7 +11,10 @@ export const errorResponses = {
   404: jsonContent(ErrorJson, "No such user"),
   409: jsonContent(ErrorJson, "Username or email already taken"),
   422: jsonContent(ErrorJson, "A field breaks a rule; the message names it"),
-  429: jsonContent(ErrorJson, "Too many failed logins; Retry-After says when to try again"),
+  429: jsonContent(
+    ErrorJson,
+    "Too many failed logins or searches; Retry-After says when to try again",
+  ),
 };
 
 export function userErrorResponse(c: Context, error: UserError) {

@@ -15,6 +15,7 @@ import {
   UserId,
   Username,
   USERNAME_PATTERN,
+  type UserSummary,
 } from "../../domain/user/models.ts";
 
 /**
@@ -80,6 +81,28 @@ export const UserIdParam = z.object({
     param: { name: "id", in: "path" },
   }),
 });
+
+/**
+ * People search. `query` is checked by the domain's `UsernamePrefix.parse` in the handler, so a
+ * short or odd query is a 422 naming `query` (a rule of the search, not a malformed parameter).
+ */
+export const SearchQuery = z.object({
+  query: z.string().max(100).default("").openapi({
+    param: { name: "query", in: "query" },
+    description: "The start of a username, ignoring case: 2–32 letters, digits or underscores",
+    example: "ad",
+  }),
+  limit: z.coerce.number().int().min(1).max(20).default(10).openapi({
+    param: { name: "limit", in: "query" },
+  }),
+});
+
+/** A search result: id and username only, never the email address. */
+export const UserSummaryJson = z.object({ id: z.uuid(), username: z.string() })
+  .openapi("UserSummary");
+export const UserSummariesEnvelope = z.object({ data: z.array(UserSummaryJson) });
+
+export const toUserSummaryJson = (user: UserSummary) => ({ id: user.id, username: user.username });
 
 export const UserJson = z.object({
   id: z.uuid(),

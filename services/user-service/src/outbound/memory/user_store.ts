@@ -57,6 +57,9 @@ export class MemoryUserStore implements UserStore {
   }
 }
 
+/** Byte order of ASCII usernames, as Postgres' `~<~` compares them. */
+const compareBytes = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 function repositoryOver(users: () => Map<UserId, User>): UserRepository {
   const conflictWith = (user: User): UniquenessConflict | undefined => {
     for (const other of users().values()) {
@@ -77,6 +80,14 @@ function repositoryOver(users: () => Map<UserId, User>): UserRepository {
     findByUsername: (username) =>
       Promise.resolve(
         [...users().values()].find((u) => u.username.toLowerCase() === username.toLowerCase()),
+      ),
+    searchByUsername: (prefix, limit) =>
+      Promise.resolve(
+        [...users().values()]
+          .filter((u) => u.username.toLowerCase().startsWith(prefix))
+          .sort((a, b) => compareBytes(a.username.toLowerCase(), b.username.toLowerCase()))
+          .slice(0, limit)
+          .map((u) => ({ id: u.id, username: u.username })),
       ),
     insert: (user) => Promise.resolve(users().has(user.id) ? err("username_taken") : write(user)),
     update: (user) => Promise.resolve(write(user)),

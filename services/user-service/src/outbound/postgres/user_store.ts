@@ -102,6 +102,17 @@ function repository(sql: Queryable): UserRepository {
         select * from users where lower(username) = lower(${username})`;
       return row === undefined ? undefined : toUser(row);
     },
+    async searchByUsername(prefix, limit) {
+      // A range in byte order on the text_pattern_ops index (migration 0004): every username
+      // starting with the prefix sorts in [prefix, prefix with its last character + 1).
+      const upper = prefix.slice(0, -1) +
+        String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      const rows = await sql<{ id: string; username: string }[]>`
+        select id, username from users
+        where lower(username) ~>=~ ${prefix} and lower(username) ~<~ ${upper}
+        order by lower(username) using ~<~ limit ${limit}`;
+      return rows.map((row) => ({ id: row.id as UserId, username: row.username as Username }));
+    },
     async insert(user) {
       const result = await guarded((q) =>
         q<UserRow[]>`

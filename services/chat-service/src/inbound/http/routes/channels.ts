@@ -2,15 +2,23 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createApiApp, jsonContent as json } from "@chat-ts/shared/http";
 import type { ChannelService } from "../../../domain/channel/service.ts";
+import type { ReadService } from "../../../domain/read/service.ts";
 import type { ChatAuth, ChatEnv } from "../env.ts";
 import { chatErrorResponse } from "../errors.ts";
-import { ChannelEnvelope, ChannelListEnvelope, errors } from "../responses.ts";
-import { ChannelIdParam, CreateChannelBody, ListChannelsQuery, toChannelJson } from "../schemas.ts";
+import { ChannelEnvelope, ChannelListEnvelope, errors, ReadStateEnvelope } from "../responses.ts";
+import {
+  ChannelIdParam,
+  CreateChannelBody,
+  ListChannelsQuery,
+  MarkReadBody,
+  toChannelJson,
+  withReadState,
+} from "../schemas.ts";
 
 export function channelRoutes(
-  deps: { channels: ChannelService; auth: ChatAuth },
+  deps: { channels: ChannelService; reads: ReadService; auth: ChatAuth },
 ) {
-  const { channels, auth } = deps;
+  const { channels, reads, auth } = deps;
   return createApiApp<ChatEnv>()
     .openapi(
       createRoute({
@@ -54,7 +62,37 @@ export function channelRoutes(
           limit: query.limit,
           after: query.after,
         });
-        return c.json({ data: list.map(toChannelJson) }, 200);
+        if (query.member !== "me") return c.json({ data: list.map(toChannelJson) }, 200);
+        // Your channels carry your unread state, read in one round trip for the page.
+        const summaries = await reads.summaries(c.var.caller.userId, list.map((ch) => ch.id));
+        const byId = new Map(summaries.map((s) => [s.channelId, s]));
+        return c.json({
+          data: list.map((ch) => withReadState(toChannelJson(ch), byId.get(ch.id))),
+        }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/api/channels/{id}/read",
+        middleware: [auth] as const,
+        request: {
+          params: ChannelIdParam,
+          body: { required: true, ...json(MarkReadBody, "The newest message read") },
+        },
+        responses: { 200: json(ReadStateEnvelope, "Your read state now"), ...errors },
+      }),
+      async (c) => {
+        const result = await reads.markRead(
+          c.var.caller.userId,
+          c.req.valid("param").id,
+          c.req.valid("json").message_id,
+        );
+        if (!result.ok) return chatErrorResponse(c, result.error);
+        const { channelId, unreadCount, lastReadId } = result.value;
+        return c.json({
+          data: { channel_id: channelId, unread_count: unreadCount, last_read_id: lastReadId },
+        }, 200);
       },
     )
     .openapi(
