@@ -53,7 +53,13 @@ export type GetUserResponse = z.infer<typeof GetUserResponse>;
 
 /** A client for `address` (`host:port`), plaintext (service-to-service inside the deployment). */
 export function createUserServiceClient(address: string): grpc.Client {
-  return new UserServiceClient(address, grpc.credentials.createInsecure());
+  // grpc-js waits 1 s, then 1.6× longer after each failed connect, up to 120 s: after an outage,
+  // lookups kept failing fast for that long once user-service was back. Capped at 2 s, the
+  // channel is ready again within about 2 s (the lookup chain's breaker bounds calls meanwhile).
+  return new UserServiceClient(address, grpc.credentials.createInsecure(), {
+    "grpc.initial_reconnect_backoff_ms": 200,
+    "grpc.max_reconnect_backoff_ms": 2000,
+  });
 }
 
 /** Calls GetUser with a deadline; resolves the parsed response or rejects with a grpc.ServiceError. */

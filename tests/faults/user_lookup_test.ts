@@ -26,7 +26,8 @@ Deno.test({
     const grpcPort = freePort();
     let userService = await startUserServiceProcess(httpPort, grpcPort);
     const sql = connectPostgres({ url: chatDatabase, max: 2 });
-    const grpc = new GrpcUserDirectory(`127.0.0.1:${grpcPort}`, 300, silentLogger);
+    // A deadline a loaded machine meets (a refused connection fails at once, whatever it is).
+    const grpc = new GrpcUserDirectory(`127.0.0.1:${grpcPort}`, 2000, silentLogger);
     const chain = new UserLookupChain({
       replica: new PostgresUserReplica(sql),
       remote: grpc,

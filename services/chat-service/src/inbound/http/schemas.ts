@@ -168,7 +168,13 @@ export const HistoryQuery = z.object({
   path: ["after"],
 });
 
-export const MarkReadBody = z.object({ message_id: domain(MessageId.parse) }).openapi("MarkRead");
+export const MarkReadBody = z.object({
+  /** A message of the channel: the newest one read. */
+  message_id: domain((raw) => MessageId.parse(raw, "message_id")).openapi({
+    type: "string",
+    pattern: TIME_UUID_PATTERN,
+  }),
+}).openapi("MarkRead");
 
 export const ReadStateJson = z.object({
   channel_id: z.uuid(),

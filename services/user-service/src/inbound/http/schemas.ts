@@ -87,8 +87,10 @@ export const UserIdParam = z.object({
  * short or odd query is a 422 naming `query` (a rule of the search, not a malformed parameter).
  */
 export const SearchQuery = z.object({
+  // Missing or short is the handler's 422 naming `query`; the document states the rule.
   query: z.string().max(100).default("").openapi({
-    param: { name: "query", in: "query" },
+    param: { name: "query", in: "query", required: true },
+    pattern: "^[A-Za-z0-9_]{2,32}$",
     description: "The start of a username, ignoring case: 2–32 letters, digits or underscores",
     example: "ad",
   }),
