@@ -92,7 +92,13 @@ contract<ReadMarkers>("read markers", [
     assert.equal(await unread(reads, reader, channel), 16);
     // Recording the same message again (a retried send) counts it once.
     const [again] = batches[1].slice(1);
-    await reads.recordMessage({ channelId: channel, id: again, userId: reader, preview: "x", at });
+    await reads.recordMessage({
+      channelId: channel,
+      id: again,
+      userId: uuid<UserId>(),
+      preview: "x",
+      at,
+    });
     assert.equal(await unread(reads, reader, channel), 16);
   },
   "the order is the history's (a message id's time), not the order of recording": async (reads) => {
@@ -106,6 +112,17 @@ contract<ReadMarkers>("read markers", [
     assert.equal(marked?.summary.unreadCount, 0);
     assert.equal(marked?.summary.lastMessage?.id, late);
     assert.equal((await reads.markRead(reader, channel, early, at))?.moved, false);
+  },
+  "the author has read up to their own message; a later one from someone else is unread": async (
+    reads,
+  ) => {
+    const [channel, author, other] = [uuid<ChannelId>(), uuid<UserId>(), uuid<UserId>()];
+    await send(reads, channel, other, 2);
+    const [mine] = await send(reads, channel, author);
+    const [summary] = await reads.summaries(author, [channel]);
+    assert.deepEqual([summary.unreadCount, summary.lastReadId], [0, mine]);
+    await send(reads, channel, other);
+    assert.equal(await unread(reads, author, channel), 1);
   },
   "counts stop at the cap (99+)": async (reads) => {
     const [channel, author, reader] = [uuid<ChannelId>(), uuid<UserId>(), uuid<UserId>()];

@@ -86,7 +86,7 @@ export class MessageService {
     // records it again under the same event id, the message's own, a no-op unless the first
     // attempt stored the message but could not record it.
     // Indexed before it is announced, so a reader can mark it read as soon as it arrives; the
-    // sender has read their channel up to their own message.
+    // sender has read their channel up to their own message (the same call moves their marker).
     const reads = this.deps.reads;
     if (reads !== undefined) {
       await reads.recordMessage({
@@ -96,7 +96,6 @@ export class MessageService {
         preview: message.content.slice(0, PREVIEW_LENGTH),
         at: message.timestamp,
       });
-      await reads.markRead(caller, message.channelId, message.id, now);
     }
     if (created || this.deps.events.durable === true) {
       await this.#publish({ type: "message_sent", eventId: message.id, message });

@@ -22,7 +22,10 @@ export interface ReadSummary {
 }
 
 export interface ReadMarkers {
-  /** A stored message joins its channel's index (idempotent per message id). */
+  /**
+   * A stored message joins its channel's index (idempotent per message id), and its author's
+   * marker moves to it (forward only): the author has read the channel up to their own message.
+   */
   recordMessage(message: LastMessage & { readonly channelId: ChannelId }): Promise<void>;
   /** An edited message's preview. */
   editMessage(channelId: ChannelId, id: MessageId, preview: string): Promise<void>;

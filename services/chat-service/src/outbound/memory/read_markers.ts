@@ -27,6 +27,11 @@ export class MemoryReadMarkers implements ReadMarkers {
       list.sort((x, y) => x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
     }
     this.#index.set(m.channelId, list);
+    const marker = `${m.userId} ${m.channelId}`;
+    const key = keyOf(m.id);
+    if ((this.#markers.get(marker)?.key ?? "") < key) {
+      this.#markers.set(marker, { messageId: m.id, key });
+    }
     return Promise.resolve();
   }
 

@@ -39,10 +39,19 @@ export class PostgresReadMarkers implements ReadMarkers {
   async recordMessage(
     m: { channelId: ChannelId; id: MessageId; userId: UserId; preview: string; at: Date },
   ): Promise<void> {
+    // One statement on the send path: the index row and the author's marker.
+    const seq = ticksOf(m.id);
     await this.sql`
-      insert into channel_message_index (channel_id, message_id, user_id, preview, sent_at, seq)
-      values (${m.channelId}, ${m.id}, ${m.userId}, ${m.preview}, ${m.at}, ${ticksOf(m.id)})
-      on conflict (message_id) do nothing`;
+      with indexed as (
+        insert into channel_message_index (channel_id, message_id, user_id, preview, sent_at, seq)
+        values (${m.channelId}, ${m.id}, ${m.userId}, ${m.preview}, ${m.at}, ${seq})
+        on conflict (message_id) do nothing)
+      insert into read_markers (user_id, channel_id, message_id, position, seq, updated_at)
+      values (${m.userId}, ${m.channelId}, ${m.id}, 0, ${seq}, ${m.at})
+      on conflict (user_id, channel_id) do update
+        set message_id = excluded.message_id, seq = excluded.seq,
+            updated_at = excluded.updated_at
+        where (read_markers.seq, read_markers.message_id) < (excluded.seq, excluded.message_id)`;
   }
 
   async editMessage(channelId: ChannelId, id: MessageId, preview: string): Promise<void> {
@@ -80,8 +89,11 @@ export class PostgresReadMarkers implements ReadMarkers {
       select c.id as channel_id, m.message_id as last_read_id,
         (select count(*) from (
           select 1 from channel_message_index i
-          where i.channel_id = c.id and (m.seq is null
-            or (i.seq, i.message_id) > (m.seq, m.message_id))
+          -- One row comparison (no OR), so it is a range of channel_message_index_by_channel:
+          -- with an OR Postgres read every index row of the channel on each count.
+          where i.channel_id = c.id
+            and (i.seq, i.message_id) > (coalesce(m.seq, -1),
+                 coalesce(m.message_id, '00000000-0000-0000-0000-000000000000'::uuid))
           order by i.seq, i.message_id limit ${UNREAD_CAP}) bounded) as unread,
         l.message_id as last_id, l.user_id as last_user_id, l.preview as last_preview,
         l.sent_at as last_at
