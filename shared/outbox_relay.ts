@@ -78,7 +78,9 @@ export class OutboxRelay {
       batchSize: 100,
       idleMs: 1000,
       heldBackMs: 20,
-      maxBackoffMs: 5000,
+      // Short enough that events flow again within ~2 s of the sink's return (one query per
+      // retry while it is away costs nothing worth saving).
+      maxBackoffMs: 2000,
       publishTimeoutMs: 10_000,
       ...options,
     };

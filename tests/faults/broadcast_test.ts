@@ -68,7 +68,16 @@ Deno.test({
         register: stack.register,
         fault: { inject: () => postgres.kill(), heal: () => postgres.start() },
       });
-      assertHeld("postgres", report, 10_000);
+      try {
+        assertHeld("postgres", report, 10_000);
+      } catch (error) {
+        // What the instances said (errors, a crash) is what explains a miss or a slow recovery.
+        const said = stack.chatLogs().split("\n").filter((l) =>
+          /"level":"error"|stopped|Uncaught/.test(l)
+        );
+        console.log(said.slice(0, 40).map((l) => l.slice(0, 400)).join("\n"));
+        throw error;
+      }
       assert.ok((report.attempts["503"] ?? 0) > 0, "sends were refused with 503 while it was down");
     } finally {
       await stack.stop();
