@@ -179,8 +179,10 @@ test("a SIGKILLed chat-service instance's users go offline within the TTL", asyn
   const offline = await watcher.next(presenceOf(alice.id), (TTL_S + 5) * 1000);
   const tookMs = Date.now() - killedAt;
   assert.equal(offline.status, "offline");
-  // TTL after the last heartbeat, plus a sweep and the delivery.
-  assert.ok(tookMs <= TTL_S * 1000 + 1500, `offline ${tookMs} ms after the crash`);
+  // TTL counted from when presence-service applied the last heartbeat (it can trail the crash
+  // on a loaded machine), plus a sweep (0.5 s) and two Kafka hops: 3.1-3.3 s when quiet, 4.8 s
+  // once in a loaded CI rehearsal.
+  assert.ok(tookMs <= TTL_S * 1000 + 2500, `offline ${tookMs} ms after the crash`);
   console.log(`SIGKILL → offline in ${tookMs} ms (TTL ${TTL_S} s)`);
 });
 
