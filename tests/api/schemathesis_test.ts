@@ -7,8 +7,8 @@
  * one accepted fails the run. Each run's full output is kept in artifacts/schemathesis/.
  */
 import assert from "node:assert/strict";
-import { api } from "../support/http.ts";
 import { freePort, type ServiceProcess, startTask } from "../support/process.ts";
+import { registerUser } from "../support/stack.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const st = `${root}.tools/schemathesis/bin/st`;
@@ -47,17 +47,7 @@ export function schemathesisArgs(base: string, document: string, token: string):
 }
 
 async function session(base: string, name: string): Promise<string> {
-  const username = `${name}_${crypto.randomUUID().slice(0, 8)}`;
-  const password = "correct horse battery";
-  const created = await api(base, "POST", "/api/users", undefined, {
-    username,
-    email_address: `${username}@example.com`,
-    password,
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  const login = await api(base, "POST", "/api/auth/login", undefined, { username, password });
-  assert.equal(login.status, 200, JSON.stringify(login.body));
-  return login.body.data.token as string;
+  return (await registerUser(base, name)).token;
 }
 
 Deno.test({
