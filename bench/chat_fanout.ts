@@ -13,8 +13,15 @@
  *     generator;
  *  2. N idle WebSocket connections on one instance: RSS per connection.
  *
+ * Sends go over WebSocket (`send_message` frames from 10 sender sockets per instance) or, with
+ * `--send http`, as POSTs. `--curve 50,100,200,300,500` measures each rate in turn on the same
+ * deployment and writes the latency–throughput curve to artifacts/bench/fanout_curve.svg.
+ * `--bystander` adds a third instance that no subscriber and no sender uses: what a message no
+ * local socket subscribes to costs it, above its own idle cost over the same length of time.
+ *
  * ./deno run -A bench/chat_fanout.ts [--rate 500] [--subscribers 100] [--seconds 60] [--idle 2000]
- *   [--warmup 10] [--user-service-down] [--timeline]
+ *   [--warmup 10] [--send ws|http] [--curve R1,R2,…] [--bystander] [--user-service-down]
+ *   [--timeline]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
 import { cpuSeconds, servicePid, serviceRssBytes } from "../tests/support/process.ts";
@@ -37,6 +44,16 @@ const WORKERS = arg("workers", 2);
 const USER_SERVICE_DOWN = Deno.args.includes("--user-service-down");
 /** `--timeline`: per-second send and delivery percentiles, to see when a tail happens. */
 const TIMELINE = Deno.args.includes("--timeline");
+const SEND_MODE =
+  Deno.args.includes("--send") && Deno.args[Deno.args.indexOf("--send") + 1] === "http"
+    ? "http"
+    : "ws";
+const CURVE = Deno.args.includes("--curve")
+  ? Deno.args[Deno.args.indexOf("--curve") + 1].split(",").map(Number)
+  : undefined;
+const BYSTANDER = Deno.args.includes("--bystander");
+/** Sender sockets per instance in the WebSocket send mode. */
+const SENDER_SOCKETS = 10;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -79,16 +96,31 @@ function printTimeline(started: number, sends: Samples, deliveries: Samples) {
 
 // --- the deployment: user-service and two chat-service instances under their task permissions
 const stack = await startStack({
+  chatInstances: BYSTANDER ? 3 : 2,
   // One reader token for every subscriber and one sender: the per-user limits are lifted.
   chatEnv: {
     LOG_LEVEL: "error",
     MESSAGES_PER_USER_PER_WINDOW: "1000000",
     WS_MAX_CONNECTIONS_PER_USER: "10000",
+    WS_FRAMES_PER_SECOND: "10000",
+    WS_FRAME_BURST: "100000",
   },
 });
-const urls = stack.chatUrls;
+/** The instances subscribers and senders use; a bystander (the third) gets neither. */
+const urls = stack.chatUrls.slice(0, 2);
 const chats = stack.chatUrls.map((url, i) => ({ url, pid: stack.chatPids[i] }));
 const register = () => stack.register("bench");
+
+interface SendResult {
+  readonly sent: number;
+  readonly failed: number;
+  readonly failures: Map<number | string, number>;
+  /** HTTP mode: each send's answer time; WebSocket mode: none (a frame has no answer). */
+  readonly latencies: number[];
+  readonly sentTimes: number[];
+  readonly started: number;
+  readonly seconds: number;
+}
 
 try {
   const [sender, reader] = await Promise.all([register(), register()]);
@@ -127,12 +159,41 @@ try {
     w.postMessage({ type: "start", urls, token: reader.token, channelId, count });
     return ready;
   }));
-  /** A paced sender: posts RATE messages/s for `seconds`; each tick posts whatever is due. */
-  const sendFor = async (seconds: number) => {
+
+  // WebSocket senders: frames round-robin over SENDER_SOCKETS sockets per instance.
+  const senderSockets = SEND_MODE === "ws"
+    ? await Promise.all(
+      Array.from({ length: SENDER_SOCKETS * urls.length }, (_, i) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(
+            `${urls[i % urls.length].replace("http", "ws")}/ws?token=${sender.token}`,
+          );
+          ws.onopen = () =>
+            resolve(ws);
+          ws.onerror = () => reject(new Error("sender socket failed"));
+        })),
+    )
+    : [];
+  /** Error frames the senders received (a send the server refused), by code. */
+  const senderErrors = new Map<string, number>();
+  for (const ws of senderSockets) {
+    ws.onmessage = (m) => {
+      const frame = JSON.parse(String(m.data));
+      if (frame.type === "error" || frame.type === "rate_limited" || frame.type === "unavailable") {
+        senderErrors.set(
+          frame.code ?? frame.type,
+          (senderErrors.get(frame.code ?? frame.type) ?? 0) + 1,
+        );
+      }
+    };
+  }
+
+  /** A paced sender: posts `rate` messages/s for `seconds`; each tick sends whatever is due. */
+  const sendFor = async (rate: number, seconds: number): Promise<SendResult> => {
     let sent = 0;
     let failed = 0;
-    /** Failed sends by HTTP status (0: no answer). */
-    const failures = new Map<number, number>();
+    /** Failed sends by HTTP status (0: no answer) or error frame code. */
+    const failures = new Map<number | string, number>();
     const fail = (status: number) => {
       failed++;
       failures.set(status, (failures.get(status) ?? 0) + 1);
@@ -141,18 +202,26 @@ try {
     const latencies: number[] = [];
     const sentTimes: number[] = [];
     const started = now();
-    const total = RATE * seconds;
+    const total = rate * seconds;
     const pending: Promise<void>[] = [];
-    while (sent + failed < total) {
-      const due = Math.min(total, Math.floor(((now() - started) / 1000) * RATE));
+    const errorsBefore = [...senderErrors.values()].reduce((a, b) => a + b, 0);
+    while (sent + failed + inFlight < total) {
+      const due = Math.min(total, Math.floor(((now() - started) / 1000) * rate));
       while (sent + failed + inFlight < due) {
         const seq = sent + failed + inFlight;
+        const content = `${now()} bench message ${seq}`;
+        if (SEND_MODE === "ws") {
+          const ws = senderSockets[seq % senderSockets.length];
+          ws.send(JSON.stringify({ type: "send_message", channel_id: channelId, content }));
+          sent++;
+          continue;
+        }
         const t0 = now();
         inFlight++;
         const p = fetch(`${urls[seq % urls.length]}/api/channels/${channelId}/messages`, {
           method: "POST",
           headers: { Authorization: `Bearer ${sender.token}`, "Content-Type": "application/json" },
-          body: JSON.stringify({ content: `${now()} bench message ${seq}` }),
+          body: JSON.stringify({ content }),
         }).then(async (res) => {
           await res.body?.cancel();
           latencies.push(now() - t0);
@@ -169,6 +238,14 @@ try {
       await new Promise((r) => setTimeout(r, 2));
     }
     await Promise.all(pending);
+    if (SEND_MODE === "ws") {
+      // Refusals arrive as error frames: count them as failed sends.
+      await new Promise((r) => setTimeout(r, 500));
+      const errors = [...senderErrors.values()].reduce((a, b) => a + b, 0) - errorsBefore;
+      sent -= errors;
+      failed += errors;
+      for (const [code, n] of senderErrors) failures.set(code, n);
+    }
     return {
       sent,
       failed,
@@ -180,93 +257,153 @@ try {
     };
   };
 
-  if (WARMUP > 0) {
-    // JIT, connection pools and JVMs settle first; this phase is reported, not hidden.
-    const warm = await sendFor(WARMUP);
-    warm.latencies.sort((a, b) => a - b);
+  /** One measured phase at `rate`: sends, deliveries, latency, CPU and RSS. */
+  const measure = async (rate: number) => {
+    if (WARMUP > 0) {
+      // JIT, connection pools and JVMs settle first; this phase is reported, not hidden.
+      const warm = await sendFor(rate, WARMUP);
+      console.log(`warm-up: ${warm.sent} sent at ${rate} msg/s in ${WARMUP} s (not counted below)`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
+    const cpu = await cpuMeter(chats.map((c) => c.pid));
+    for (const w of workers) w.postMessage({ type: "record", on: true });
+    const sends = await sendFor(rate, SECONDS);
+    await new Promise((r) => setTimeout(r, 2000)); // let the last deliveries land
+    const cpuUsed = await cpu.used();
+    const rssAfter = await Promise.all(chats.map((c) => rssKiB(c.pid)));
+    const results = await Promise.all(workers.map((w) => {
+      const result = replies(w, "result");
+      w.postMessage({ type: "record", on: false });
+      return result;
+    }));
+    const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const deliveries = results.reduce((n, r) => n + r.deliveries, 0);
+    const abnormal = results.reduce((n, r) => n + r.closedAbnormally, 0);
+    return { rate, sends, cpuUsed, rssBefore, rssAfter, results, latencies, deliveries, abnormal };
+  };
+
+  /** Prints one phase; returns its figures for the curve. */
+  const report = (m: Awaited<ReturnType<typeof measure>>) => {
+    const { sends, deliveries, latencies, cpuUsed } = m;
+    const { sent, failed } = sends;
+    const sendSeconds = sends.seconds;
     console.log(
-      `warm-up: ${warm.sent} sent in ${WARMUP} s, HTTP send p50 ${
-        percentile(warm.latencies, 50).toFixed(1)
-      } p99 ${percentile(warm.latencies, 99).toFixed(1)} ms (not counted below)`,
+      `fan-out: ${SUBSCRIBERS} subscribers on 2 instances, ${m.rate} msg/s for ${SECONDS} s, sent over ${
+        SEND_MODE === "ws" ? "WebSocket" : "HTTP"
+      }`,
     );
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
-  const cpu = await cpuMeter(chats.map((c) => c.pid));
-  for (const w of workers) w.postMessage({ type: "record", on: true });
-  const measuredSends = await sendFor(SECONDS);
-  const { sent, failed, latencies: sendLatencies, seconds: measured } = measuredSends;
-  const sendSeconds = measured;
-  await new Promise((r) => setTimeout(r, 2000)); // let the last deliveries land
-  const cpuUsed = await cpu.used();
-  const rssAfter = await Promise.all(chats.map((c) => rssKiB(c.pid)));
-  const results = await Promise.all(workers.map((w) => {
-    const result = replies(w, "result");
-    w.postMessage({ type: "record", on: false });
-    return result;
-  }));
-  for (const w of workers) w.terminate();
-  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const deliveries = results.reduce((n, r) => n + r.deliveries, 0);
-  const abnormal = results.reduce((n, r) => n + r.closedAbnormally, 0);
-  console.log(`fan-out: ${SUBSCRIBERS} subscribers on 2 instances, ${RATE} msg/s for ${SECONDS} s`);
-  console.log(
-    `  sent ${sent} (${failed} failed) in ${sendSeconds.toFixed(1)} s = ${
-      (sent / sendSeconds).toFixed(0)
-    } msg/s${
-      failed === 0
-        ? ""
-        : `; failed by status (0: no answer): ${
-          JSON.stringify(Object.fromEntries(measuredSends.failures))
-        }`
-    }`,
-  );
-  console.log(
-    `  deliveries ${deliveries} of ${sent * SUBSCRIBERS} expected = ${
-      (deliveries / sendSeconds).toFixed(0)
-    } deliveries/s`,
-  );
-  if (deliveries === 0) {
-    console.log("  no delivery arrived within the measured window");
-    await stack.stop();
-    Deno.exit(1);
-  }
-  console.log(
-    `  latency send→delivery ms: p50 ${percentile(latencies, 50).toFixed(1)}  p99 ${
-      percentile(latencies, 99).toFixed(1)
-    }  max ${latencies[latencies.length - 1].toFixed(1)}`,
-  );
-  // A sorted copy: the timeline below pairs the measured order with send times.
-  const sortedSends = [...sendLatencies].sort((a, b) => a - b);
-  console.log(
-    `  HTTP send ms: p50 ${percentile(sortedSends, 50).toFixed(1)}  p99 ${
-      percentile(sortedSends, 99).toFixed(1)
-    }`,
-  );
-  if (TIMELINE) {
-    printTimeline(measuredSends.started, measuredSends, {
-      latencies: results.flatMap((r) => r.latencies),
-      sentTimes: results.flatMap((r) => r.sentTimes),
-    });
-  }
-  console.log(`  sockets closed abnormally: ${abnormal}`);
-  const perDelivery = (seconds: number) => `${((seconds / deliveries) * 1e6).toFixed(1)} µs`;
-  console.log(
-    `  CPU per delivery: chat-service ${perDelivery(cpuUsed.chat)} (${
-      cpuUsed.chat.toFixed(1)
-    } s over both instances), with Kafka + Cassandra + Postgres ${
-      perDelivery(cpuUsed.chat + cpuUsed.infra)
-    } (Kafka ${perDelivery(cpuUsed.kafka)}, Cassandra ${perDelivery(cpuUsed.cassandra)}, Postgres ${
-      perDelivery(cpuUsed.postgres)
-    }), load generator ${perDelivery(cpuUsed.generator)}`,
-  );
-  chats.forEach((_c, i) =>
     console.log(
-      `  instance ${i} RSS: ${(rssBefore[i] / 1024).toFixed(0)} MiB before, ${
-        (rssAfter[i] / 1024).toFixed(0)
-      } MiB after`,
-    )
-  );
+      `  sent ${sent} (${failed} failed) in ${sendSeconds.toFixed(1)} s = ${
+        (sent / sendSeconds).toFixed(0)
+      } msg/s${
+        failed === 0
+          ? ""
+          : `; failed by status or code (0: no answer): ${
+            JSON.stringify(Object.fromEntries(sends.failures))
+          }`
+      }`,
+    );
+    console.log(
+      `  deliveries ${deliveries} of ${sent * SUBSCRIBERS} expected = ${
+        (deliveries / sendSeconds).toFixed(0)
+      } deliveries/s`,
+    );
+    if (deliveries === 0) {
+      console.log("  no delivery arrived within the measured window");
+      return undefined;
+    }
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    console.log(
+      `  latency send→delivery ms: p50 ${p50.toFixed(1)}  p99 ${p99.toFixed(1)}  max ${
+        latencies[latencies.length - 1].toFixed(1)
+      }`,
+    );
+    if (sends.latencies.length > 0) {
+      const sortedSends = [...sends.latencies].sort((a, b) => a - b);
+      console.log(
+        `  HTTP send ms: p50 ${percentile(sortedSends, 50).toFixed(1)}  p99 ${
+          percentile(sortedSends, 99).toFixed(1)
+        }`,
+      );
+    }
+    if (TIMELINE) {
+      printTimeline(sends.started, sends, {
+        latencies: m.results.flatMap((r) => r.latencies),
+        sentTimes: m.results.flatMap((r) => r.sentTimes),
+      });
+    }
+    console.log(`  sockets closed abnormally: ${m.abnormal}`);
+    const µs = (seconds: number) => (seconds / deliveries) * 1e6;
+    const perDelivery = (seconds: number) => `${µs(seconds).toFixed(1)} µs`;
+    const loadedChat = cpuUsed.perInstance.slice(0, 2).reduce((a, b) => a + b, 0);
+    console.log(
+      `  CPU per delivery: chat-service ${perDelivery(loadedChat)} (${
+        cpuUsed.perInstance.slice(0, 2).map((s) => `${s.toFixed(2)} s`).join(" + ")
+      } on the two instances), with Kafka + Cassandra + Postgres ${
+        perDelivery(loadedChat + cpuUsed.infra)
+      } (Kafka ${perDelivery(cpuUsed.kafka)}, Cassandra ${
+        perDelivery(cpuUsed.cassandra)
+      }, Postgres ${perDelivery(cpuUsed.postgres)}), load generator ${
+        perDelivery(cpuUsed.generator)
+      }`,
+    );
+    chats.forEach((_c, i) =>
+      console.log(
+        `  instance ${i}${i >= 2 ? " (bystander)" : ""} RSS: ${
+          (m.rssBefore[i] / 1024).toFixed(0)
+        } MiB before, ${(m.rssAfter[i] / 1024).toFixed(0)} MiB after`,
+      )
+    );
+    return { rate: m.rate, achieved: sent / sendSeconds, p50, p99, chatUs: µs(loadedChat) };
+  };
+
+  if (BYSTANDER) {
+    // Its idle cost over a window as long as the measured one, to subtract below.
+    const idleCpu = await cpuMeter([chats[2].pid]);
+    await new Promise((r) => setTimeout(r, (SECONDS + 2) * 1000));
+    const idle = (await idleCpu.used()).perInstance[0];
+    const m = await measure(RATE);
+    report(m);
+    const busy = m.cpuUsed.perInstance[2];
+    const records = m.sends.sent;
+    console.log(
+      `  bystander (no subscriber, no sender): ${
+        busy.toFixed(2)
+      } s CPU while ${records} messages went by, ${idle.toFixed(2)} s idle over as long = ${
+        (((busy - idle) / records) * 1e6).toFixed(2)
+      } µs per message it skipped`,
+    );
+  } else if (CURVE === undefined) {
+    if (report(await measure(RATE)) === undefined) {
+      await stack.stop();
+      Deno.exit(1);
+    }
+  } else {
+    const points = [];
+    for (const rate of CURVE) {
+      const point = report(await measure(rate));
+      if (point !== undefined) points.push(point);
+    }
+    console.log("curve: rate  achieved  p50 ms  p99 ms  chat µs/delivery");
+    for (const p of points) {
+      console.log(
+        `  ${String(p.rate).padStart(4)}  ${p.achieved.toFixed(0).padStart(8)}  ${
+          p.p50.toFixed(1).padStart(6)
+        }  ${p.p99.toFixed(1).padStart(6)}  ${p.chatUs.toFixed(1).padStart(6)}`,
+      );
+    }
+    const path = new URL("../artifacts/bench/fanout_curve.svg", import.meta.url).pathname;
+    await Deno.mkdir(new URL("../artifacts/bench/", import.meta.url), { recursive: true });
+    await Deno.writeTextFile(
+      path,
+      curveSvg(points, `${SUBSCRIBERS} subscribers, ${SEND_MODE} sends`),
+    );
+    console.log(`curve written to ${path}`);
+  }
+  for (const w of workers) w.terminate();
+  for (const ws of senderSockets) ws.close();
 
   // --- 2. idle connections -------------------------------------------------
   if (IDLE > 0) {
@@ -312,7 +449,7 @@ Deno.exit(0);
  */
 async function cpuMeter(chatTaskPids: readonly number[]) {
   const infra = new URL("../.infra/", import.meta.url).pathname;
-  const chatPids = (await Promise.all(chatTaskPids.map(servicePid))).filter((p) => p !== undefined);
+  const chatPids = await Promise.all(chatTaskPids.map(servicePid));
   const pidFile = (path: string) =>
     Deno.readTextFile(`${infra}${path}`).then((t) => [Number(t.split("\n")[0])], () => []);
   const withChildren = async (roots: number[]): Promise<number[]> => {
@@ -334,7 +471,7 @@ async function cpuMeter(chatTaskPids: readonly number[]) {
   const sum = async (pids: readonly number[]) =>
     (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
   const read = async () => ({
-    chat: await sum(chatPids),
+    perInstance: await Promise.all(chatPids.map((pid) => pid === undefined ? 0 : cpuSeconds(pid))),
     kafka: await sum(components.kafka),
     cassandra: await sum(components.cassandra),
     postgres: await sum(components.postgres),
@@ -348,7 +485,7 @@ async function cpuMeter(chatTaskPids: readonly number[]) {
       const cassandra = end.cassandra - start.cassandra;
       const postgres = end.postgres - start.postgres;
       return {
-        chat: end.chat - start.chat,
+        perInstance: end.perInstance.map((seconds, i) => seconds - start.perInstance[i]),
         infra: kafka + cassandra + postgres,
         kafka,
         cassandra,
@@ -357,4 +494,57 @@ async function cpuMeter(chatTaskPids: readonly number[]) {
       };
     },
   };
+}
+
+/** The latency–throughput curve as an SVG a person can open: p50 and p99 against the rate. */
+function curveSvg(
+  points: readonly { rate: number; achieved: number; p50: number; p99: number; chatUs: number }[],
+  title: string,
+): string {
+  const width = 640, height = 400, left = 60, right = 20, top = 40, bottom = 50;
+  const maxRate = Math.max(...points.map((p) => p.rate));
+  const maxMs = Math.max(10, ...points.map((p) => p.p99)) * 1.1;
+  const x = (rate: number) => left + (rate / maxRate) * (width - left - right);
+  const y = (ms: number) => height - bottom - (ms / maxMs) * (height - top - bottom);
+  const line = (pick: (p: (typeof points)[number]) => number, colour: string) =>
+    `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${
+      points.map((p) => `${x(p.rate).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(" ")
+    }"/>` +
+    points.map((p) =>
+      `<circle cx="${x(p.rate).toFixed(1)}" cy="${y(pick(p)).toFixed(1)}" r="3" fill="${colour}"/>`
+    ).join("");
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * maxMs);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="white"/>
+<text x="${left}" y="20" font-size="14">send→delivery latency vs send rate (${title})</text>
+<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${
+    height - bottom
+  }" stroke="black"/>
+<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" stroke="black"/>
+${
+    ticks.map((ms) =>
+      `<text x="${left - 6}" y="${y(ms) + 4}" text-anchor="end">${ms.toFixed(0)}</text>` +
+      `<line x1="${left}" y1="${y(ms)}" x2="${width - right}" y2="${y(ms)}" stroke="#ddd"/>`
+    ).join("\n")
+  }
+${
+    points.map((p) =>
+      `<text x="${x(p.rate)}" y="${height - bottom + 16}" text-anchor="middle">${p.rate}</text>` +
+      `<text x="${x(p.rate)}" y="${height - bottom + 30}" text-anchor="middle" fill="#666">${
+        p.chatUs.toFixed(0)
+      } µs</text>`
+    ).join("\n")
+  }
+<text x="${(left + width - right) / 2}" y="${
+    height - 6
+  }" text-anchor="middle">messages/s (below: chat-service CPU per delivery)</text>
+<text x="14" y="${(top + height - bottom) / 2}" transform="rotate(-90 14 ${
+    (top + height - bottom) / 2
+  })" text-anchor="middle">ms</text>
+${line((p) => p.p50, "#1f77b4")}
+${line((p) => p.p99, "#d62728")}
+<text x="${width - right - 90}" y="${top + 10}" fill="#1f77b4">p50</text>
+<text x="${width - right - 50}" y="${top + 10}" fill="#d62728">p99</text>
+</svg>
+`;
 }

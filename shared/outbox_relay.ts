@@ -12,17 +12,19 @@
  * Used by user-service (`user_outbox`, keyed by user) and chat-service
  * (`chat_outbox`, keyed by channel). A table has the columns `position
  * bigserial`, `event_id uuid unique`, the key column, `payload text`,
- * `published_at timestamptz`.
+ * `published_at timestamptz`, and optionally a headers column (a JSON object
+ * of strings as text).
  */
 import type { Logger } from "./logger.ts";
 import type { Sql } from "./postgres.ts";
 import { withTimeout } from "./timeout.ts";
 
-/** One row on its way out: an encoded event and the key that orders it. */
+/** One row on its way out: an encoded event, the key that orders it, and its record headers. */
 export interface OutboxRecord {
   readonly eventId: string;
   readonly key: string;
   readonly payload: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** Resolves once every record is acknowledged; rejects if any is not. */
@@ -32,6 +34,8 @@ export interface OutboxTable {
   /** Trusted identifiers, not input. */
   readonly name: string;
   readonly keyColumn: string;
+  /** A text column of record headers (a JSON object of strings); absent: no headers. */
+  readonly headersColumn?: string;
 }
 
 export interface OutboxRelayOptions {
@@ -126,16 +130,27 @@ export class OutboxRelay {
     const { sql, table, batchSize } = this.#o;
     const name = sql(table.name);
     const key = sql(table.keyColumn);
+    const headers = table.headersColumn === undefined
+      ? sql`'{}'`
+      : sql`${sql(table.headersColumn)}`;
     return await sql.begin(async (tx) => {
       const rows = await tx<
-        { position: string; event_id: string; key: string; payload: string; held_back: boolean }[]
+        {
+          position: string;
+          event_id: string;
+          key: string;
+          payload: string;
+          headers: string;
+          held_back: boolean;
+        }[]
       >`
         with batch as materialized (
-          select position, event_id, ${key} as key, payload from ${name}
+          select position, event_id, ${key} as key, payload, ${headers} as headers from ${name}
           where published_at is null order by position limit ${batchSize}
           for update skip locked
         )
         select b.position::text as position, b.event_id, b.key::text as key, b.payload,
+          b.headers,
           exists (
             select 1 from ${name} earlier
             where earlier.${key} = b.key and earlier.published_at is null
@@ -147,7 +162,12 @@ export class OutboxRelay {
       const heldBack = ready.length < rows.length;
       if (ready.length === 0) return { published: 0, heldBack };
       await withTimeout(
-        this.#o.sink(ready.map((r) => ({ eventId: r.event_id, key: r.key, payload: r.payload }))),
+        this.#o.sink(ready.map((r) => ({
+          eventId: r.event_id,
+          key: r.key,
+          payload: r.payload,
+          headers: parseHeaders(r.headers),
+        }))),
         this.#o.publishTimeoutMs,
         "outbox sink timed out",
       );
@@ -205,4 +225,16 @@ export class OutboxRelay {
       this.#wake = done;
     });
   }
+}
+
+/** A headers column's text as headers: a JSON object's string values (the relay's own rows). */
+function parseHeaders(text: string): Readonly<Record<string, string>> {
+  if (text === "{}") return {};
+  const parsed: unknown = JSON.parse(text);
+  const headers: Record<string, string> = {};
+  if (typeof parsed !== "object" || parsed === null) return headers;
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value === "string") headers[name] = value;
+  }
+  return headers;
 }

@@ -11,10 +11,17 @@ import type { DecodeError } from "./codec.ts";
 
 export type RecordValue = Uint8Array | string | null | undefined;
 
+/** Kafka hands header values over as bytes, the in-process bus as text. */
+export type RecordHeaders = Readonly<
+  Record<string, Uint8Array | string | readonly (Uint8Array | string)[] | undefined>
+>;
+
 /** One record as both transports hand it over. */
 export interface EventRecord {
   readonly topic: string;
   readonly value: RecordValue;
+  readonly key?: Uint8Array | string | null;
+  readonly headers?: RecordHeaders;
   /** Kafka only: where the record is, for the log. */
   readonly partition?: number;
   readonly offset?: string;
@@ -33,6 +40,29 @@ export interface ConsumeOptions {
    * logged and dropped, for readers whose work is best effort (live delivery).
    */
   readonly onFailure: "retry" | "skip";
+  /**
+   * Whether this reader wants the record, decided from its key and headers before the value is
+   * decoded (a fan-out reader skips, for the cost of a lookup, what no local socket waits for).
+   */
+  readonly wanted?: (record: EventRecord) => boolean;
+}
+
+const text = new TextDecoder();
+
+/** A record's key as text; undefined when it has none. */
+export function recordKey(record: EventRecord): string | undefined {
+  const key = record.key;
+  if (key === undefined || key === null) return undefined;
+  return typeof key === "string" ? key : text.decode(key);
+}
+
+/** A record header's (first) value as text; undefined when the record does not carry it. */
+export function recordHeader(record: EventRecord, name: string): string | undefined {
+  const raw = record.headers?.[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined) return undefined;
+  if (typeof value === "string") return value;
+  return value.length === 0 ? "" : text.decode(value);
 }
 
 export function consume<T>(
@@ -40,22 +70,21 @@ export function consume<T>(
   handle: (value: T) => Promise<void> | void,
   options: ConsumeOptions,
 ): RecordHandler {
-  const { logger, onFailure } = options;
+  const { logger, onFailure, wanted } = options;
   return async (record) => {
-    const where = {
-      topic: record.topic,
-      ...(record.partition === undefined ? {} : { partition: record.partition }),
-      ...(record.offset === undefined ? {} : { offset: record.offset }),
-    };
+    if (wanted !== undefined && !wanted(record)) return;
     const decoded = decode(record.value);
     if (!decoded.ok) {
       if (decoded.error.kind === "unknown_event_type") {
         logger.debug("skipping an event of a type this reader does not know", {
-          ...where,
+          ...where(record),
           event_type: decoded.error.eventType,
         });
       } else {
-        logger.warn("skipping undecodable event", { ...where, reason: decoded.error.message });
+        logger.warn("skipping undecodable event", {
+          ...where(record),
+          reason: decoded.error.message,
+        });
       }
       return;
     }
@@ -67,8 +96,17 @@ export function consume<T>(
     try {
       await handle(decoded.value);
     } catch (error) {
-      logger.error("handling an event failed; skipped", { ...where, error });
+      logger.error("handling an event failed; skipped", { ...where(record), error });
     }
+  };
+}
+
+/** Where a record is, for the log (built only when something is logged). */
+function where(record: EventRecord): Record<string, string | number> {
+  return {
+    topic: record.topic,
+    ...(record.partition === undefined ? {} : { partition: record.partition }),
+    ...(record.offset === undefined ? {} : { offset: record.offset }),
   };
 }
 

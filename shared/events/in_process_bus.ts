@@ -18,6 +18,8 @@ export interface BusRecord {
   readonly topic: string;
   readonly key: string;
   readonly value: string;
+  /** Kafka record headers: what a reader may decide from before it decodes the value. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type BusHandler = (record: BusRecord) => Promise<void> | void;

@@ -23,6 +23,15 @@ export function chatMessagesTopic(channelId: string): string {
   return `chat.messages.${chatShardOf(channelId)}`;
 }
 
+/**
+ * A `chat.messages.*` record's header naming who, besides the subscribers of the channel (the
+ * record's key), gets a frame from it: user ids separated by commas, `*` for every socket, empty
+ * for nobody else. An instance reads it with the key before it decodes the value: a record
+ * nobody here waits for is skipped for the cost of a lookup. A record without it is decoded.
+ */
+export const CHAT_RECIPIENTS_HEADER = "recipients";
+export const EVERY_SOCKET = "*";
+
 /** chat-service instances' WebSocket lifecycle, read by presence-service (keyed by user_id). */
 export const PRESENCE_REPORTS_TOPIC = "presence.reports";
 /** presence-service's decided transitions, read by every chat-service instance (keyed by user_id). */

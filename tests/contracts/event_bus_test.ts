@@ -7,10 +7,13 @@ import assert from "node:assert/strict";
 import {
   busEventSource,
   CHAT_MESSAGE_TOPICS,
+  CHAT_RECIPIENTS_HEADER,
   consume,
   encodeEvent,
   type EventSource,
   InProcessEventBus,
+  recordHeader,
+  recordKey,
   USER_EVENTS_TOPIC,
   type UserEvent,
 } from "@chat-ts/shared/events";
@@ -44,6 +47,8 @@ interface Events {
   readonly users: UserEventPublisher;
   /** What this instance's fan-out and replica subscriptions received. */
   readonly chatEvents: ChatEventReceived[];
+  /** The fan-out records' keys and recipients headers, as read before decoding. */
+  readonly chatRecords: { key: string | undefined; recipients: string | undefined }[];
   readonly userChanges: UserChange[];
 }
 
@@ -63,6 +68,11 @@ function subscribe(source: EventSource, events: Events, group: string) {
       handle: consume(decodeChatEvent, (e) => void events.chatEvents.push(e), {
         logger: silentLogger,
         onFailure: "skip",
+        wanted: (record) => {
+          const recipients = recordHeader(record, CHAT_RECIPIENTS_HEADER);
+          events.chatRecords.push({ key: recordKey(record), recipients });
+          return true;
+        },
       }),
       fetch: { minBytes: 16 * 1024, maxWaitMs: 20, partitionsConsumedConcurrently: 4 },
     }),
@@ -130,6 +140,7 @@ contract<Events>("event bus", [
         chat: new InProcessChatEventPublisher(bus),
         users: new InProcessUserEventPublisher(bus),
         chatEvents: [],
+        chatRecords: [],
         userChanges: [],
       };
       const readers = await subscribe(busEventSource(bus), events, "in-process");
@@ -149,7 +160,7 @@ contract<Events>("event bus", [
       });
       const chat = new KafkaChatEventPublisher(kafka);
       const users = new KafkaUserEventPublisher(kafka);
-      const events: Events = { chat, users, chatEvents: [], userChanges: [] };
+      const events: Events = { chat, users, chatEvents: [], chatRecords: [], userChanges: [] };
       const group = `contract-test-${crypto.randomUUID()}`;
       const readers = await subscribe(kafkaEventSource(kafka, silentLogger), events, group);
       await untilLive(events);
@@ -190,6 +201,48 @@ contract<Events>("event bus", [
     assert.ok(first.type === "message_sent");
     assert.equal(first.message.content, "message 0");
     assert.equal(first.message.userId, userId);
+  },
+  "a record carries its channel as key and, in a header, who besides subscribers gets it": async (
+    events,
+  ) => {
+    // What an instance decides from before decoding (docs/events.md): mentioned users (not
+    // the author), the user a membership or read marker concerns; nobody else for a reaction.
+    const channelId = crypto.randomUUID() as ChannelId;
+    const [author, bob, carol] = [0, 1, 2].map(() => crypto.randomUUID() as UserId);
+    const at = new Date();
+    const message = {
+      id: timeUuidGenerator.next(at),
+      channelId,
+      userId: author,
+      content: "@bob @carol" as MessageContent,
+      timestamp: at,
+      mentions: [bob, carol, author],
+    };
+    await events.chat.publish({ type: "message_sent", eventId: crypto.randomUUID(), message });
+    await events.chat.publishMembership({
+      type: "member_added",
+      eventId: crypto.randomUUID(),
+      channelId,
+      userId: carol,
+      by: author,
+      at,
+    });
+    await events.chat.publish({
+      type: "message_deleted",
+      eventId: crypto.randomUUID(),
+      channelId,
+      messageId: message.id,
+      at,
+    });
+    await eventually(
+      20_000,
+      "3 records",
+      () => chatReceived(events, channelId).length >= 3 ? true : undefined,
+    );
+    assert.deepEqual(
+      events.chatRecords.filter((r) => r.key === channelId).map((r) => r.recipients),
+      [`${bob},${carol}`, carol, ""],
+    );
   },
   "a burst of large messages all arrive, in publish order": async (events) => {
     // 300 messages of the longest content published at once: over 1 MiB together, more than the

@@ -7,10 +7,12 @@
  */
 import {
   CHAT_MESSAGE_TOPICS,
+  CHAT_RECIPIENTS_HEADER,
   CHAT_TYPING_TOPIC,
   consume,
   type EventSource,
   PRESENCE_CHANGES_TOPIC,
+  recordHeader,
   type RecordSink,
   type RunningSubscription,
   USER_EVENTS_TOPIC,
@@ -294,6 +296,8 @@ export function assembleChatService(
         handle: consume(decodeChatEvent, (event) => gateway.deliver(event), {
           logger,
           onFailure: "skip",
+          wanted: (record) =>
+            gateway.wants(record.key, recordHeader(record, CHAT_RECIPIENTS_HEADER)),
         }),
         fetch: {
           minBytes: config.fetchMinBytes ?? 16 * 1024,

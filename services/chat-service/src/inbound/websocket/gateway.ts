@@ -3,6 +3,7 @@
  * sockets, keeps the connection registry, and turns the message events this
  * instance reads into frames for local subscribers (serialised once per event).
  */
+import { EVERY_SOCKET } from "@chat-ts/shared/events";
 import type { Caller } from "@chat-ts/shared/http";
 import type { ConnectionSlots } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
@@ -98,6 +99,28 @@ export class WebSocketGateway {
 
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /**
+   * Whether a chat event, known only by its record's key (the channel id) and recipients header
+   * (`CHAT_RECIPIENTS_HEADER`), could give a frame to a socket here: decoding it costs far more
+   * than this check, and most records of a large deployment concern no socket of one instance.
+   * Without the header (an older producer) the event is decoded.
+   */
+  wants(
+    channelKey: Uint8Array | string | null | undefined,
+    recipients: string | undefined,
+  ): boolean {
+    if (channelKey === undefined || channelKey === null || recipients === undefined) return true;
+    if (this.hub.hasSubscribersOfKey(channelKey)) return true;
+    if (recipients === "") return false;
+    if (recipients === EVERY_SOCKET) return this.#connections.size > 0;
+    const byUser: ReadonlyMap<string, unknown> = this.#byUser;
+    if (byUser.size === 0) return false;
+    for (const userId of recipients.split(",")) {
+      if (byUser.has(userId)) return true;
+    }
+    return false;
   }
 
   /** Delivers one chat event to this instance's subscribers of its channel. */

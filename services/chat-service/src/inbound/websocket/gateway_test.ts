@@ -833,3 +833,17 @@ test("mentions: every socket of a mentioned member gets a mention frame, subscri
   assert.equal(edited.status, 200);
   assert.deepEqual(edited.body.data.mentions, [bob.id]);
 });
+
+test("a record is decoded only when a socket here may get a frame of it (its channel's subscribers, or a user it names)", async () => {
+  await using gw = startGateway();
+  const { bob, channelId } = await gw.aliceAndSubscribedBob();
+  const elsewhere = crypto.randomUUID();
+  const absent = crypto.randomUUID();
+  const { gateway } = gw.chat;
+  assert.equal(gateway.wants(channelId, ""), true, "bob subscribes to the channel");
+  assert.equal(gateway.wants(elsewhere, ""), false, "nobody here subscribes, nobody named");
+  assert.equal(gateway.wants(elsewhere, absent), false, "the named user has no socket here");
+  assert.equal(gateway.wants(elsewhere, `${absent},${bob.id}`), true, "bob is named");
+  assert.equal(gateway.wants(elsewhere, "*"), true, "every socket, and there is one");
+  assert.equal(gateway.wants(elsewhere, undefined), true, "no header: an older producer");
+});

@@ -32,6 +32,22 @@ export interface OutgoingFrame {
   readonly messageId: string;
 }
 
+const keyText = new TextDecoder();
+
+/**
+ * The first 8 hex digits of a channel id (its first 32 bits), read from its text or the bytes
+ * of that text alike; anything else gives some number, which at worst matches in vain.
+ */
+function fingerprint(id: Uint8Array | string): number {
+  let value = 0;
+  for (let i = 0; i < 8 && i < id.length; i++) {
+    const c = typeof id === "string" ? id.charCodeAt(i) : id[i];
+    // '0'-'9' → 0-9, 'a'-'f' and 'A'-'F' → 10-15.
+    value = value * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+  }
+  return value;
+}
+
 interface Channel {
   readonly subscribers: Set<Subscriber>;
   /** New messages delivered here lately (copies are dropped). */
@@ -40,6 +56,8 @@ interface Channel {
 
 export class Hub {
   readonly #byChannel = new Map<ChannelId, Channel>();
+  /** How many subscribed channels share each `fingerprint`. */
+  readonly #fingerprints = new Map<number, number>();
 
   constructor(private readonly dedupeWindow = DEDUPE_WINDOW) {}
 
@@ -48,6 +66,8 @@ export class Hub {
     if (channel === undefined) {
       channel = { subscribers: new Set(), delivered: new RecentIds(this.dedupeWindow) };
       this.#byChannel.set(channelId, channel);
+      const print = fingerprint(channelId);
+      this.#fingerprints.set(print, (this.#fingerprints.get(print) ?? 0) + 1);
     }
     channel.subscribers.add(subscriber);
   }
@@ -56,7 +76,12 @@ export class Hub {
     const channel = this.#byChannel.get(channelId);
     if (channel === undefined) return;
     channel.subscribers.delete(subscriber);
-    if (channel.subscribers.size === 0) this.#byChannel.delete(channelId);
+    if (channel.subscribers.size > 0) return;
+    this.#byChannel.delete(channelId);
+    const print = fingerprint(channelId);
+    const left = (this.#fingerprints.get(print) ?? 1) - 1;
+    if (left === 0) this.#fingerprints.delete(print);
+    else this.#fingerprints.set(print, left);
   }
 
   subscribersOf(channelId: ChannelId): ReadonlySet<Subscriber> {
@@ -65,6 +90,17 @@ export class Hub {
 
   hasSubscribers(channelId: ChannelId): boolean {
     return this.#byChannel.has(channelId);
+  }
+
+  /**
+   * `hasSubscribers` for a record's key (the channel id's text, as bytes from Kafka), before
+   * anything has parsed it: the id's first 32 bits are looked up first, so a key of a channel
+   * nobody here subscribes to is refused without making a string of it.
+   */
+  hasSubscribersOfKey(key: Uint8Array | string): boolean {
+    if (!this.#fingerprints.has(fingerprint(key))) return false;
+    const byKey: ReadonlyMap<string, unknown> = this.#byChannel;
+    return byKey.has(typeof key === "string" ? key : keyText.decode(key));
   }
 
   /** Sends `frame` to the channel's subscribers; returns how many (0 for a copy). */

@@ -54,3 +54,26 @@ Deno.test("hub: a channel nobody here subscribes to gets nothing and remembers n
   hub.unsubscribe(channel, a);
   assert.equal(hub.hasSubscribers(channel), false);
 });
+
+Deno.test("hub: a record key (text or bytes) finds its channel's subscribers; ids sharing their first digits stay apart", () => {
+  const hub = new Hub();
+  const bytes = (id: string) => new TextEncoder().encode(id);
+  // Same first 8 hex digits as `channel`, another channel.
+  const sibling = "3f1c2b8e-0000-4000-8000-000000000000" as ChannelId;
+  const other = "9a9b9c9d-6a4d-4c59-9e0f-2b7d4c1a9e11";
+  const a = subscriber();
+  assert.equal(hub.hasSubscribersOfKey(bytes(channel)), false, "nobody yet");
+  hub.subscribe(channel, a);
+  assert.equal(hub.hasSubscribersOfKey(bytes(channel)), true);
+  assert.equal(hub.hasSubscribersOfKey(channel), true);
+  assert.equal(hub.hasSubscribersOfKey(bytes(channel.toUpperCase())), false, "not the same text");
+  assert.equal(hub.hasSubscribersOfKey(bytes(sibling)), false, "same first digits, nobody");
+  assert.equal(hub.hasSubscribersOfKey(bytes(other)), false);
+  hub.subscribe(sibling, a);
+  hub.unsubscribe(channel, a);
+  assert.equal(hub.hasSubscribersOfKey(bytes(channel)), false, "left");
+  assert.equal(hub.hasSubscribersOfKey(bytes(sibling)), true, "the sibling is still there");
+  hub.unsubscribe(sibling, a);
+  assert.equal(hub.hasSubscribersOfKey(bytes(sibling)), false);
+  assert.equal(hub.hasSubscribersOfKey(bytes("not a uuid")), false);
+});

@@ -4,11 +4,13 @@
  * adapters alike.
  */
 import {
+  CHAT_RECIPIENTS_HEADER,
   type ChatEvent,
   chatMessagesTopic,
   type DecodeError,
   decoderFor,
   encodeEvent,
+  EVERY_SOCKET,
 } from "@chat-ts/shared/events";
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type {
@@ -289,10 +291,13 @@ export const decodeChatEvent = decoderFor(
   fromEnvelope,
 );
 
-/** The record an event becomes: its channel's shard topic, keyed by channel id (DESIGN §5). */
+/**
+ * The record an event becomes: its channel's shard topic, keyed by channel id (DESIGN §5), with
+ * the users it is addressed to beyond the channel's subscribers in a header.
+ */
 export function toRecord(
   event: ChatEventSent,
-): { topic: string; key: string; value: string } {
+): { topic: string; key: string; value: string; headers: Record<string, string> } {
   const channelId = event.type === "message_sent"
     ? event.message.channelId
     : event.type === "channel_created"
@@ -302,5 +307,31 @@ export function toRecord(
     topic: chatMessagesTopic(channelId),
     key: channelId,
     value: encodeEvent(toEnvelope(event)),
+    headers: { [CHAT_RECIPIENTS_HEADER]: recipientsOf(event) },
   };
+}
+
+/** Who gets a frame of the event whether or not they subscribe to its channel. */
+function recipientsOf(event: ChatEventSent): string {
+  switch (event.type) {
+    case "message_sent": {
+      const { mentions, userId } = event.message;
+      return (mentions ?? []).filter((id) => id !== userId).join(",");
+    }
+    case "message_deleted":
+    case "message_edited":
+    case "reaction_added":
+    case "reaction_removed":
+      return "";
+    case "channel_created":
+      return event.channel.type === "public" ? EVERY_SOCKET : event.channel.members.join(",");
+    case "member_added":
+    case "member_removed":
+    case "read_marked":
+      return event.userId;
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
 }

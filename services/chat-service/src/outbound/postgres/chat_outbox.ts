@@ -22,6 +22,7 @@ export interface ChatRecord {
   readonly topic: string;
   readonly key: string;
   readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** Sends records in the order given; rejects (and sends none after) at the first failure. */
@@ -38,7 +39,7 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
   ) {
     this.relay = new OutboxRelay({
       sql,
-      table: { name: "chat_outbox", keyColumn: "channel_id" },
+      table: { name: "chat_outbox", keyColumn: "channel_id", headersColumn: "headers" },
       sink: (records) => sink(records.map(toChatRecord)),
       logger: logger.child({ component: "chat-outbox" }),
       // A backlog (after a Kafka outage) goes out in batches the subscriptions' dedupe window
@@ -70,15 +71,20 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
   async #append(
     event: MessageEvent | ChannelCreated | MembershipEvent | ReadMarked,
   ): Promise<void> {
-    const { key, value } = toRecord(event);
+    const { key, value, headers } = toRecord(event);
     await this.sql`
-      insert into chat_outbox (event_id, channel_id, payload)
-      values (${event.eventId}, ${key}, ${value})
+      insert into chat_outbox (event_id, channel_id, payload, headers)
+      values (${event.eventId}, ${key}, ${value}, ${JSON.stringify(headers)})
       on conflict (event_id) do nothing`;
     this.relay.wake();
   }
 }
 
 function toChatRecord(record: OutboxRecord): ChatRecord {
-  return { topic: chatMessagesTopic(record.key), key: record.key, value: record.payload };
+  return {
+    topic: chatMessagesTopic(record.key),
+    key: record.key,
+    value: record.payload,
+    headers: record.headers,
+  };
 }
