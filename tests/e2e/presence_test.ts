@@ -8,25 +8,24 @@ import assert from "node:assert/strict";
 import { connectPostgres } from "@chat-ts/shared/postgres";
 import { eventually } from "../support/async.ts";
 import { testDatabaseUrl } from "../support/env.ts";
-import { fixture } from "../support/fixture.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
 import { TestSocket } from "../support/socket.ts";
-import { type RegisteredUser, startStack } from "../support/stack.ts";
+import type { RegisteredUser } from "../support/stack.ts";
+import { stackFixture } from "../support/stack_fixture.ts";
 
 const TTL_S = 3;
 const GRACE_S = 1;
 
-const env = fixture(async () => {
-  const stack = await startStack({
-    chatInstances: 3,
-    chatEnv: { PRESENCE_HEARTBEAT_SECONDS: "1" },
-    presence: { PRESENCE_TTL_SECONDS: String(TTL_S), PRESENCE_GRACE_SECONDS: String(GRACE_S) },
-  });
+const env = stackFixture({
+  chatInstances: 3,
+  chatEnv: { PRESENCE_HEARTBEAT_SECONDS: "1" },
+  presence: { PRESENCE_TTL_SECONDS: String(TTL_S), PRESENCE_GRACE_SECONDS: String(GRACE_S) },
+}, (stack) => {
   const [a, b, c] = stack.chatUrls;
   const presenceUrl = stack.presenceUrl ?? "";
-  return { stack, a, b, c, presenceUrl };
-}, ({ stack }) => stack.stop());
+  return { a, b, c, presenceUrl };
+});
 
 const sockets: TestSocket[] = [];
 const test = (name: string, fn: () => Promise<void>) =>
