@@ -124,7 +124,7 @@ async function drained(ws: TestSocket): Promise<any[]> {
 
 Deno.test("presence in process: a DM partner sees online, away and offline with last seen, once per change", async () => {
   await using s = await startChat({ PRESENCE_GRACE_SECONDS: "1" });
-  const [alice, bob] = [await s.person("alice"), await s.person("bob")];
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(s.person));
   const dm = await s.direct(alice, bob);
   const b = await s.open(bob);
   await b.subscribe(dm);
@@ -158,11 +158,7 @@ Deno.test("presence in process: a DM partner sees online, away and offline with 
 
 Deno.test("presence in process: two tabs, one closed, stays online; the frame reaches only sockets sharing a channel", async () => {
   await using s = await startChat({ PRESENCE_GRACE_SECONDS: "1" });
-  const [alice, bob, carol] = [
-    await s.person("alice"),
-    await s.person("bob"),
-    await s.person("carol"),
-  ];
+  const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map(s.person));
   const dm = await s.direct(alice, bob);
   const b = await s.open(bob);
   await b.subscribe(dm);
@@ -185,11 +181,7 @@ Deno.test("presence in process: two tabs, one closed, stays online; the frame re
 
 Deno.test("typing in process: reaches the channel's other subscribers, never the sender or a non-member; at most one per 2 s", async () => {
   await using s = await startChat();
-  const [alice, bob, mallory] = [
-    await s.person("alice"),
-    await s.person("bob"),
-    await s.person("mallory"),
-  ];
+  const [alice, bob, mallory] = await Promise.all(["alice", "bob", "mallory"].map(s.person));
   const dm = await s.direct(alice, bob);
   const a = await s.open(alice);
   const b = await s.open(bob);
