@@ -10,6 +10,7 @@ import { eventually } from "../support/async.ts";
 import { testDatabaseUrl } from "../support/env.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
+import { assertOnlineAwayAndBack, presenceOf } from "../support/frames.ts";
 import { TestSocket } from "../support/socket.ts";
 import type { RegisteredUser } from "../support/stack.ts";
 import { stackFixture } from "../support/stack_fixture.ts";
@@ -58,8 +59,6 @@ async function direct(a: RegisteredUser, b: RegisteredUser): Promise<string> {
   return created.body.data.id;
 }
 
-const presenceOf = (userId: string) => (f: any) => f.type === "presence" && f.user_id === userId;
-
 async function drained(ws: TestSocket): Promise<any[]> {
   ws.send({ type: "ping", ref: "drain" });
   await ws.next((f) => f.type === "pong");
@@ -78,16 +77,7 @@ test("online, away and offline with last seen reach a DM partner on another inst
   const onB = await open(b, bob);
   await onB.subscribe(dm);
   const onA = await open(a, alice);
-  assert.deepEqual(await onB.next(presenceOf(alice.id)), {
-    type: "presence",
-    user_id: alice.id,
-    status: "online",
-    last_seen: null,
-  });
-  onA.send({ type: "set_status", status: "away" });
-  assert.equal((await onB.next(presenceOf(alice.id))).status, "away");
-  onA.send({ type: "set_status", status: "online" });
-  assert.equal((await onB.next(presenceOf(alice.id))).status, "online");
+  await assertOnlineAwayAndBack(onB, onA, alice.id);
 
   const closedAt = Date.now();
   await onA.close();
