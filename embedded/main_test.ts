@@ -7,20 +7,13 @@ import assert from "node:assert/strict";
 import { eventually } from "../tests/support/async.ts";
 import { api } from "../tests/support/http.ts";
 import { TestSocket } from "../tests/support/socket.ts";
-import { freePort, type ServiceProcess, startTask } from "../tests/support/process.ts";
-
-const embeddedDir = new URL(".", import.meta.url).pathname;
-
-function startEmbedded(port: number, dataDir: string): Promise<ServiceProcess> {
-  return startTask({
-    cwd: embeddedDir,
-    task: "start",
-    // No JWT_SECRET: the embedded mode generates one and keeps it in DATA_DIR.
-    env: { HTTP_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", JWT_SECRET: "" },
-    readyUrl: `http://127.0.0.1:${port}/health/ready`,
-    timeoutMs: 60_000,
-  });
-}
+import { freePort } from "../tests/support/process.ts";
+import {
+  embeddedDir,
+  embeddedPlace,
+  refusedStart,
+  startEmbedded,
+} from "../tests/support/embedded.ts";
 
 async function register(base: string, username: string) {
   const password = "correct horse battery";
@@ -41,24 +34,13 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    // Inside ../data: the task may write nowhere else.
-    const dataDir = `../data/test-${crypto.randomUUID()}`;
-    const port = freePort();
-    const base = `http://127.0.0.1:${port}`;
+    const { dataDir, port, base, remove } = embeddedPlace("test");
     let server = await startEmbedded(port, dataDir);
     try {
       // A second server on the same data folder would corrupt it: it refuses to start.
-      const second = await new Deno.Command(Deno.execPath(), {
-        args: ["task", "--quiet", "start"],
-        cwd: embeddedDir,
-        env: { HTTP_PORT: String(freePort()), DATA_DIR: dataDir, JWT_SECRET: "", NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      const second = await refusedStart(freePort(), dataDir);
       assert.equal(second.code, 1);
-      const said = new TextDecoder().decode(second.stdout) +
-        new TextDecoder().decode(second.stderr);
-      assert.match(said, /another chat-ts process/);
+      assert.match(second.output, /another chat-ts process/);
 
       const suffix = crypto.randomUUID().slice(0, 8);
       const ada = await register(base, `ada_${suffix}`);
@@ -109,8 +91,7 @@ Deno.test({
       assert.equal(login.status, 200, "users persist");
     } finally {
       await server.stop();
-      await Deno.remove(new URL(dataDir, new URL(".", import.meta.url)), { recursive: true })
-        .catch(() => {});
+      await remove();
     }
   },
 });
@@ -121,9 +102,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const dataDir = `../data/test-${crypto.randomUUID()}`;
-    const port = freePort();
-    const base = `http://127.0.0.1:${port}`;
+    const { dataDir, port, base, remove } = embeddedPlace("test");
     const server = await startEmbedded(port, dataDir);
     try {
       const suffix = crypto.randomUUID().slice(0, 8);
@@ -152,9 +131,7 @@ Deno.test({
       }
     } finally {
       await server.stop();
-      await Deno.remove(new URL(dataDir, `file://${embeddedDir}`), { recursive: true }).catch(
-        () => undefined,
-      );
+      await remove();
     }
   },
 });
@@ -169,15 +146,8 @@ Deno.test({
     const { port } = listener.addr as Deno.NetAddr;
     const dataDir = `../data/test-${crypto.randomUUID()}`;
     try {
-      const run = await new Deno.Command(Deno.execPath(), {
-        args: ["task", "--quiet", "start"],
-        cwd: embeddedDir,
-        env: { HTTP_PORT: String(port), DATA_DIR: dataDir, JWT_SECRET: "", NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const output = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
-      assert.equal(run.code, 1, output);
+      const { code, output } = await refusedStart(port, dataDir);
+      assert.equal(code, 1, output);
       assert.match(output, /port is in use/);
       assert.doesNotMatch(output, /\n\s+at /);
       const made = await Deno.stat(new URL(dataDir, `file://${embeddedDir}`)).then(

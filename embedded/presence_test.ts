@@ -22,6 +22,7 @@ import { TimeUuidGenerator } from "../services/chat-service/src/outbound/time_uu
 import { busRecordSink } from "@chat-ts/shared/events";
 import { api } from "../tests/support/http.ts";
 import { uniqueChannelName, uniqueName } from "../tests/support/names.ts";
+import { assertOnlineAwayAndBack, presenceOf } from "../tests/support/frames.ts";
 import { TestSocket } from "../tests/support/socket.ts";
 
 const SECRET = "presence-test-secret-of-at-least-32-bytes";
@@ -113,8 +114,6 @@ async function startChat(settings: Record<string, string> = {}) {
   };
 }
 
-const presenceOf = (userId: string) => (f: any) => f.type === "presence" && f.user_id === userId;
-
 /** Every frame the server sent before its answer to a ping. */
 async function drained(ws: TestSocket): Promise<any[]> {
   ws.send({ type: "ping", ref: "drain" });
@@ -124,21 +123,12 @@ async function drained(ws: TestSocket): Promise<any[]> {
 
 Deno.test("presence in process: a DM partner sees online, away and offline with last seen, once per change", async () => {
   await using s = await startChat({ PRESENCE_GRACE_SECONDS: "1" });
-  const [alice, bob] = [await s.person("alice"), await s.person("bob")];
+  const [alice, bob] = await Promise.all(["alice", "bob"].map(s.person));
   const dm = await s.direct(alice, bob);
   const b = await s.open(bob);
   await b.subscribe(dm);
   const a = await s.open(alice);
-  assert.deepEqual(await b.next(presenceOf(alice.id)), {
-    type: "presence",
-    user_id: alice.id,
-    status: "online",
-    last_seen: null,
-  });
-  a.send({ type: "set_status", status: "away" });
-  assert.equal((await b.next(presenceOf(alice.id))).status, "away");
-  a.send({ type: "set_status", status: "online" });
-  assert.equal((await b.next(presenceOf(alice.id))).status, "online");
+  await assertOnlineAwayAndBack(b, a, alice.id);
   const closedAt = Date.now();
   await a.close();
   const offline = await b.next(presenceOf(alice.id), 5000);
@@ -158,11 +148,7 @@ Deno.test("presence in process: a DM partner sees online, away and offline with 
 
 Deno.test("presence in process: two tabs, one closed, stays online; the frame reaches only sockets sharing a channel", async () => {
   await using s = await startChat({ PRESENCE_GRACE_SECONDS: "1" });
-  const [alice, bob, carol] = [
-    await s.person("alice"),
-    await s.person("bob"),
-    await s.person("carol"),
-  ];
+  const [alice, bob, carol] = await Promise.all(["alice", "bob", "carol"].map(s.person));
   const dm = await s.direct(alice, bob);
   const b = await s.open(bob);
   await b.subscribe(dm);
@@ -185,11 +171,7 @@ Deno.test("presence in process: two tabs, one closed, stays online; the frame re
 
 Deno.test("typing in process: reaches the channel's other subscribers, never the sender or a non-member; at most one per 2 s", async () => {
   await using s = await startChat();
-  const [alice, bob, mallory] = [
-    await s.person("alice"),
-    await s.person("bob"),
-    await s.person("mallory"),
-  ];
+  const [alice, bob, mallory] = await Promise.all(["alice", "bob", "mallory"].map(s.person));
   const dm = await s.direct(alice, bob);
   const a = await s.open(alice);
   const b = await s.open(bob);

@@ -8,6 +8,13 @@ if [ ! -x "$bin" ]; then
   command -v go >/dev/null || { echo "lint_dockerfiles: Go is needed to build the linter" >&2; exit 1; }
   (cd scripts/dockerfile_lint && go build -o "$bin" .)
 fi
+# Every service builds from the one services/Dockerfile (ARG SERVICE names it); a copy per service
+# would drift from it.
+mapfile -t strays < <(git ls-files 'services/*/Dockerfile' 2>/dev/null || find services -mindepth 2 -name Dockerfile)
+if [ "${#strays[@]}" -gt 0 ]; then
+  echo "lint_dockerfiles: ${strays[*]}: build from services/Dockerfile with --build-arg SERVICE=… instead" >&2
+  exit 1
+fi
 mapfile -t files < <(git ls-files '*Dockerfile' 2>/dev/null || find . -name '*Dockerfile' -not -path './.infra/*')
 "$bin" "${files[@]}"
 echo "lint_dockerfiles: ${#files[@]} Dockerfiles clean"

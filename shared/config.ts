@@ -47,6 +47,22 @@ export const env = {
     ),
 };
 
+/** What a config shape yields once loaded. */
+export type ConfigOf<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>>;
+
+/** The log level every service and the embedded mode read. */
+export const logLevel = () => env.enumOf(["debug", "info", "warn", "error"] as const, "info");
+
+/** Where a service listens for HTTP and the Postgres database it owns, with its pool size. */
+export function httpAndDatabase(port: number, database: string, poolSize: number) {
+  return {
+    HTTP_HOST: env.string("0.0.0.0"),
+    HTTP_PORT: env.port(port),
+    DATABASE_URL: env.url(`postgres://chat:chat@127.0.0.1:5432/${database}`),
+    DATABASE_POOL_SIZE: env.int(poolSize, 1, 100),
+  };
+}
+
 /**
  * Parses the variables named by `shape` from `source`. Only the named
  * variables are read, so a service needs `--allow-env` for exactly those.
@@ -54,7 +70,7 @@ export const env = {
 export function loadConfig<S extends z.ZodRawShape>(
   shape: S,
   source: EnvSource = (name) => Deno.env.get(name),
-): Result<z.infer<z.ZodObject<S>>, ConfigError> {
+): Result<ConfigOf<S>, ConfigError> {
   const raw: Record<string, string | undefined> = {};
   for (const name of Object.keys(shape)) {
     const value = source(name);

@@ -1,11 +1,8 @@
 /** `chat.messages.{0..15}` (DESIGN §5), keyed by channel_id. */
 import { z } from "zod";
+import { eventSchema, timestamp } from "./schema.ts";
 
-const timestamp = z.iso.datetime({ offset: true });
-
-export const MessageSent = z.object({
-  event_type: z.literal("message_sent"),
-  event_id: z.uuid(),
+export const MessageSent = eventSchema("message_sent", {
   message_id: z.uuid(),
   channel_id: z.uuid(),
   user_id: z.uuid(),
@@ -19,18 +16,14 @@ export const MessageSent = z.object({
   mentions: z.array(z.uuid()).optional(),
 });
 
-export const MessageDeleted = z.object({
-  event_type: z.literal("message_deleted"),
-  event_id: z.uuid(),
+export const MessageDeleted = eventSchema("message_deleted", {
   message_id: z.uuid(),
   channel_id: z.uuid(),
   deleted_at: timestamp,
 });
 
 /** The author replaced a message's content; `content` is the whole new text. */
-export const MessageEdited = z.object({
-  event_type: z.literal("message_edited"),
-  event_id: z.uuid(),
+export const MessageEdited = eventSchema("message_edited", {
   message_id: z.uuid(),
   channel_id: z.uuid(),
   content: z.string(),
@@ -38,9 +31,7 @@ export const MessageEdited = z.object({
 });
 
 /** A user reacted to a message with an emoji (once per user and emoji). */
-export const ReactionAdded = z.object({
-  event_type: z.literal("reaction_added"),
-  event_id: z.uuid(),
+export const ReactionAdded = eventSchema("reaction_added", {
   message_id: z.uuid(),
   channel_id: z.uuid(),
   emoji: z.string(),
@@ -49,9 +40,7 @@ export const ReactionAdded = z.object({
 });
 
 /** A user took their reaction back. */
-export const ReactionRemoved = z.object({
-  event_type: z.literal("reaction_removed"),
-  event_id: z.uuid(),
+export const ReactionRemoved = eventSchema("reaction_removed", {
   message_id: z.uuid(),
   channel_id: z.uuid(),
   emoji: z.string(),
@@ -59,9 +48,7 @@ export const ReactionRemoved = z.object({
   removed_at: timestamp,
 });
 
-export const ChannelCreated = z.object({
-  event_type: z.literal("channel_created"),
-  event_id: z.uuid(),
+export const ChannelCreated = eventSchema("channel_created", {
   channel_id: z.uuid(),
   channel_type: z.enum(["public", "private", "direct"]),
   name: z.string().optional(),
@@ -72,9 +59,7 @@ export const ChannelCreated = z.object({
 });
 
 /** A user joined a private channel: added by a member (`added_by`). */
-export const MemberAdded = z.object({
-  event_type: z.literal("member_added"),
-  event_id: z.uuid(),
+export const MemberAdded = eventSchema("member_added", {
   channel_id: z.uuid(),
   user_id: z.uuid(),
   added_by: z.uuid(),
@@ -82,9 +67,7 @@ export const MemberAdded = z.object({
 });
 
 /** A user left a private channel (`removed_by` is themselves) or its creator removed them. */
-export const MemberRemoved = z.object({
-  event_type: z.literal("member_removed"),
-  event_id: z.uuid(),
+export const MemberRemoved = eventSchema("member_removed", {
   channel_id: z.uuid(),
   user_id: z.uuid(),
   removed_by: z.uuid(),
@@ -92,9 +75,7 @@ export const MemberRemoved = z.object({
 });
 
 /** A user's read marker in a channel moved forward (to `message_id`). */
-export const ReadMarked = z.object({
-  event_type: z.literal("read_marked"),
-  event_id: z.uuid(),
+export const ReadMarked = eventSchema("read_marked", {
   channel_id: z.uuid(),
   user_id: z.uuid(),
   message_id: z.uuid(),

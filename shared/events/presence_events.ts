@@ -6,8 +6,8 @@
  * typing notices, keyed by channel_id, never stored.
  */
 import { z } from "zod";
+import { eventSchema, timestamp } from "./schema.ts";
 
-const timestamp = z.iso.datetime({ offset: true });
 /** What a client declared on one connection; `offline` is presence-service's to decide. */
 const declared = z.enum(["online", "away"]);
 
@@ -18,25 +18,19 @@ const connection = {
   user_id: z.uuid(),
 };
 
-export const ConnectionOpened = z.object({
-  event_type: z.literal("connection_opened"),
-  event_id: z.uuid(),
+export const ConnectionOpened = eventSchema("connection_opened", {
   ...connection,
   status: declared,
   at: timestamp,
 });
 
-export const ConnectionClosed = z.object({
-  event_type: z.literal("connection_closed"),
-  event_id: z.uuid(),
+export const ConnectionClosed = eventSchema("connection_closed", {
   ...connection,
   at: timestamp,
 });
 
 /** The client's `set_status` frame, or activity (typing, sending) reported as `online`. */
-export const ConnectionStatusSet = z.object({
-  event_type: z.literal("connection_status_set"),
-  event_id: z.uuid(),
+export const ConnectionStatusSet = eventSchema("connection_status_set", {
   ...connection,
   status: declared,
   /** True when the user did something (not only the tab becoming visible). */
@@ -45,9 +39,7 @@ export const ConnectionStatusSet = z.object({
 });
 
 /** An instance's open connections, so a crashed instance's users expire (at most 1000 per record). */
-export const InstanceHeartbeat = z.object({
-  event_type: z.literal("instance_heartbeat"),
-  event_id: z.uuid(),
+export const InstanceHeartbeat = eventSchema("instance_heartbeat", {
   instance_id: z.string().min(1).max(200),
   connections: z.array(z.object({
     connection_id: z.string().min(1).max(100),
@@ -64,9 +56,7 @@ export const PresenceReport = z.discriminatedUnion("event_type", [
   InstanceHeartbeat,
 ]);
 
-export const PresenceChanged = z.object({
-  event_type: z.literal("presence_changed"),
-  event_id: z.uuid(),
+export const PresenceChanged = eventSchema("presence_changed", {
   user_id: z.uuid(),
   status: z.enum(["online", "away", "offline"]),
   /** When the user was last connected; set when offline, null when never seen. */
@@ -74,9 +64,7 @@ export const PresenceChanged = z.object({
   at: timestamp,
 });
 
-export const UserTyping = z.object({
-  event_type: z.literal("user_typing"),
-  event_id: z.uuid(),
+export const UserTyping = eventSchema("user_typing", {
   channel_id: z.uuid(),
   user_id: z.uuid(),
   username: z.string().nullable(),

@@ -1,6 +1,5 @@
 /** The channel repository port: in memory, on PGlite (embedded mode) and on real Postgres. */
 import assert from "node:assert/strict";
-import { connectPostgres } from "@chat-ts/shared/postgres";
 import { err, ok } from "@chat-ts/shared/result";
 import {
   type Channel,
@@ -15,9 +14,8 @@ import type { ChannelRepository } from "../../services/chat-service/src/domain/c
 import type { ChannelId, UserId } from "../../services/chat-service/src/domain/ids.ts";
 import { MemoryChannelRepository } from "../../services/chat-service/src/outbound/memory/channel_repository.ts";
 import { PostgresChannelRepository } from "../../services/chat-service/src/outbound/postgres/channel_repository.ts";
-import { testDatabaseUrl } from "../support/env.ts";
 import { uniqueChannelName } from "../support/names.ts";
-import { contract, migratedPglite } from "./support.ts";
+import { contract, inProcess, onPglite, onPostgres } from "./support.ts";
 
 const newUserId = () => crypto.randomUUID() as UserId;
 // Whole seconds: Postgres and JS agree on them.
@@ -49,28 +47,9 @@ function directChannel(a: UserId, b: UserId): DirectChannel {
 }
 
 contract<ChannelRepository>("channel repository", [
-  {
-    name: "in-memory",
-    open: () =>
-      Promise.resolve({ subject: new MemoryChannelRepository(), close: () => Promise.resolve() }),
-  },
-  {
-    name: "pglite",
-    async open() {
-      const db = await migratedPglite(["chat"]);
-      return { subject: new PostgresChannelRepository(db.sql), close: db.close };
-    },
-  },
-  {
-    name: "postgres",
-    open() {
-      const sql = connectPostgres({ url: testDatabaseUrl("chat"), max: 2 });
-      return Promise.resolve({
-        subject: new PostgresChannelRepository(sql),
-        close: () => sql.end(),
-      });
-    },
-  },
+  inProcess("in-memory", () => new MemoryChannelRepository()),
+  onPglite(["chat"], (sql) => new PostgresChannelRepository(sql)),
+  onPostgres("chat", 2, (sql) => new PostgresChannelRepository(sql)),
 ], {
   "a created channel is found as it was created; an unknown id is not": async (repo) => {
     const channel = publicChannel();

@@ -16,7 +16,7 @@ import {
 import { silentLogger } from "@chat-ts/shared/logger";
 import { closeRedis, connectRedis, createRedis } from "@chat-ts/shared/redis";
 import { testRedisUrl } from "../support/env.ts";
-import { contract } from "./support.ts";
+import { contract, inProcess } from "./support.ts";
 
 const key = () => crypto.randomUUID();
 const name = () => `case-${crypto.randomUUID().slice(0, 8)}`;
@@ -28,10 +28,7 @@ const slotOptions = (instanceId: string, max = 2, ttlSeconds = 30) => ({
 });
 
 contract<LimitStore>("LimitStore", [
-  {
-    name: "in-process",
-    open: () => Promise.resolve({ subject: memoryLimits(), close: async () => {} }),
-  },
+  inProcess("in-process", () => memoryLimits()),
   {
     name: "redis",
     async open() {

@@ -20,7 +20,7 @@ import { TimeUuidGenerator } from "../../services/chat-service/src/outbound/time
 
 const timeUuidGenerator = new TimeUuidGenerator();
 import { testCassandraContactPoints, testCassandraKeyspace } from "../support/env.ts";
-import { contract, migratedPglite } from "./support.ts";
+import { contract, inProcess, onPglite } from "./support.ts";
 
 const newId = <T extends string>() => crypto.randomUUID() as T;
 
@@ -55,18 +55,8 @@ async function conversation(store: MessageStore, count: number) {
 const ids = (messages: readonly Message[]) => messages.map((m) => m.id);
 
 contract<MessageStore>("message store", [
-  {
-    name: "in-memory",
-    open: () =>
-      Promise.resolve({ subject: new MemoryMessageStore(), close: () => Promise.resolve() }),
-  },
-  {
-    name: "pglite",
-    async open() {
-      const db = await migratedPglite(["chat", "chat-embedded"]);
-      return { subject: new PostgresMessageStore(db.sql), close: db.close };
-    },
-  },
+  inProcess("in-memory", () => new MemoryMessageStore()),
+  onPglite(["chat", "chat-embedded"], (sql) => new PostgresMessageStore(sql)),
   {
     name: "cassandra",
     async open() {

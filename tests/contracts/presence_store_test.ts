@@ -13,7 +13,7 @@ import type { PresenceStore } from "../../services/presence-service/src/domain/p
 import { InMemoryPresenceStore } from "../../services/presence-service/src/outbound/memory/presence_store.ts";
 import { RedisPresenceStore } from "../../services/presence-service/src/outbound/redis/presence_store.ts";
 import { testRedisUrl } from "../support/env.ts";
-import { contract } from "./support.ts";
+import { contract, inProcess } from "./support.ts";
 
 const newUser = () => {
   const id = UserId.parse(crypto.randomUUID());
@@ -24,11 +24,7 @@ const conn = (n: string) => ConnectionKey.of("instance-a", `${crypto.randomUUID(
 const T = 1_800_000_000_000;
 
 contract<PresenceStore>("PresenceStore", [
-  {
-    name: "in-process",
-    open: () =>
-      Promise.resolve({ subject: new InMemoryPresenceStore(), close: () => Promise.resolve() }),
-  },
+  inProcess("in-process", () => new InMemoryPresenceStore()),
   {
     name: "redis",
     async open() {

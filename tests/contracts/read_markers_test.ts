@@ -1,13 +1,11 @@
 /** The read-marker port: in memory, on PGlite (embedded mode) and on real Postgres. */
 import assert from "node:assert/strict";
-import { connectPostgres } from "@chat-ts/shared/postgres";
 import type { ChannelId, MessageId, UserId } from "../../services/chat-service/src/domain/ids.ts";
 import { type ReadMarkers, UNREAD_CAP } from "../../services/chat-service/src/domain/read/ports.ts";
 import { MemoryReadMarkers } from "../../services/chat-service/src/outbound/memory/read_markers.ts";
 import { PostgresReadMarkers } from "../../services/chat-service/src/outbound/postgres/read_markers.ts";
 import { TimeUuidGenerator } from "../../services/chat-service/src/outbound/time_uuid/time_uuid_generator.ts";
-import { testDatabaseUrl } from "../support/env.ts";
-import { contract, migratedPglite } from "./support.ts";
+import { contract, inProcess, onPglite, onPostgres } from "./support.ts";
 
 const ids = new TimeUuidGenerator();
 const uuid = <T>() => crypto.randomUUID() as T;
@@ -27,25 +25,9 @@ const unread = async (reads: ReadMarkers, user: UserId, channel: ChannelId) =>
   (await reads.summaries(user, [channel]))[0].unreadCount;
 
 contract<ReadMarkers>("read markers", [
-  {
-    name: "in-memory",
-    open: () =>
-      Promise.resolve({ subject: new MemoryReadMarkers(), close: () => Promise.resolve() }),
-  },
-  {
-    name: "pglite",
-    async open() {
-      const db = await migratedPglite(["chat"]);
-      return { subject: new PostgresReadMarkers(db.sql), close: db.close };
-    },
-  },
-  {
-    name: "postgres",
-    open() {
-      const sql = connectPostgres({ url: testDatabaseUrl("chat"), max: 4 });
-      return Promise.resolve({ subject: new PostgresReadMarkers(sql), close: () => sql.end() });
-    },
-  },
+  inProcess("in-memory", () => new MemoryReadMarkers()),
+  onPglite(["chat"], (sql) => new PostgresReadMarkers(sql)),
+  onPostgres("chat", 4, (sql) => new PostgresReadMarkers(sql)),
 ], {
   "with no marker every message is unread; last_message is the newest": async (reads) => {
     const [channel, author, reader] = [uuid<ChannelId>(), uuid<UserId>(), uuid<UserId>()];

@@ -6,7 +6,8 @@
 import { silentLogger } from "@chat-ts/shared/logger";
 import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
 import { type EmbeddedPostgres, openEmbeddedPostgres } from "@chat-ts/shared/pglite";
-import type { Sql } from "@chat-ts/shared/postgres";
+import { connectPostgres, type Sql } from "@chat-ts/shared/postgres";
+import { testDatabaseUrl } from "../support/env.ts";
 
 export interface Implementation<T> {
   readonly name: string;
@@ -35,6 +36,40 @@ export function contract<T>(port: string, implementations: Implementation<T>[], 
       },
     });
   }
+}
+
+/** An implementation living in this process, with nothing to close. */
+export function inProcess<T>(name: string, make: () => T): Implementation<T> {
+  return { name, open: () => Promise.resolve({ subject: make(), close: () => Promise.resolve() }) };
+}
+
+/** The Postgres adapter on an in-memory PGlite with the given migration sets, as the embedded mode runs it. */
+export function onPglite<T>(
+  sets: Parameters<typeof migratedPglite>[0],
+  make: (sql: Sql) => T,
+): Implementation<T> {
+  return {
+    name: "pglite",
+    async open() {
+      const db = await migratedPglite(sets);
+      return { subject: make(db.sql), close: db.close };
+    },
+  };
+}
+
+/** The Postgres adapter on the test deployment's database, with a pool of `max` connections. */
+export function onPostgres<T>(
+  database: Parameters<typeof testDatabaseUrl>[0],
+  max: number,
+  make: (sql: Sql) => T,
+): Implementation<T> {
+  return {
+    name: "postgres",
+    open() {
+      const sql = connectPostgres({ url: testDatabaseUrl(database), max });
+      return Promise.resolve({ subject: make(sql), close: () => sql.end() });
+    },
+  };
 }
 
 const migrations = new URL("../../migrations/", import.meta.url).pathname;

@@ -1,6 +1,5 @@
 /** The user store port: in memory, on PGlite (embedded mode) and on real Postgres. */
 import assert from "node:assert/strict";
-import { connectPostgres } from "@chat-ts/shared/postgres";
 import { err, ok } from "@chat-ts/shared/result";
 import type {
   EmailAddress,
@@ -13,9 +12,8 @@ import type {
 import type { UserStore } from "../../services/user-service/src/domain/user/ports.ts";
 import { MemoryUserStore } from "../../services/user-service/src/outbound/memory/user_store.ts";
 import { PostgresUserStore } from "../../services/user-service/src/outbound/postgres/user_store.ts";
-import { testDatabaseUrl } from "../support/env.ts";
 import { uniqueName } from "../support/names.ts";
-import { contract, migratedPglite } from "./support.ts";
+import { contract, inProcess, onPglite, onPostgres } from "./support.ts";
 
 function newUser(name = uniqueName("u")): User {
   // Postgres keeps microseconds, JS milliseconds: whole milliseconds compare equal everywhere.
@@ -33,24 +31,9 @@ function newUser(name = uniqueName("u")): User {
 const insert = (store: UserStore, user: User) => store.transaction((tx) => tx.users.insert(user));
 
 contract<UserStore>("user repository", [
-  {
-    name: "in-memory",
-    open: () => Promise.resolve({ subject: new MemoryUserStore(), close: () => Promise.resolve() }),
-  },
-  {
-    name: "pglite",
-    async open() {
-      const db = await migratedPglite(["user"]);
-      return { subject: new PostgresUserStore(db.sql), close: db.close };
-    },
-  },
-  {
-    name: "postgres",
-    open() {
-      const sql = connectPostgres({ url: testDatabaseUrl("users"), max: 2 });
-      return Promise.resolve({ subject: new PostgresUserStore(sql), close: () => sql.end() });
-    },
-  },
+  inProcess("in-memory", () => new MemoryUserStore()),
+  onPglite(["user"], (sql) => new PostgresUserStore(sql)),
+  onPostgres("users", 2, (sql) => new PostgresUserStore(sql)),
 ], {
   "an inserted user is found by id and by username in any case": async (store) => {
     const user = newUser();

@@ -6,27 +6,21 @@
  * `channel_created`) reach every socket of a user on the other instance within 1 s, unasked.
  */
 import assert from "node:assert/strict";
-import { fixture } from "../support/fixture.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
 import { TestSocket } from "../support/socket.ts";
-import { type RegisteredUser, startStack } from "../support/stack.ts";
+import type { RegisteredUser } from "../support/stack.ts";
+import { stackFixture } from "../support/stack_fixture.ts";
 
-const env = fixture(async () => {
-  const stack = await startStack({});
-  try {
-    const [alice, bob, carol] = await Promise.all([
-      stack.register("alice"),
-      stack.register("bob"),
-      stack.register("carol"),
-    ]);
-    const [a, b] = stack.chatUrls;
-    return { stack, a, b, alice, bob, carol };
-  } catch (error) {
-    await stack.stop();
-    throw error;
-  }
-}, ({ stack }) => stack.stop());
+const env = stackFixture({}, async (stack) => {
+  const [alice, bob, carol] = await Promise.all([
+    stack.register("alice"),
+    stack.register("bob"),
+    stack.register("carol"),
+  ]);
+  const [a, b] = stack.chatUrls;
+  return { a, b, alice, bob, carol };
+});
 
 const sockets: TestSocket[] = [];
 const open = async (base: string, user: RegisteredUser) => {

@@ -8,16 +8,16 @@ import { connectCassandra } from "@chat-ts/shared/cassandra";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { connectPostgres } from "@chat-ts/shared/postgres";
 import { unwrap } from "@chat-ts/shared/result";
-import type { ChannelId, UserId } from "../../services/chat-service/src/domain/ids.ts";
+import type { UserId } from "../../services/chat-service/src/domain/ids.ts";
 import { ChannelName } from "../../services/chat-service/src/domain/channel/models.ts";
 import { MessageContent } from "../../services/chat-service/src/domain/message/models.ts";
-import { ChannelService } from "../../services/chat-service/src/domain/channel/service.ts";
 import { MessageService } from "../../services/chat-service/src/domain/message/service.ts";
 import { UserReplicaService } from "../../services/chat-service/src/domain/user/service.ts";
 import { CassandraMessageStore } from "../../services/chat-service/src/outbound/cassandra/message_store.ts";
 import { TimeUuidGenerator } from "../../services/chat-service/src/outbound/time_uuid/time_uuid_generator.ts";
 import { PostgresChannelRepository } from "../../services/chat-service/src/outbound/postgres/channel_repository.ts";
 import { PostgresUserReplica } from "../../services/chat-service/src/outbound/postgres/user_replica.ts";
+import { channelServiceWithoutEvents } from "../support/channel_service.ts";
 import { testCassandraContactPoints, testDatabaseUrl } from "../support/env.ts";
 
 const chatDatabase = testDatabaseUrl("chat");
@@ -40,19 +40,7 @@ Deno.test({
       const users = {
         lookup: () => Promise.resolve({ status: "found" as const, username: "someone" }),
       };
-      const channels = new ChannelService({
-        channels: repository,
-        users,
-        events: {
-          publishChannelCreated: () => Promise.resolve(),
-          publishMembership: () => Promise.resolve(),
-        },
-        clock,
-        ids: {
-          newChannelId: () => crypto.randomUUID() as ChannelId,
-          newEventId: () => crypto.randomUUID(),
-        },
-      });
+      const channels = channelServiceWithoutEvents({ channels: repository, users, clock });
       const messages = new MessageService({
         channels,
         messages: store,

@@ -5,25 +5,18 @@
  * The stack is started by the first test that needs it and stopped after the last.
  */
 import assert from "node:assert/strict";
-import { fixture } from "../support/fixture.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
-import { startStack } from "../support/stack.ts";
+import { stackFixture } from "../support/stack_fixture.ts";
 
-const env = fixture(async () => {
-  const stack = await startStack({ chatEnv: { MESSAGE_BUCKET_SECONDS: "1" } });
-  try {
-    const [alice, bob, carol] = await Promise.all([
-      stack.register("alice"),
-      stack.register("bob"),
-      stack.register("carol"),
-    ]);
-    return { stack, chat: stack.chatUrls[0], alice, bob, carol };
-  } catch (error) {
-    await stack.stop();
-    throw error;
-  }
-}, ({ stack }) => stack.stop());
+const env = stackFixture({ chatEnv: { MESSAGE_BUCKET_SECONDS: "1" } }, async (stack) => {
+  const [alice, bob, carol] = await Promise.all([
+    stack.register("alice"),
+    stack.register("bob"),
+    stack.register("carol"),
+  ]);
+  return { chat: stack.chatUrls[0], alice, bob, carol };
+});
 
 /** The status of one call to the first chat instance. */
 const statusOf = async (method: string, path: string, who: { token: string }) =>

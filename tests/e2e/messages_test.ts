@@ -8,24 +8,18 @@
 import assert from "node:assert/strict";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { TEST_JWT_SECRET } from "../support/env.ts";
-import { fixture } from "../support/fixture.ts";
 import { mentionFrameOf } from "../support/frames.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
 import { TestSocket } from "../support/socket.ts";
-import { type RegisteredUser, startStack } from "../support/stack.ts";
+import type { RegisteredUser } from "../support/stack.ts";
+import { stackFixture } from "../support/stack_fixture.ts";
 
-const env = fixture(async () => {
-  const stack = await startStack();
-  try {
-    const [alice, bob] = await Promise.all([stack.register("alice"), stack.register("bob")]);
-    const [a, b] = stack.chatUrls;
-    return { stack, a, b, alice, bob };
-  } catch (error) {
-    await stack.stop();
-    throw error;
-  }
-}, ({ stack }) => stack.stop());
+const env = stackFixture({}, async (stack) => {
+  const [alice, bob] = await Promise.all([stack.register("alice"), stack.register("bob")]);
+  const [a, b] = stack.chatUrls;
+  return { a, b, alice, bob };
+});
 const sockets: TestSocket[] = [];
 Deno.test.afterAll(async () => {
   for (const socket of sockets) await socket.close();

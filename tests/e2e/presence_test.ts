@@ -8,25 +8,25 @@ import assert from "node:assert/strict";
 import { connectPostgres } from "@chat-ts/shared/postgres";
 import { eventually } from "../support/async.ts";
 import { testDatabaseUrl } from "../support/env.ts";
-import { fixture } from "../support/fixture.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
+import { assertOnlineAwayAndBack, presenceOf } from "../support/frames.ts";
 import { TestSocket } from "../support/socket.ts";
-import { type RegisteredUser, startStack } from "../support/stack.ts";
+import type { RegisteredUser } from "../support/stack.ts";
+import { stackFixture } from "../support/stack_fixture.ts";
 
 const TTL_S = 3;
 const GRACE_S = 1;
 
-const env = fixture(async () => {
-  const stack = await startStack({
-    chatInstances: 3,
-    chatEnv: { PRESENCE_HEARTBEAT_SECONDS: "1" },
-    presence: { PRESENCE_TTL_SECONDS: String(TTL_S), PRESENCE_GRACE_SECONDS: String(GRACE_S) },
-  });
+const env = stackFixture({
+  chatInstances: 3,
+  chatEnv: { PRESENCE_HEARTBEAT_SECONDS: "1" },
+  presence: { PRESENCE_TTL_SECONDS: String(TTL_S), PRESENCE_GRACE_SECONDS: String(GRACE_S) },
+}, (stack) => {
   const [a, b, c] = stack.chatUrls;
   const presenceUrl = stack.presenceUrl ?? "";
-  return { stack, a, b, c, presenceUrl };
-}, ({ stack }) => stack.stop());
+  return { a, b, c, presenceUrl };
+});
 
 const sockets: TestSocket[] = [];
 const test = (name: string, fn: () => Promise<void>) =>
@@ -59,8 +59,6 @@ async function direct(a: RegisteredUser, b: RegisteredUser): Promise<string> {
   return created.body.data.id;
 }
 
-const presenceOf = (userId: string) => (f: any) => f.type === "presence" && f.user_id === userId;
-
 async function drained(ws: TestSocket): Promise<any[]> {
   ws.send({ type: "ping", ref: "drain" });
   await ws.next((f) => f.type === "pong");
@@ -79,16 +77,7 @@ test("online, away and offline with last seen reach a DM partner on another inst
   const onB = await open(b, bob);
   await onB.subscribe(dm);
   const onA = await open(a, alice);
-  assert.deepEqual(await onB.next(presenceOf(alice.id)), {
-    type: "presence",
-    user_id: alice.id,
-    status: "online",
-    last_seen: null,
-  });
-  onA.send({ type: "set_status", status: "away" });
-  assert.equal((await onB.next(presenceOf(alice.id))).status, "away");
-  onA.send({ type: "set_status", status: "online" });
-  assert.equal((await onB.next(presenceOf(alice.id))).status, "online");
+  await assertOnlineAwayAndBack(onB, onA, alice.id);
 
   const closedAt = Date.now();
   await onA.close();

@@ -8,24 +8,18 @@ import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { connectPostgres } from "@chat-ts/shared/postgres";
 import { eventually } from "../support/async.ts";
 import { TEST_JWT_SECRET, testDatabaseUrl } from "../support/env.ts";
-import { fixture } from "../support/fixture.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
 import { TestSocket } from "../support/socket.ts";
-import { type RegisteredUser, startStack } from "../support/stack.ts";
+import type { RegisteredUser } from "../support/stack.ts";
+import { stackFixture } from "../support/stack_fixture.ts";
 
-const env = fixture(async () => {
-  const stack = await startStack();
-  try {
-    const [alice, bob] = await Promise.all([stack.register("alice"), stack.register("bob")]);
-    // alice is renamed by a test; later tests see her new name.
-    const users: { alice: RegisteredUser; bob: RegisteredUser } = { alice, bob };
-    return { stack, chat: stack.chatUrls[0], users };
-  } catch (error) {
-    await stack.stop();
-    throw error;
-  }
-}, ({ stack }) => stack.stop());
+const env = stackFixture({}, async (stack) => {
+  const [alice, bob] = await Promise.all([stack.register("alice"), stack.register("bob")]);
+  // alice is renamed by a test; later tests see her new name.
+  const users: { alice: RegisteredUser; bob: RegisteredUser } = { alice, bob };
+  return { chat: stack.chatUrls[0], users };
+});
 // Connects on first query; closed after the file's tests.
 const sql = connectPostgres({
   url: testDatabaseUrl("chat"),

@@ -6,34 +6,28 @@
  */
 import assert from "node:assert/strict";
 import { api } from "../support/http.ts";
-import { fixture } from "../support/fixture.ts";
 import { uniqueChannelName } from "../support/names.ts";
 import { TestSocket } from "../support/socket.ts";
 import { type RegisteredUser, startStack } from "../support/stack.ts";
+import { stackFixture } from "../support/stack_fixture.ts";
 
 const REVOCATION_DEADLINE_MS = 2000;
 
-const env = fixture(async () => {
-  const stack = await startStack({
-    chatInstances: 2,
-    // Every level, so the log scan sees every line the services can write.
-    chatEnv: { LOG_LEVEL: "debug" },
-    userEnv: { LOG_LEVEL: "debug" },
+const env = stackFixture({
+  chatInstances: 2,
+  // Every level, so the log scan sees every line the services can write.
+  chatEnv: { LOG_LEVEL: "debug" },
+  userEnv: { LOG_LEVEL: "debug" },
+}, async (stack) => {
+  const [a, b] = stack.chatUrls;
+  const owner = await stack.register("owner");
+  const created = await api(a, "POST", "/api/channels", owner.token, {
+    channel_type: "public",
+    name: uniqueChannelName("revoke"),
   });
-  try {
-    const [a, b] = stack.chatUrls;
-    const owner = await stack.register("owner");
-    const created = await api(a, "POST", "/api/channels", owner.token, {
-      channel_type: "public",
-      name: uniqueChannelName("revoke"),
-    });
-    assert.equal(created.status, 201);
-    return { stack, a, b, owner, channelId: created.body.data.id as string };
-  } catch (error) {
-    await stack.stop();
-    throw error;
-  }
-}, ({ stack }) => stack.stop());
+  assert.equal(created.status, 201);
+  return { a, b, owner, channelId: created.body.data.id as string };
+});
 
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `revocation: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });

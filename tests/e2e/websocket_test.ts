@@ -6,37 +6,30 @@
  */
 import assert from "node:assert/strict";
 import { chatMessagesTopic, decodeEvent } from "@chat-ts/shared/events";
-import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { createKafka } from "@chat-ts/shared/kafka";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { TEST_JWT_SECRET } from "../support/env.ts";
-import { fixture } from "../support/fixture.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
 import { RawSocket } from "../support/raw_socket.ts";
-import { TestSocket } from "../support/socket.ts";
+import { assertUpgradeRefusesBadTokens, TestSocket } from "../support/socket.ts";
 import { type RegisteredUser, startStack } from "../support/stack.ts";
+import { stackFixture } from "../support/stack_fixture.ts";
 import { assertNewMessageFrame, badFrames } from "../support/frames.ts";
 
-const env = fixture(async () => {
-  const stack = await startStack({
-    // Default send-queue limit: 1 MiB, 1 s grace. The slow-consumer case fills it from one
-    // sender as fast as it can, beyond the per-user message rate.
-    chatEnv: { WS_REPLAY_CAP: "20", MESSAGES_PER_USER_PER_WINDOW: "1000000" },
-  });
-  try {
-    const [alice, bob, carol] = await Promise.all([
-      stack.register("alice"),
-      stack.register("bob"),
-      stack.register("carol"),
-    ]);
-    const [a, b] = stack.chatUrls; // instances A and B
-    return { stack, a, b, alice, bob, carol };
-  } catch (error) {
-    await stack.stop();
-    throw error;
-  }
-}, ({ stack }) => stack.stop());
+const env = stackFixture({
+  // Default send-queue limit: 1 MiB, 1 s grace. The slow-consumer case fills it from one
+  // sender as fast as it can, beyond the per-user message rate.
+  chatEnv: { WS_REPLAY_CAP: "20", MESSAGES_PER_USER_PER_WINDOW: "1000000" },
+}, async (stack) => {
+  const [alice, bob, carol] = await Promise.all([
+    stack.register("alice"),
+    stack.register("bob"),
+    stack.register("carol"),
+  ]);
+  const [a, b] = stack.chatUrls; // instances A and B
+  return { a, b, alice, bob, carol };
+});
 const sockets: TestSocket[] = [];
 
 const test = (name: string, fn: () => Promise<void>) =>
@@ -77,19 +70,7 @@ const isMessage = (channelId: string) => (f: any) =>
 
 test("tokens are checked before the upgrade: missing, forged and expired get a plain 401", async () => {
   const { a, alice } = await env();
-  const forged = await createTokenCodec({ secret: "another-secret-of-at-least-32-bytes!!" })
-    .issue({ userId: alice.id, username: alice.username });
-  const expired = await createTokenCodec({
-    secret: TEST_JWT_SECRET,
-    now: () => new Date(Date.now() - 2 * 86_400_000),
-  }).issue({ userId: alice.id, username: alice.username });
-  for (const query of ["", "?token=", "?token=garbage", `?token=${forged}`, `?token=${expired}`]) {
-    const res = await fetch(`${a}/ws${query}`, {
-      headers: { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Version": "13" },
-    });
-    assert.equal(res.status, 401, query);
-    assert.equal(typeof (await res.json()).error.code, "string");
-  }
+  await assertUpgradeRefusesBadTokens(a, TEST_JWT_SECRET, alice);
   await assert.rejects(TestSocket.open(a, "garbage"));
 });
 

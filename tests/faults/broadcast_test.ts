@@ -6,8 +6,8 @@
  * Kafka and Cassandra: kafka_cassandra_test.ts.
  */
 import assert from "node:assert/strict";
-import { PrivatePostgres, startFaultStack } from "../support/fault_stack.ts";
-import { assertHeld, streamThroughFault } from "../support/fault_stream.ts";
+import { PrivatePostgres, startFaultStack, withFaultStack } from "../support/fault_stack.ts";
+import { assertHeld } from "../support/fault_stream.ts";
 
 const options = { sanitizeResources: false, sanitizeOps: false };
 
@@ -15,18 +15,14 @@ Deno.test({
   name: "faults: user-service SIGKILLed mid-stream: sends go on, nothing lost or doubled",
   ...options,
   async fn() {
-    const stack = await startFaultStack();
-    try {
-      const report = await streamThroughFault({
-        chatUrls: stack.chatUrls,
-        register: stack.register,
-        fault: { inject: () => stack.killUserService(), heal: () => stack.startUserService() },
+    await withFaultStack(async (stack) => {
+      const report = await stack.streamThrough({
+        inject: () => stack.killUserService(),
+        heal: () => stack.startUserService(),
       });
       assertHeld("user-service", report, 5000);
       assert.equal(report.attempts["503"] ?? 0, 0, "user-service is not on the send path");
-    } finally {
-      await stack.stop();
-    }
+    });
   },
 });
 
@@ -35,19 +31,15 @@ Deno.test({
     "faults: a chat-service instance SIGKILLed mid-stream: its subscriber reconnects with after, nothing lost or doubled",
   ...options,
   async fn() {
-    const stack = await startFaultStack();
-    try {
-      const report = await streamThroughFault({
-        chatUrls: stack.chatUrls,
-        register: stack.register,
-        fault: { inject: () => stack.killChat(1), heal: () => stack.startChat(1) },
+    await withFaultStack(async (stack) => {
+      const report = await stack.streamThrough({
+        inject: () => stack.killChat(1),
+        heal: () => stack.startChat(1),
       });
       assertHeld("chat-service instance 1", report, 5000);
       assert.ok(report.subscribers[1].reconnects >= 1, "instance 1's subscriber reconnected");
       assert.equal(report.subscribers[0].reconnects, 0, "instance 0's subscriber stayed");
-    } finally {
-      await stack.stop();
-    }
+    });
   },
 });
 
@@ -63,10 +55,9 @@ Deno.test({
       chat: { DATABASE_URL: postgres.url("chat") },
     });
     try {
-      const report = await streamThroughFault({
-        chatUrls: stack.chatUrls,
-        register: stack.register,
-        fault: { inject: () => postgres.kill(), heal: () => postgres.start() },
+      const report = await stack.streamThrough({
+        inject: () => postgres.kill(),
+        heal: () => postgres.start(),
       });
       try {
         assertHeld("postgres", report, 10_000);

@@ -7,21 +7,12 @@ import assert from "node:assert/strict";
 import { killService } from "../support/process.ts";
 import { assertHeld, streamThroughFault } from "../support/fault_stream.ts";
 import { api } from "../support/http.ts";
-import { freePort, type ServiceProcess, startTask } from "../support/process.ts";
+import type { ServiceProcess } from "../support/process.ts";
+import { embeddedPlace, startEmbedded } from "../support/embedded.ts";
 import { registerUser } from "../support/stack.ts";
 
-const embeddedDir = new URL("../../embedded/", import.meta.url).pathname;
-
-function startEmbedded(port: number, dataDir: string): Promise<ServiceProcess> {
-  return startTask({
-    cwd: embeddedDir,
-    task: "start",
-    env: { HTTP_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", JWT_SECRET: "" },
-    readyUrl: `http://127.0.0.1:${port}/health/ready`,
-    // It bundles the web client and opens PGlite first: slow on a busy 2-core machine.
-    timeoutMs: 120_000,
-  });
-}
+// It bundles the web client and opens PGlite first: slow on a busy 2-core machine.
+const READY_WITHIN_MS = 120_000;
 
 Deno.test({
   name:
@@ -29,11 +20,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    // Inside ../data: the embedded task may write nowhere else.
-    const dataDir = `../data/faults-${crypto.randomUUID()}`;
-    const port = freePort();
-    const base = `http://127.0.0.1:${port}`;
-    let server: ServiceProcess | undefined = await startEmbedded(port, dataDir);
+    const { dataDir, port, base, remove } = embeddedPlace("faults");
+    let server: ServiceProcess | undefined = await startEmbedded(port, dataDir, READY_WITHIN_MS);
     try {
       const early = await registerUser(base, "early");
       const report = await streamThroughFault({
@@ -45,7 +33,7 @@ Deno.test({
             server = undefined;
           },
           heal: async () => {
-            server = await startEmbedded(port, dataDir);
+            server = await startEmbedded(port, dataDir, READY_WITHIN_MS);
           },
         },
         downMs: 1000,
@@ -58,7 +46,7 @@ Deno.test({
       assert.equal(login.status, 200, "a user registered before the kill still logs in");
     } finally {
       await server?.stop();
-      await Deno.remove(`${embeddedDir}${dataDir}`, { recursive: true }).catch(() => {});
+      await remove();
     }
   },
 });

@@ -5,8 +5,8 @@
  * machine's shared infrastructure is never touched.
  */
 import assert from "node:assert/strict";
-import { PrivatePostgres, startFaultStack } from "../support/fault_stack.ts";
-import { assertHeld, streamThroughFault } from "../support/fault_stream.ts";
+import { PrivatePostgres, withFaultStack } from "../support/fault_stack.ts";
+import { assertHeld } from "../support/fault_stream.ts";
 import { PrivateCassandra, PrivateKafka } from "../support/private_jvm.ts";
 
 const options = { sanitizeResources: false, sanitizeOps: false };
@@ -37,16 +37,17 @@ Deno.test.afterAll(async () => {
   await Promise.all([kafka.destroy(), cassandra.destroy(), postgres.destroy()]);
 });
 
-async function privateStack() {
+/** The fault stack's environment on the private infrastructure. */
+async function privateEnv() {
   const { kafka, cassandra, postgres } = await privateInfra();
-  return await startFaultStack({
+  return {
     user: { DATABASE_URL: postgres.url("users"), KAFKA_BROKERS: kafka.brokers },
     chat: {
       DATABASE_URL: postgres.url("chat"),
       KAFKA_BROKERS: kafka.brokers,
       CASSANDRA_CONTACT_POINTS: cassandra.contactPoints,
     },
-  });
+  };
 }
 
 Deno.test({
@@ -55,20 +56,15 @@ Deno.test({
   ...options,
   async fn() {
     const { kafka } = await privateInfra();
-    const stack = await privateStack();
-    try {
-      const report = await streamThroughFault({
-        chatUrls: stack.chatUrls,
-        register: stack.register,
-        fault: { inject: () => kafka.kill(), heal: () => kafka.start() },
-        settleMs: 45_000,
-      });
+    await withFaultStack(async (stack) => {
+      const report = await stack.streamThrough({
+        inject: () => kafka.kill(),
+        heal: () => kafka.start(),
+      }, { settleMs: 45_000 });
       assertHeld("kafka", report, 45_000);
       assert.equal(report.attempts["503"] ?? 0, 0, "no send needs Kafka");
       assert.ok(report.p99AnswerMs <= 1000, `send p99 ${report.p99AnswerMs} ms during the outage`);
-    } finally {
-      await stack.stop();
-    }
+    }, await privateEnv());
   },
 });
 
@@ -78,20 +74,16 @@ Deno.test({
   ...options,
   async fn() {
     const { cassandra } = await privateInfra();
-    const stack = await privateStack();
-    try {
-      const report = await streamThroughFault({
-        chatUrls: stack.chatUrls,
-        register: stack.register,
-        fault: { inject: () => cassandra.kill(), heal: () => cassandra.start() },
+    await withFaultStack(async (stack) => {
+      const report = await stack.streamThrough({
+        inject: () => cassandra.kill(),
+        heal: () => cassandra.start(),
       });
       if ((report.attempts["500"] ?? 0) > 0) {
         console.log(stack.chatLogs().split("\n").filter((l) => l.includes('"error"')).join("\n"));
       }
       assertHeld("cassandra", report, 15_000);
       assert.ok((report.attempts["503"] ?? 0) > 0, "sends were refused with 503 while it was down");
-    } finally {
-      await stack.stop();
-    }
+    }, await privateEnv());
   },
 });

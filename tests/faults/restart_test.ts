@@ -5,8 +5,8 @@
  * losing nothing and doubling nothing.
  */
 import assert from "node:assert/strict";
-import { startFaultStack } from "../support/fault_stack.ts";
-import { assertHeld, streamThroughFault } from "../support/fault_stream.ts";
+import { withFaultStack } from "../support/fault_stack.ts";
+import { assertHeld } from "../support/fault_stream.ts";
 
 Deno.test({
   name:
@@ -14,19 +14,15 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const stack = await startFaultStack();
-    try {
-      const report = await streamThroughFault({
-        chatUrls: stack.chatUrls,
-        register: stack.register,
-        fault: { inject: () => stack.stopChat(1), heal: () => stack.startChat(1) },
+    await withFaultStack(async (stack) => {
+      const report = await stack.streamThrough({
+        inject: () => stack.stopChat(1),
+        heal: () => stack.startChat(1),
       });
       assertHeld("chat-service instance 1 SIGTERM", report, 5000);
       const codes = report.subscribers[1].closeCodes;
       assert.ok(codes.length > 0 && codes.every((c) => c === 1001), `closed with 1001: ${codes}`);
       assert.equal(report.subscribers[0].reconnects, 0);
-    } finally {
-      await stack.stop();
-    }
+    });
   },
 });

@@ -7,6 +7,12 @@
 import { silentLogger } from "@chat-ts/shared/logger";
 import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
 import { connectPostgres } from "@chat-ts/shared/postgres";
+import {
+  type Fault,
+  type StreamOptions,
+  type StreamReport,
+  streamThroughFault,
+} from "./fault_stream.ts";
 import { freePort, killService, type ServiceProcess } from "./process.ts";
 import {
   type RegisteredUser,
@@ -30,6 +36,11 @@ export interface FaultStack {
   startChat(index: number): Promise<void>;
   /** What the running chat-service instances logged (warn and above), for a failing test. */
   chatLogs(): string;
+  /** The fault stream (fault_stream.ts) through this stack's instances and its users. */
+  streamThrough(
+    fault: Fault,
+    options?: Omit<StreamOptions, "chatUrls" | "register" | "fault">,
+  ): Promise<StreamReport>;
   stop(): Promise<void>;
 }
 
@@ -55,10 +66,14 @@ export async function startFaultStack(
     throw error;
   }
   const userServiceUrl = `http://127.0.0.1:${httpPort}`;
+  const chatUrls = chatPorts.map((p) => `http://127.0.0.1:${p}`);
+  const register = (prefix = "f") => registerUser(userServiceUrl, prefix);
   return {
     userServiceUrl,
-    chatUrls: chatPorts.map((p) => `http://127.0.0.1:${p}`),
-    register: (prefix = "f") => registerUser(userServiceUrl, prefix),
+    chatUrls,
+    register,
+    streamThrough: (fault, options) =>
+      streamThroughFault({ ...options, chatUrls, register, fault }),
     async killUserService() {
       if (user !== undefined) await killService(user);
       user = undefined;
@@ -84,6 +99,19 @@ export async function startFaultStack(
       await Promise.all([user?.stop(), ...chats.map((c) => c?.stop())]);
     },
   };
+}
+
+/** Runs `test` on a fresh fault stack and stops the stack afterwards, whatever happened. */
+export async function withFaultStack(
+  test: (stack: FaultStack) => Promise<void>,
+  env?: Parameters<typeof startFaultStack>[0],
+): Promise<void> {
+  const stack = await startFaultStack(env);
+  try {
+    await test(stack);
+  } finally {
+    await stack.stop();
+  }
 }
 
 const PG_BIN = "/usr/lib/postgresql/15/bin";

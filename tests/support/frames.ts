@@ -1,5 +1,6 @@
 /** Frame checks shared by the in-process gateway suite and the end-to-end one. */
 import assert from "node:assert/strict";
+import type { TestSocket } from "./socket.ts";
 
 /**
  * A `new_message` frame carries exactly the message fields, the trimmed content,
@@ -80,4 +81,30 @@ export function mentionFrameOf(
     preview: [...message.content].slice(0, 120).join(""),
     timestamp: message.timestamp,
   };
+}
+
+/** Matches `presence` frames about `userId`. */
+// deno-lint-ignore no-explicit-any -- a frame as received
+export const presenceOf = (userId: string) => (f: any) =>
+  f.type === "presence" && f.user_id === userId;
+
+/**
+ * `userId` opened `socket`, their only one: `watcher` sees them online (never seen before), then
+ * away and back online as that socket declares it.
+ */
+export async function assertOnlineAwayAndBack(
+  watcher: TestSocket,
+  socket: TestSocket,
+  userId: string,
+): Promise<void> {
+  assert.deepEqual(await watcher.next(presenceOf(userId)), {
+    type: "presence",
+    user_id: userId,
+    status: "online",
+    last_seen: null,
+  });
+  socket.send({ type: "set_status", status: "away" });
+  assert.equal((await watcher.next(presenceOf(userId))).status, "away");
+  socket.send({ type: "set_status", status: "online" });
+  assert.equal((await watcher.next(presenceOf(userId))).status, "online");
 }

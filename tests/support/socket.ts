@@ -1,4 +1,31 @@
 // deno-lint-ignore-file no-explicit-any -- tests read frames of many shapes
+import assert from "node:assert/strict";
+import { createTokenCodec } from "@chat-ts/shared/jwt";
+
+/**
+ * The upgrade to `/ws` at `base` refuses a missing, empty, malformed, forged (another secret) or
+ * expired token (signed with `secret`, the server's) with a plain 401 carrying an error code.
+ */
+export async function assertUpgradeRefusesBadTokens(
+  base: string,
+  secret: string,
+  user: { readonly id: string; readonly username: string },
+): Promise<void> {
+  const forged = await createTokenCodec({ secret: "another-secret-of-at-least-32-bytes!!" })
+    .issue({ userId: user.id, username: user.username });
+  const expired = await createTokenCodec({
+    secret,
+    now: () => new Date(Date.now() - 2 * 86_400_000),
+  }).issue({ userId: user.id, username: user.username });
+  for (const query of ["", "?token=", "?token=garbage", `?token=${forged}`, `?token=${expired}`]) {
+    const res = await fetch(`${base}/ws${query}`, {
+      headers: { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Version": "13" },
+    });
+    assert.equal(res.status, 401, query);
+    assert.equal(typeof (await res.json()).error.code, "string");
+  }
+}
+
 /** A WebSocket client that queues frames so tests can wait for the one they expect. */
 export class TestSocket {
   readonly frames: any[] = [];

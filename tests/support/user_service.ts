@@ -6,7 +6,10 @@ import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
 import { connectPostgres, type Sql } from "@chat-ts/shared/postgres";
 import type { PasswordHash } from "../../services/user-service/src/domain/user/models.ts";
 import { UserService } from "../../services/user-service/src/domain/user/service.ts";
-import { createUserApp } from "../../services/user-service/src/inbound/http/app.ts";
+import {
+  createUserApp,
+  type UserAppDeps,
+} from "../../services/user-service/src/inbound/http/app.ts";
 import { PostgresUserStore } from "../../services/user-service/src/outbound/postgres/user_store.ts";
 import { TEST_JWT_SECRET, testDatabaseUrl } from "./env.ts";
 
@@ -15,6 +18,10 @@ export interface TestUserService {
   readonly users: UserService;
   readonly tokens: TokenCodec;
   readonly app: ReturnType<typeof createUserApp>;
+  /** The same service's HTTP API with limits of the test's own. */
+  appWith(
+    limits: Pick<UserAppDeps, "loginThrottle" | "searchLimit">,
+  ): ReturnType<typeof createUserApp>;
   close(): Promise<void>;
 }
 
@@ -30,11 +37,13 @@ export function createTestUserService(): TestUserService {
     clock: { now: () => new Date() },
     ids: { newId: () => crypto.randomUUID() },
   });
-  const app = createUserApp({
-    users,
-    tokens,
-    logger: silentLogger,
-    readiness: () => Promise.resolve({ ready: true, checks: {} }),
-  });
-  return { sql, users, tokens, app, close: () => sql.end() };
+  const appWith = (limits: Pick<UserAppDeps, "loginThrottle" | "searchLimit">) =>
+    createUserApp({
+      users,
+      tokens,
+      logger: silentLogger,
+      readiness: () => Promise.resolve({ ready: true, checks: {} }),
+      ...limits,
+    });
+  return { sql, users, tokens, app: appWith({}), appWith, close: () => sql.end() };
 }

@@ -1,5 +1,5 @@
 /** chat-service's environment variables and their defaults (README: Configuration). */
-import { env, loadConfig } from "@chat-ts/shared/config";
+import { type ConfigOf, env, httpAndDatabase, loadConfig, logLevel } from "@chat-ts/shared/config";
 import { z } from "zod";
 import { CHANNEL_NAME_PATTERN, CHANNEL_NAME_RULE } from "./domain/channel/models.ts";
 
@@ -39,14 +39,11 @@ export const chatCoreConfigShape = {
   MESSAGE_WINDOW_SECONDS: env.int(10, 1, 3600),
   /** Access-token lifetime (user-service's JWT_TTL_SECONDS): how long an ended session is remembered. */
   JWT_TTL_SECONDS: env.int(900, 60, 30 * 86_400),
-  LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
+  LOG_LEVEL: logLevel(),
 };
 
 export const chatServiceConfigShape = {
-  HTTP_HOST: env.string("0.0.0.0"),
-  HTTP_PORT: env.port(3002),
-  DATABASE_URL: env.url("postgres://chat:chat@127.0.0.1:5432/chat"),
-  DATABASE_POOL_SIZE: env.int(10, 1, 100),
+  ...httpAndDatabase(3002, "chat", 10),
   KAFKA_BROKERS: env.list("127.0.0.1:9092"),
   CASSANDRA_CONTACT_POINTS: env.list("127.0.0.1:9042"),
   CASSANDRA_KEYSPACE: env.string("chat"),
@@ -71,6 +68,5 @@ export const chatServiceConfigShape = {
 };
 
 export const loadChatServiceConfig = () => loadConfig(chatServiceConfigShape);
-export type ChatServiceConfig = ReturnType<typeof loadChatServiceConfig> extends
-  { ok: true; value: infer C } | { ok: false } ? C : never;
+export type ChatServiceConfig = ConfigOf<typeof chatServiceConfigShape>;
 export type ChatCoreConfig = Pick<ChatServiceConfig, keyof typeof chatCoreConfigShape>;

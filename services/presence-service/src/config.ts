@@ -1,5 +1,5 @@
 /** presence-service's environment variables and their defaults (README: Configuration). */
-import { env, loadConfig } from "@chat-ts/shared/config";
+import { type ConfigOf, env, httpAndDatabase, loadConfig, logLevel } from "@chat-ts/shared/config";
 
 /** Settings of the service itself, shared with the embedded mode (see assembly.ts). */
 export const presenceCoreConfigShape = {
@@ -13,14 +13,11 @@ export const presenceCoreConfigShape = {
   PRESENCE_SWEEP_INTERVAL_MS: env.int(500, 50, 60_000),
   /** Last seen is written to Postgres in one batch this often. */
   PRESENCE_LAST_SEEN_FLUSH_MS: env.int(1000, 10, 60_000),
-  LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
+  LOG_LEVEL: logLevel(),
 };
 
 export const presenceServiceConfigShape = {
-  HTTP_HOST: env.string("0.0.0.0"),
-  HTTP_PORT: env.port(3004),
-  DATABASE_URL: env.url("postgres://chat:chat@127.0.0.1:5432/presence"),
-  DATABASE_POOL_SIZE: env.int(5, 1, 100),
+  ...httpAndDatabase(3004, "presence", 5),
   KAFKA_BROKERS: env.list("127.0.0.1:9092"),
   REDIS_URL: env.url("redis://127.0.0.1:6379"),
   JWT_SECRET: env.secret(32),
@@ -30,6 +27,5 @@ export const presenceServiceConfigShape = {
 };
 
 export const loadPresenceServiceConfig = () => loadConfig(presenceServiceConfigShape);
-export type PresenceServiceConfig = ReturnType<typeof loadPresenceServiceConfig> extends
-  { ok: true; value: infer C } | { ok: false } ? C : never;
+export type PresenceServiceConfig = ConfigOf<typeof presenceServiceConfigShape>;
 export type PresenceCoreConfig = Pick<PresenceServiceConfig, keyof typeof presenceCoreConfigShape>;

@@ -1,13 +1,10 @@
 /** user-service's environment variables and their defaults (README: Configuration). */
-import { env, loadConfig } from "@chat-ts/shared/config";
+import { type ConfigOf, env, httpAndDatabase, loadConfig, logLevel } from "@chat-ts/shared/config";
 
 export const userServiceConfigShape = {
-  HTTP_HOST: env.string("0.0.0.0"),
-  HTTP_PORT: env.port(3001),
+  ...httpAndDatabase(3001, "users", 10),
   GRPC_HOST: env.string("0.0.0.0"),
   GRPC_PORT: env.port(50051),
-  DATABASE_URL: env.url("postgres://chat:chat@127.0.0.1:5432/users"),
-  DATABASE_POOL_SIZE: env.int(10, 1, 100),
   KAFKA_BROKERS: env.list("127.0.0.1:9092"),
   JWT_SECRET: env.secret(32),
   /** Access tokens: short, a refresh token renews them. */
@@ -29,9 +26,8 @@ export const userServiceConfigShape = {
   LIMITS_REDIS_PREFIX: env.string("limits"),
   /** People searches (`GET /api/users?query=`) a user may make per minute (429 after). */
   USER_SEARCHES_PER_USER_PER_MINUTE: env.int(120, 1, 100_000),
-  LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"] as const, "info"),
+  LOG_LEVEL: logLevel(),
 };
 
 export const loadUserServiceConfig = () => loadConfig(userServiceConfigShape);
-export type UserServiceConfig = ReturnType<typeof loadUserServiceConfig> extends
-  { ok: true; value: infer C } | { ok: false } ? C : never;
+export type UserServiceConfig = ConfigOf<typeof userServiceConfigShape>;

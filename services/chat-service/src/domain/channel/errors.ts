@@ -1,16 +1,17 @@
 /** What channel commands refuse, each with a user-facing message. */
+import { type Refusal, refusal } from "@chat-ts/shared/refusal";
 import type { ValidationError } from "../validation.ts";
 
 export type ChannelError =
   | ValidationError
-  | { readonly type: "name_taken"; readonly message: string }
+  | Refusal<"name_taken">
   /** Missing, or not visible to the caller: the two are indistinguishable on purpose. */
-  | { readonly type: "channel_not_found"; readonly message: string }
+  | Refusal<"channel_not_found">
   | { readonly type: "user_not_found"; readonly field: string; readonly message: string }
-  | { readonly type: "member_not_found"; readonly message: string }
-  | { readonly type: "not_allowed"; readonly message: string }
+  | Refusal<"member_not_found">
+  | Refusal<"not_allowed">
   | { readonly type: "unsupported"; readonly field: string; readonly message: string }
-  | { readonly type: "dependency_unavailable"; readonly message: string }
+  | Refusal<"dependency_unavailable">
   /** A per-user limit: try again after `retryAfterSeconds`. */
   | { readonly type: "rate_limited"; readonly message: string; readonly retryAfterSeconds: number };
 
@@ -20,11 +21,5 @@ export const rateLimited = (what: string, retryAfterSeconds: number): ChannelErr
   retryAfterSeconds,
 });
 
-export const channelNotFound: ChannelError = {
-  type: "channel_not_found",
-  message: "Channel not found",
-};
-export const nameTaken: ChannelError = {
-  type: "name_taken",
-  message: "That channel name is already taken",
-};
+export const channelNotFound: ChannelError = refusal("channel_not_found", "Channel not found");
+export const nameTaken: ChannelError = refusal("name_taken", "That channel name is already taken");

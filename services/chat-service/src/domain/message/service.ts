@@ -125,10 +125,9 @@ export class MessageService {
     channelId: ChannelId,
     messageId: MessageId,
   ): Promise<Result<void, MessageError>> {
-    const channel = await this.deps.channels.accessible(caller, channelId);
-    if (!channel.ok) return channel;
-    const message = await this.deps.messages.find(channel.value.id, messageId);
-    if (message === undefined) return err(messageNotFound);
+    const found = await this.#visibleMessage(caller, channelId, messageId);
+    if (!found.ok) return found;
+    const message = found.value;
     if (message.userId !== caller) return err(notAuthor);
     await this.deps.messages.delete(message);
     await this.deps.reads?.forgetMessage(message.channelId, message.id);

@@ -2,13 +2,13 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { unwrap } from "@chat-ts/shared/result";
-import type { ChannelId, MessageId, UserId } from "../ids.ts";
+import type { MessageId, UserId } from "../ids.ts";
 import { ChannelName } from "../channel/models.ts";
 import { ClientId, MessageContent } from "./models.ts";
 import { MemoryChannelRepository } from "../../outbound/memory/channel_repository.ts";
 import { MemoryMessageStore } from "../../outbound/memory/message_store.ts";
 import { TimeUuidGenerator } from "../../outbound/time_uuid/time_uuid_generator.ts";
-import { ChannelService } from "../channel/service.ts";
+import { channelServiceWithoutEvents } from "../../../../../tests/support/channel_service.ts";
 import type { UserLookup } from "../user/ports.ts";
 import type { MessageEvent } from "./events.ts";
 import { MessageService } from "./service.ts";
@@ -34,18 +34,10 @@ async function setup(
     lookup: () =>
       Promise.resolve(options.lookup ?? { status: "found" as const, username: "alice" }),
   };
-  const channels = new ChannelService({
+  const channels = channelServiceWithoutEvents({
     channels: new MemoryChannelRepository(),
     users,
-    events: {
-      publishChannelCreated: () => Promise.resolve(),
-      publishMembership: () => Promise.resolve(),
-    },
     clock,
-    ids: {
-      newChannelId: () => crypto.randomUUID() as ChannelId,
-      newEventId: () => crypto.randomUUID(),
-    },
   });
   const published: MessageEvent[] = [];
   const messages = new MessageService({

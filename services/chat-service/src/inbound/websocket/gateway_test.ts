@@ -19,7 +19,7 @@ import { silentLogger } from "@chat-ts/shared/logger";
 import { api } from "../../../../../tests/support/http.ts";
 import { uniqueChannelName, uniqueName } from "../../../../../tests/support/names.ts";
 import { RawSocket } from "../../../../../tests/support/raw_socket.ts";
-import { TestSocket } from "../../../../../tests/support/socket.ts";
+import { assertUpgradeRefusesBadTokens, TestSocket } from "../../../../../tests/support/socket.ts";
 import { assembleChatService, type ChatPorts } from "../../assembly.ts";
 import type { UserId } from "../../domain/ids.ts";
 import { chatCoreConfigShape } from "../../config.ts";
@@ -227,19 +227,7 @@ const test = (name: string, fn: () => Promise<void>) => Deno.test(`gateway: ${na
 test("tokens are checked before the upgrade: missing, forged and expired get a plain 401", async () => {
   await using gw = startGateway();
   const alice = await gw.person("alice");
-  const forged = await createTokenCodec({ secret: "another-secret-of-at-least-32-bytes!!" })
-    .issue({ userId: alice.id, username: alice.username });
-  const expired = await createTokenCodec({
-    secret: SECRET,
-    now: () => new Date(Date.now() - 2 * 86_400_000),
-  }).issue({ userId: alice.id, username: alice.username });
-  for (const query of ["", "?token=", "?token=garbage", `?token=${forged}`, `?token=${expired}`]) {
-    const res = await fetch(`${gw.url}/ws${query}`, {
-      headers: { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Version": "13" },
-    });
-    assert.equal(res.status, 401, query);
-    assert.equal(typeof (await res.json()).error.code, "string");
-  }
+  await assertUpgradeRefusesBadTokens(gw.url, SECRET, alice);
 });
 
 test("every frame: ping, subscribe, send_message to every subscriber (sender too), message_deleted, unsubscribe", async () => {

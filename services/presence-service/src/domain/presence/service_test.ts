@@ -30,18 +30,15 @@ function setUp() {
     await service.sweep();
   };
   const statuses = () => events.map((e) => e.presence.status);
-  return { service, events, lastSeen, at, advance, statuses };
+  /** Alice opens tab `n`, declaring `status`, now. */
+  const connect = (n: number, status: "online" | "away" = "online") =>
+    service.report({ type: "connected", userId: alice, connection: tab(n), status, at: at() });
+  return { service, events, lastSeen, at, advance, statuses, connect };
 }
 
 Deno.test("presence: online on connect, away when idle, offline after the grace with last seen", async () => {
-  const { service, events, lastSeen, at, advance, statuses } = setUp();
-  await service.report({
-    type: "connected",
-    userId: alice,
-    connection: tab(1),
-    status: "online",
-    at: at(),
-  });
+  const { service, events, lastSeen, at, advance, statuses, connect } = setUp();
+  await connect(1);
   assert.deepEqual(statuses(), ["online"]);
   const beat = () =>
     service.report({
@@ -80,53 +77,23 @@ Deno.test("presence: online on connect, away when idle, offline after the grace 
 });
 
 Deno.test("presence: two tabs, one closed, stays online; a reload within the grace changes nothing", async () => {
-  const { service, at, advance, statuses } = setUp();
-  await service.report({
-    type: "connected",
-    userId: alice,
-    connection: tab(1),
-    status: "online",
-    at: at(),
-  });
-  await service.report({
-    type: "connected",
-    userId: alice,
-    connection: tab(2),
-    status: "online",
-    at: at(),
-  });
+  const { service, at, advance, statuses, connect } = setUp();
+  await connect(1);
+  await connect(2);
   await service.report({ type: "disconnected", userId: alice, connection: tab(1), at: at() });
   await advance(10_000);
   assert.deepEqual(statuses(), ["online"]);
   await service.report({ type: "disconnected", userId: alice, connection: tab(2), at: at() });
   await advance(2_000);
-  await service.report({
-    type: "connected",
-    userId: alice,
-    connection: tab(3),
-    status: "online",
-    at: at(),
-  });
+  await connect(3);
   await advance(10_000);
   assert.deepEqual(statuses(), ["online"]);
 });
 
 Deno.test("presence: away only when every connection is away", async () => {
-  const { service, at, statuses } = setUp();
-  await service.report({
-    type: "connected",
-    userId: alice,
-    connection: tab(1),
-    status: "online",
-    at: at(),
-  });
-  await service.report({
-    type: "connected",
-    userId: alice,
-    connection: tab(2),
-    status: "away",
-    at: at(),
-  });
+  const { service, at, statuses, connect } = setUp();
+  await connect(1);
+  await connect(2, "away");
   assert.deepEqual(statuses(), ["online"]);
   await service.report({
     type: "status_set",
@@ -140,14 +107,8 @@ Deno.test("presence: away only when every connection is away", async () => {
 });
 
 Deno.test("presence: a crashed instance's users go offline once its heartbeats stop for the TTL", async () => {
-  const { service, events, at, advance, statuses } = setUp();
-  await service.report({
-    type: "connected",
-    userId: alice,
-    connection: tab(1),
-    status: "online",
-    at: at(),
-  });
+  const { service, events, at, advance, statuses, connect } = setUp();
+  await connect(1);
   await advance(10_000);
   const lastHeartbeat = at();
   await service.report({

@@ -1,4 +1,6 @@
 /** Everything a user command can refuse, each with a user-facing message. */
+import { type Refusal, refusal } from "@chat-ts/shared/refusal";
+
 export type ValidationError = {
   readonly type: "validation";
   readonly field: string;
@@ -10,33 +12,30 @@ export type ValidationError = {
 
 export type UserError =
   | ValidationError
-  | { readonly type: "username_taken"; readonly message: string }
-  | { readonly type: "email_taken"; readonly message: string }
-  | { readonly type: "user_not_found"; readonly message: string }
-  | { readonly type: "invalid_credentials"; readonly message: string }
-  | { readonly type: "not_self"; readonly message: string }
-  | { readonly type: "invalid_refresh_token"; readonly message: string };
+  | Refusal<"username_taken">
+  | Refusal<"email_taken">
+  | Refusal<"user_not_found">
+  | Refusal<"invalid_credentials">
+  | Refusal<"not_self">
+  | Refusal<"invalid_refresh_token">;
 
-export const usernameTaken: UserError = {
-  type: "username_taken",
-  message: "That username is already taken",
-};
-export const emailTaken: UserError = {
-  type: "email_taken",
-  message: "That email address is already registered",
-};
-export const userNotFound: UserError = { type: "user_not_found", message: "User not found" };
+export const usernameTaken: UserError = refusal("username_taken", "That username is already taken");
+export const emailTaken: UserError = refusal(
+  "email_taken",
+  "That email address is already registered",
+);
+export const userNotFound: UserError = refusal("user_not_found", "User not found");
 /** One message for an unknown user and a wrong password, so neither is revealed. */
-export const invalidCredentials: UserError = {
-  type: "invalid_credentials",
-  message: "Username or password is incorrect",
-};
-export const notSelf: UserError = {
-  type: "not_self",
-  message: "You can only change or delete your own account",
-};
+export const invalidCredentials: UserError = refusal(
+  "invalid_credentials",
+  "Username or password is incorrect",
+);
+export const notSelf: UserError = refusal(
+  "not_self",
+  "You can only change or delete your own account",
+);
 /** One message for unknown, expired, ended and reused refresh tokens. */
-export const invalidRefreshToken: UserError = {
-  type: "invalid_refresh_token",
-  message: "Refresh token is invalid or its session has ended",
-};
+export const invalidRefreshToken: UserError = refusal(
+  "invalid_refresh_token",
+  "Refresh token is invalid or its session has ended",
+);

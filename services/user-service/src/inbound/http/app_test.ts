@@ -5,8 +5,6 @@ import { TEST_JWT_SECRET } from "../../../../../tests/support/env.ts";
 import { uniqueName } from "../../../../../tests/support/names.ts";
 import { createTestUserService } from "../../../../../tests/support/user_service.ts";
 import { LoginThrottle } from "@chat-ts/shared/limits";
-import { silentLogger } from "@chat-ts/shared/logger";
-import { createUserApp } from "./app.ts";
 
 const svc = createTestUserService();
 const { app } = svc;
@@ -383,11 +381,7 @@ test("NUL or a lone surrogate in login, registration or PATCH is a 422 naming th
 });
 
 test("failed logins back off per username and per address (429 + Retry-After); a success clears it", async () => {
-  const throttled = createUserApp({
-    users: svc.users,
-    tokens: svc.tokens,
-    logger: silentLogger,
-    readiness: () => Promise.resolve({ ready: true, checks: {} }),
+  const throttled = svc.appWith({
     loginThrottle: {
       username: new LoginThrottle({ freeFailures: 3, windowSeconds: 3600, maxBlockSeconds: 2 }),
       address: new LoginThrottle({ freeFailures: 100, windowSeconds: 3600, maxBlockSeconds: 2 }),

@@ -1,9 +1,7 @@
 /** People search (`GET /api/users?query=`): its rules over HTTP against real Postgres. */
 import assert from "node:assert/strict";
 import { KeyedLimit } from "@chat-ts/shared/limits";
-import { silentLogger } from "@chat-ts/shared/logger";
 import { createTestUserService } from "../../../../../tests/support/user_service.ts";
-import { createUserApp } from "./app.ts";
 
 const svc = createTestUserService();
 const { app } = svc;
@@ -88,13 +86,7 @@ test("search needs a token", async () => {
 });
 
 test("searches are rate-limited per user: 429 with Retry-After", async () => {
-  const limited = createUserApp({
-    users: svc.users,
-    tokens: svc.tokens,
-    logger: silentLogger,
-    readiness: () => Promise.resolve({ ready: true, checks: {} }),
-    searchLimit: new KeyedLimit(2, 60),
-  });
+  const limited = svc.appWith({ searchLimit: new KeyedLimit(2, 60) });
   for (let i = 0; i < 2; i++) {
     assert.equal((await get(`/api/users?query=s${run}`, caller.token, limited)).status, 200);
   }
