@@ -14,6 +14,7 @@ import {
 } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
+import type { Registry } from "@chat-ts/shared/metrics";
 import type { ChannelService } from "../../domain/channel/service.ts";
 import { UserId } from "../../domain/ids.ts";
 import type { MessageService } from "../../domain/message/service.ts";
@@ -33,6 +34,8 @@ export interface ChatAppDeps {
   readonly logger: Logger;
   readonly readiness: () => Promise<Readiness>;
   readonly bodyTimeoutMs?: number;
+  /** Served at `GET /metrics` with the request metrics; none: no `/metrics`. */
+  readonly metrics?: Registry;
 }
 
 /** A token's subject, branded once for every route. */
@@ -43,7 +46,10 @@ const parseUserId = (raw: string) => {
 
 export function createChatApp(deps: ChatAppDeps) {
   const app = createApiApp();
-  installApiDefaults(app, deps.logger, { bodyTimeoutMs: deps.bodyTimeoutMs });
+  installApiDefaults(app, deps.logger, {
+    bodyTimeoutMs: deps.bodyTimeoutMs,
+    metrics: deps.metrics,
+  });
   const auth = bearerAuth(deps.tokens, parseUserId, { logger: deps.logger });
 
   const routes = app

@@ -8,6 +8,7 @@ import {
 } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
+import type { Registry } from "@chat-ts/shared/metrics";
 import type { PresenceService } from "../../domain/presence/service.ts";
 import { presenceRoutes } from "./routes/presence.ts";
 
@@ -16,11 +17,13 @@ export interface PresenceAppDeps {
   readonly tokens: TokenCodec;
   readonly logger: Logger;
   readonly readiness: () => Promise<Readiness>;
+  /** Served at `GET /metrics` with the request metrics; none: no `/metrics`. */
+  readonly metrics?: Registry;
 }
 
 export function createPresenceApp(deps: PresenceAppDeps) {
   const app = createApiApp();
-  installApiDefaults(app, deps.logger);
+  installApiDefaults(app, deps.logger, { metrics: deps.metrics });
   const routes = app
     .route("/", presenceRoutes(deps))
     .get("/health/live", liveHandler)

@@ -13,6 +13,7 @@ import {
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { KeyedLimit } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
+import type { Registry } from "@chat-ts/shared/metrics";
 import type { UserService } from "../../domain/user/service.ts";
 import { authRoutes, type LoginThrottles } from "./routes/auth.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -27,11 +28,16 @@ export interface UserAppDeps {
   readonly bodyTimeoutMs?: number;
   /** People searches per user (none: no limit). */
   readonly searchLimit?: KeyedLimit;
+  /** Served at `GET /metrics` with the request metrics; none: no `/metrics`. */
+  readonly metrics?: Registry;
 }
 
 export function createUserApp(deps: UserAppDeps) {
   const app = createApiApp();
-  installApiDefaults(app, deps.logger, { bodyTimeoutMs: deps.bodyTimeoutMs });
+  installApiDefaults(app, deps.logger, {
+    bodyTimeoutMs: deps.bodyTimeoutMs,
+    metrics: deps.metrics,
+  });
   const routes = app
     .route("/", userRoutes(deps))
     .route("/", authRoutes(deps))
