@@ -7,6 +7,7 @@ import { asyncApiHandler } from "@chat-ts/shared/asyncapi";
 import {
   bearerAuth,
   createApiApp,
+  documentApi,
   installApiDefaults,
   liveHandler,
   type Readiness,
@@ -68,10 +69,15 @@ export function createChatApp(deps: ChatAppDeps) {
     .get("/health/live", liveHandler)
     .get("/health/ready", readyHandler(deps.readiness));
 
-  app.doc("/openapi.json", {
-    openapi: "3.0.0",
-    info: { title: "chat-ts chat-service", version: "0.1.0" },
-  });
+  documentApi(app, {
+    title: "chat-ts chat-service",
+    description: "Channels, members and messages. Live delivery is the WebSocket at " +
+      "`/ws?token=` (the AsyncAPI document at `/asyncapi.json`, docs/websocket.md).",
+  }, [
+    { name: "Channels", description: "Public, private and direct channels; read state" },
+    { name: "Members", description: "Who belongs to a private channel" },
+    { name: "Messages", description: "History, sending, editing, deleting, reactions" },
+  ]);
   app.get("/asyncapi.json", asyncApiHandler);
   return routes;
 }

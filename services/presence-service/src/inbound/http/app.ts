@@ -1,6 +1,7 @@
 /** presence-service's HTTP API: presence reads, health and the OpenAPI document. */
 import {
   createApiApp,
+  documentApi,
   installApiDefaults,
   liveHandler,
   type Readiness,
@@ -28,10 +29,10 @@ export function createPresenceApp(deps: PresenceAppDeps) {
     .route("/", presenceRoutes(deps))
     .get("/health/live", liveHandler)
     .get("/health/ready", readyHandler(deps.readiness));
-  app.doc("/openapi.json", {
-    openapi: "3.0.0",
-    info: { title: "chat-ts presence-service", version: "0.1.0" },
-  });
+  documentApi(app, {
+    title: "chat-ts presence-service",
+    description: "Who is online, away or offline, and when they were last seen.",
+  }, [{ name: "Presence", description: "Online status and last seen (docs/presence.md)" }]);
   return routes;
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   createApiApp,
+  documentApi,
   installApiDefaults,
   liveHandler,
   type Readiness,
@@ -44,10 +45,13 @@ export function createUserApp(deps: UserAppDeps) {
     .get("/health/live", liveHandler)
     .get("/health/ready", readyHandler(deps.readiness));
 
-  app.doc("/openapi.json", {
-    openapi: "3.0.0",
-    info: { title: "chat-ts user-service", version: "0.1.0" },
-  });
+  documentApi(app, {
+    title: "chat-ts user-service",
+    description: "Accounts and sessions: register, log in, refresh, log out, find people.",
+  }, [
+    { name: "Users", description: "Accounts: register, read, change, delete, search" },
+    { name: "Sessions", description: "Logging in and out, refreshing tokens" },
+  ]);
   return routes;
 }
 
