@@ -4,3 +4,4 @@ export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./metrics.ts";
 export * from "./openapi.ts";
+export * from "./openapi_merge.ts";

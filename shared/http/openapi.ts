@@ -82,7 +82,7 @@ export const API_VERSION = "0.1.0";
 /** Relative: the origin that served the document (the gateway, a service, the embedded mode). */
 export const API_SERVER = { url: "/", description: "The origin serving this document" };
 
-const COMMON_ANSWERS = 'Every error has the shape `{"error": {"code", "message"}}`. ' +
+export const COMMON_ANSWERS = 'Every error has the shape `{"error": {"code", "message"}}`. ' +
   "Besides the answers each operation lists, any route may answer 405 (method not allowed, " +
   "with `Allow`), 414 (URL over 8 KiB), 431 (headers over 16 KiB or 64 fields) and 500 " +
   "(a bug on our side).";
