@@ -31,36 +31,26 @@ export function chatMetrics(
     "Open WebSocket connections on this instance",
     () => gateway.connectionCount,
   );
-  observedCounter(
-    registry,
-    "websocket_connections_opened_total",
-    "WebSocket connections accepted",
-    () => traffic.opened,
-  );
-  observedCounter(
-    registry,
-    "websocket_frames_received_total",
-    "Frames received from clients",
-    () => traffic.framesIn,
-  );
-  observedCounter(
-    registry,
-    "websocket_frames_sent_total",
-    "Frames written to clients, of every kind",
-    () => traffic.framesOut,
-  );
-  observedCounter(
-    registry,
-    "websocket_deliveries_total",
-    "Live channel frames (messages, edits, reactions, …) written to a subscriber",
-    () => traffic.deliveries,
-  );
-  observedCounter(
-    registry,
-    "websocket_slow_clients_dropped_total",
-    "Connections closed 1013 because the client fell too far behind",
-    () => traffic.slowClientsDropped,
-  );
+  const counters: readonly [name: string, help: string, read: () => number][] = [
+    ["websocket_connections_opened_total", "WebSocket connections accepted", () => traffic.opened],
+    ["websocket_frames_received_total", "Frames received from clients", () => traffic.framesIn],
+    [
+      "websocket_frames_sent_total",
+      "Frames written to clients, of every kind",
+      () => traffic.framesOut,
+    ],
+    [
+      "websocket_deliveries_total",
+      "Live channel frames (messages, edits, reactions, …) written to a subscriber",
+      () => traffic.deliveries,
+    ],
+    [
+      "websocket_slow_clients_dropped_total",
+      "Connections closed 1013 because the client fell too far behind",
+      () => traffic.slowClientsDropped,
+    ],
+  ];
+  for (const [name, help, read] of counters) observedCounter(registry, name, help, read);
   observedGauge(
     registry,
     "websocket_subscribed_channels",
