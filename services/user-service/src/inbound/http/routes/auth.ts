@@ -44,7 +44,7 @@ const logoutErrors = errorsOf({
 /** Generic in the path so each route keeps its literal path type (hc<AppType> needs it). */
 const loginRoute = <P extends string>(
   path: P,
-  operation: { readonly operationId: string; readonly summary: string; readonly deprecated?: true },
+  operation: { readonly operationId: string; readonly summary: string },
 ) =>
   createRoute({
     method: "post",
