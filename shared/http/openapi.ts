@@ -10,8 +10,8 @@ export function jsonContent<T>(schema: T, description: string) {
 /** The error shape of DESIGN §3, as an OpenAPI schema. */
 export const ErrorJson = z.object({
   error: z.object({
-    code: z.string().openapi({ example: "not_found" }),
-    message: z.string().openapi({ example: "No such channel" }),
+    code: z.string().openapi({ description: "snake_case; branch on it (docs/http.md)" }),
+    message: z.string().openapi({ description: "A sentence for a human; show it" }),
   }),
 }).openapi("Error");
 

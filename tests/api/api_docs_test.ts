@@ -130,7 +130,8 @@ test("/docs renders the API in Chromium, from this origin only", async () => {
     for (const status of ["201", "401", "404", "422", "429", "503"]) {
       assert.ok(await responses.getByText(status, { exact: true }).first().isVisible(), status);
     }
-    await page.screenshot({ path: `${artifacts}docs-operation.png`, fullPage: false });
+    await responses.getByText("503", { exact: true }).first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${artifacts}docs-operation.png` });
     await page.locator("#asyncapi").scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${artifacts}docs-asyncapi.png` });
     assert.deepEqual(elsewhere, [], "the page asked another origin");
