@@ -1,9 +1,19 @@
 /**
  * One origin for everything: user-service's and chat-service's own HTTP apps
- * (unchanged, routed by path prefix), the browser client's static files, and
- * health answers that cover both services.
+ * (unchanged, routed by path prefix), the browser client's static files, the API
+ * documentation (`/docs`, the merged `/openapi.json`, `/asyncapi.json`) and health answers
+ * that cover both services.
  */
-import { errorResponse, liveHandler, type Readiness, readyHandler } from "@chat-ts/shared/http";
+import { buildAsyncApiDocument } from "@chat-ts/shared/asyncapi";
+import {
+  errorResponse,
+  liveHandler,
+  mergeOpenApiDocuments,
+  PUBLIC_API,
+  type Readiness,
+  readyHandler,
+} from "@chat-ts/shared/http";
+import { apiDocs } from "@chat-ts/shared/http/api-docs";
 import type { Logger } from "@chat-ts/shared/logger";
 import { type Context, Hono } from "hono";
 import { ASSET_CACHE_CONTROL, readClientAsset } from "../web/assets.ts";
@@ -53,6 +63,16 @@ export function createEmbeddedApp(deps: EmbeddedAppDeps) {
     }
   };
 
+  // The whole public API as one document, from each service's own (asked in process).
+  const services = [deps.users, deps.chat, ...(presence === undefined ? [] : [presence])];
+  const publicApi = async () =>
+    mergeOpenApiDocuments(
+      await Promise.all(
+        services.map(async (app) => (await app.fetch(openApiRequest("http://embedded/"))).json()),
+      ),
+      PUBLIC_API,
+    );
+
   return new Hono()
     .all("/api/users", toUsers)
     .all("/api/users/*", toUsers)
@@ -79,10 +99,8 @@ export function createEmbeddedApp(deps: EmbeddedAppDeps) {
       "/openapi/presence-service.json",
       (c) => presence === undefined ? toPresence(c) : presence.fetch(openApiRequest(c.req.url)),
     )
-    .get(
-      "/asyncapi.json",
-      (c) => deps.chat.fetch(new Request(new URL("/asyncapi.json", c.req.url))),
-    )
+    // `/openapi.json` (all of it), `/asyncapi.json` and the `/docs` page.
+    .route("/", apiDocs({ openapi: publicApi, asyncapi: buildAsyncApiDocument }))
     // The browser client's files (web/assets.ts knows which).
     .get("*", web)
     .notFound((c) => errorResponse(c, 404, "not_found", "No such route"))

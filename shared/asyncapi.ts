@@ -407,12 +407,25 @@ export function buildAsyncApiDocument(): Json {
         host: "localhost:3002",
         protocol: "ws",
         description: "chat-service (use wss behind TLS; the embedded mode serves /ws too)",
+        security: [ref("components/securitySchemes/accessToken")],
       },
+      // No scheme: the deployment's Kafka is on the internal network, without authentication.
       kafka: { host: "localhost:9092", protocol: "kafka", description: "The deployment's Kafka" },
     },
     channels,
     operations,
-    components: { messages },
+    components: {
+      messages,
+      securitySchemes: {
+        accessToken: {
+          type: "httpApiKey",
+          name: "token",
+          in: "query",
+          description:
+            "The access token from login, checked before the upgrade (docs/websocket.md)",
+        },
+      },
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 /** Cassandra sessions through npm:cassandra-driver, configured the same way for every service. */
 import cassandra from "cassandra-driver";
+import { observedGauge, type Registry } from "./metrics.ts";
 import { errorCode, SOCKET_OUTAGE_CODES } from "./unavailable.ts";
 
 export type CassandraClient = cassandra.Client;
@@ -56,4 +57,24 @@ export function cassandraUnavailable(error: unknown): boolean {
   if (error instanceof errors.DriverError && LOST_CONNECTION.test(error.message)) return true;
   const code = errorCode(error);
   return code !== undefined && SOCKET_OUTAGE_CODES.has(code);
+}
+
+/** The driver's pool over every connected host: open connections and queries in flight. */
+export function cassandraMetrics(registry: Registry, client: CassandraClient): void {
+  const sum = (of: (state: cassandra.metadata.ClientState, host: cassandra.Host) => number) => {
+    const state = client.getState();
+    return state.getConnectedHosts().reduce((total, host) => total + of(state, host), 0);
+  };
+  observedGauge(
+    registry,
+    "cassandra_pool_open_connections",
+    "Connections the Cassandra driver holds open, over every host",
+    () => sum((state, host) => state.getOpenConnections(host)),
+  );
+  observedGauge(
+    registry,
+    "cassandra_pool_in_flight_requests",
+    "Cassandra queries sent and not yet answered, over every host",
+    () => sum((state, host) => state.getInFlightQueries(host)),
+  );
 }

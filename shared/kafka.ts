@@ -12,9 +12,11 @@ import {
   type Producer,
 } from "kafkajs";
 import "./kafkajs_idle_fix.ts";
-import type { EventSource } from "./events/consume.ts";
+import type { EventSource, RunningSubscription } from "./events/consume.ts";
 import type { OutgoingRecord, RecordSink } from "./events/sink.ts";
 import type { Logger } from "./logger.ts";
+import { observedGauges, type Registry } from "./metrics.ts";
+import { withTimeout } from "./timeout.ts";
 
 export interface KafkaOptions {
   readonly brokers: readonly string[];
@@ -249,4 +251,28 @@ export class KafkaRecordSink implements RecordSink {
   async close(): Promise<void> {
     await this.#producer.disconnect();
   }
+}
+
+/**
+ * Records not yet consumed, per consumer group of this process, from committed offsets (so up
+ * to one commit interval behind): fetched from the brokers at each scrape.
+ */
+export function consumerLagMetrics(
+  registry: Registry,
+  admin: Admin,
+  readers: () => readonly RunningSubscription[],
+): void {
+  observedGauges(
+    registry,
+    "kafka_consumer_lag_records",
+    "Records in the group's topics past its committed offsets",
+    "group",
+    async () => {
+      const groups = readers();
+      const lags = await Promise.all(
+        groups.map((r) => withTimeout(consumerLag(admin, r.group, r.topics), 2000)),
+      );
+      return new Map(groups.map((r, i) => [r.group, lags[i]]));
+    },
+  );
 }

@@ -16,6 +16,7 @@
  * of strings as text).
  */
 import type { Logger } from "./logger.ts";
+import { observedCounter, observedGauge, type Registry } from "./metrics.ts";
 import type { Sql } from "./postgres.ts";
 import { withTimeout } from "./timeout.ts";
 
@@ -237,4 +238,26 @@ function parseHeaders(text: string): Readonly<Record<string, string>> {
     if (typeof value === "string") headers[name] = value;
   }
   return headers;
+}
+
+/** The relay's depth (a `count(*)` per scrape, bounded by the timeout), progress and health. */
+export function outboxMetrics(registry: Registry, relay: OutboxRelay): void {
+  observedGauge(
+    registry,
+    "outbox_pending_records",
+    "Outbox rows not yet published (NaN while the database does not answer)",
+    () => withTimeout(relay.pending(), 1000),
+  );
+  observedCounter(
+    registry,
+    "outbox_published_total",
+    "Outbox rows this process published",
+    () => relay.state.published,
+  );
+  observedGauge(
+    registry,
+    "outbox_relay_healthy",
+    "1 while the relay publishes, 0 while its sink fails and it retries",
+    () => relay.state.healthy ? 1 : 0,
+  );
 }

@@ -1,6 +1,7 @@
 /** Postgres connections through npm:postgres, configured the same way for every service. */
 import postgres from "postgres";
 import type { Logger } from "./logger.ts";
+import { observedGauge, type Registry } from "./metrics.ts";
 import { errorCode, SOCKET_OUTAGE_CODES } from "./unavailable.ts";
 
 export type Sql = postgres.Sql;
@@ -56,4 +57,17 @@ export function postgresUnavailable(error: unknown): boolean {
   if (error instanceof postgres.PostgresError) return outageSqlState(error.code);
   const code = errorCode(error);
   return code !== undefined && (SOCKET_OUTAGE_CODES.has(code) || CLIENT_OUTAGE_CODES.has(code));
+}
+
+/**
+ * postgres.js exposes no count of busy or idle connections, only its options: the pool's size
+ * is what can be reported (its use shows as latency in `http_request_duration_seconds`).
+ */
+export function postgresMetrics(registry: Registry, sql: Sql): void {
+  observedGauge(
+    registry,
+    "postgres_pool_max_connections",
+    "Connections the Postgres pool may open",
+    () => sql.options.max,
+  );
 }

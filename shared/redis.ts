@@ -6,6 +6,7 @@
  */
 import { createClient } from "@redis/client";
 import type { Logger } from "./logger.ts";
+import { observedGauge, type Registry } from "./metrics.ts";
 
 export type Redis = ReturnType<typeof createRedis>;
 
@@ -80,4 +81,14 @@ export async function redisIsReady(client: Redis, timeoutMs = 1000): Promise<boo
 export async function closeRedis(client: Redis): Promise<void> {
   if (!client.isOpen) return;
   await client.close().catch(() => client.destroy());
+}
+
+/** node-redis keeps one connection (no pool): whether it is up. */
+export function redisMetrics(registry: Registry, client: Redis): void {
+  observedGauge(
+    registry,
+    "redis_connected",
+    "1 while the Redis connection is ready, 0 while it reconnects",
+    () => client.isReady ? 1 : 0,
+  );
 }

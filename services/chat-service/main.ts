@@ -4,16 +4,31 @@
  * replica consumers.
  */
 import { configOrExit } from "@chat-ts/shared/config";
-import { cassandraUnavailable, connectCassandra } from "@chat-ts/shared/cassandra";
+import {
+  cassandraMetrics,
+  cassandraUnavailable,
+  connectCassandra,
+} from "@chat-ts/shared/cassandra";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
-import { consumerLag, createKafka, kafkaEventSource, KafkaRecordSink } from "@chat-ts/shared/kafka";
+import {
+  consumerLag,
+  consumerLagMetrics,
+  createKafka,
+  kafkaEventSource,
+  KafkaRecordSink,
+} from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
 import { withTimeout } from "@chat-ts/shared/timeout";
-import { connectPostgres, postgresIsReady, postgresUnavailable } from "@chat-ts/shared/postgres";
+import {
+  connectPostgres,
+  postgresIsReady,
+  postgresMetrics,
+  postgresUnavailable,
+} from "@chat-ts/shared/postgres";
 import { unavailableAs } from "@chat-ts/shared/unavailable";
 import { redisLimits } from "@chat-ts/shared/limits";
-import { closeRedis, connectRedis, redisIsReady } from "@chat-ts/shared/redis";
+import { closeRedis, connectRedis, redisIsReady, redisMetrics } from "@chat-ts/shared/redis";
 import { assembleChatService } from "./src/assembly.ts";
 import { loadChatServiceConfig } from "./src/config.ts";
 import { CassandraMessageStore } from "./src/outbound/cassandra/message_store.ts";
@@ -124,6 +139,10 @@ const chat = assembleChatService(
   logger,
 );
 await chat.start();
+postgresMetrics(chat.metrics, sql);
+cassandraMetrics(chat.metrics, cassandra);
+redisMetrics(chat.metrics, redis);
+consumerLagMetrics(chat.metrics, kafkaAdmin, chat.readers);
 const app = chat.createApp({ tokens: createTokenCodec({ secret: config.JWT_SECRET }) });
 
 const server = Deno.serve({

@@ -4,10 +4,15 @@
  */
 import { configOrExit } from "@chat-ts/shared/config";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
-import { createKafka, kafkaEventSource, KafkaRecordSink } from "@chat-ts/shared/kafka";
+import {
+  consumerLagMetrics,
+  createKafka,
+  kafkaEventSource,
+  KafkaRecordSink,
+} from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
-import { connectPostgres, postgresIsReady } from "@chat-ts/shared/postgres";
-import { closeRedis, connectRedis, redisIsReady } from "@chat-ts/shared/redis";
+import { connectPostgres, postgresIsReady, postgresMetrics } from "@chat-ts/shared/postgres";
+import { closeRedis, connectRedis, redisIsReady, redisMetrics } from "@chat-ts/shared/redis";
 import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
 import { assemblePresenceService } from "./src/assembly.ts";
 import { loadPresenceServiceConfig } from "./src/config.ts";
@@ -54,6 +59,9 @@ const service = assemblePresenceService(
   logger,
 );
 await service.start();
+postgresMetrics(service.metrics, sql);
+redisMetrics(service.metrics, redis);
+consumerLagMetrics(service.metrics, kafkaAdmin, service.readers);
 const app = service.createApp({ tokens: createTokenCodec({ secret: config.JWT_SECRET }) });
 
 const server = Deno.serve({

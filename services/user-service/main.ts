@@ -3,9 +3,9 @@ import { configOrExit } from "@chat-ts/shared/config";
 import { createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
 import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
-import { connectPostgres } from "@chat-ts/shared/postgres";
+import { connectPostgres, postgresMetrics } from "@chat-ts/shared/postgres";
 import { redisLimits } from "@chat-ts/shared/limits";
-import { closeRedis, connectRedis, redisIsReady } from "@chat-ts/shared/redis";
+import { closeRedis, connectRedis, redisIsReady, redisMetrics } from "@chat-ts/shared/redis";
 import { assembleUserService } from "./src/assembly.ts";
 import { loadUserServiceConfig } from "./src/config.ts";
 import { startUserGrpcServer } from "./src/inbound/grpc/user_server.ts";
@@ -28,7 +28,7 @@ const redis = await connectRedis({
   url: config.REDIS_URL,
   logger: logger.child({ component: "limits" }),
 });
-const { users, relay, app } = assembleUserService(
+const { users, relay, app, metrics } = assembleUserService(
   {
     sql,
     publisher,
@@ -39,6 +39,8 @@ const { users, relay, app } = assembleUserService(
   logger,
 );
 relay.start();
+postgresMetrics(metrics, sql);
+redisMetrics(metrics, redis);
 
 const grpcServer = await startUserGrpcServer({
   users,

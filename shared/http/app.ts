@@ -12,7 +12,10 @@ import type { ZodError } from "zod";
 import type { Logger } from "../logger.ts";
 import { isStorableText, UNSTORABLE_TEXT_RULE, unstorableTextAt } from "../text.ts";
 import { DependencyUnavailable } from "../unavailable.ts";
+import type { Registry } from "../metrics.ts";
+import { metricsHandler } from "../metrics.ts";
 import { errorResponse, unavailableResponse } from "./errors.ts";
+import { httpMetrics } from "./metrics.ts";
 
 /** DESIGN §3: bodies over 256 KiB get 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -95,6 +98,8 @@ export interface ApiLimits {
   readonly deadlineMs?: number;
   /** Longest its body may take to arrive (408 after). */
   readonly bodyTimeoutMs?: number;
+  /** Where request counts and latencies go, served at `GET /metrics`; none: neither. */
+  readonly metrics?: Registry;
 }
 
 /**
@@ -118,6 +123,10 @@ export function installApiDefaults<E extends Env>(
   // Built at the first request, when every route is registered: not one RegExp per route and
   // request (that was ~1 % of chat-service's CPU at 200 msg/s).
   let fixedPaths: ReadonlyMap<string, readonly string[]> | undefined;
+  if (limits.metrics !== undefined) {
+    app.use("*", httpMetrics(limits.metrics));
+    app.get("/metrics", metricsHandler(limits.metrics));
+  }
   app.use("*", async (c, next) => {
     // No route answers these; they are a 405, not a missing route.
     if (!KNOWN_METHODS.has(c.req.method)) {

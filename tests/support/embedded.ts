@@ -23,15 +23,29 @@ export function startEmbedded(
   port: number,
   dataDir: string,
   timeoutMs = 60_000,
+  env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
   return startTask({
     cwd: embeddedDir,
     task: "start",
     // No JWT_SECRET: the embedded mode generates one and keeps it in DATA_DIR.
-    env: { HTTP_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", JWT_SECRET: "" },
+    env: { HTTP_PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", JWT_SECRET: "", ...env },
     readyUrl: `http://127.0.0.1:${port}/health/ready`,
     timeoutMs,
   });
+}
+
+/** The embedded mode on a place of its own, stopped and its data folder removed by `stop`. */
+export async function embeddedMode(env: Record<string, string> = {}) {
+  const place = embeddedPlace("test");
+  const server = await startEmbedded(place.port, place.dataDir, 90_000, env);
+  return {
+    url: place.base,
+    async stop() {
+      await server.stop();
+      await place.remove();
+    },
+  };
 }
 
 /** `deno task start` where it is expected to refuse: its exit code and all it printed. */

@@ -59,6 +59,7 @@ import {
 } from "./outbound/envelopes/presence_envelope.ts";
 import { SinkPresenceReports } from "./outbound/presence_reports.ts";
 import { LivePresence } from "./inbound/websocket/presence.ts";
+import { chatMetrics } from "./metrics.ts";
 
 /** One dependency's state for `/health/ready`: reported as is; not ok makes the service unready. */
 export interface DependencyCheck {
@@ -283,6 +284,12 @@ export function assembleChatService(
   };
 
   let readers: RunningSubscription[] = [];
+  // This instance's registry (main.ts adds the drivers' metrics to it).
+  const metrics = chatMetrics({
+    gateway,
+    breakerState: () => lookupChain.breakerState,
+    ...(ports.outbox === undefined ? {} : { outbox: ports.outbox }),
+  });
 
   /** Starts reading events; resolves once every reader has joined. */
   const start = async (): Promise<void> => {
@@ -431,6 +438,9 @@ export function assembleChatService(
     stop,
     readiness,
     revocations,
+    metrics,
+    /** The event readers running now (Kafka lag metrics). */
+    readers: (): readonly RunningSubscription[] => readers,
     /** The tokens a route accepts: a valid signature, and a session that has not ended. */
     createApp: (deps: { tokens: TokenCodec }) =>
       createChatApp({
@@ -441,6 +451,7 @@ export function assembleChatService(
         logger,
         readiness,
         bodyTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS,
+        metrics,
         tokens: refusingRevoked(deps.tokens, (claims) => revocations.refuses(claims)),
       }),
   };

@@ -14,6 +14,7 @@ import {
 import type { Readiness } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
+import { createMetricsRegistry } from "@chat-ts/shared/metrics";
 import type { PresenceCoreConfig } from "./config.ts";
 import type { LastSeenRepository, PresenceStore } from "./domain/presence/ports.ts";
 import { PresenceService } from "./domain/presence/service.ts";
@@ -60,6 +61,8 @@ export function assemblePresenceService(
   });
 
   let reader: RunningSubscription | undefined;
+  // This instance's registry (main.ts adds the drivers' metrics to it).
+  const metrics = createMetricsRegistry("presence-service");
   let sweeper: ReturnType<typeof setInterval> | undefined;
   let sweeping = false;
   let sweepFailing = false;
@@ -128,8 +131,11 @@ export function assemblePresenceService(
     stop,
     readiness,
     sweep,
+    metrics,
+    /** The report reader, once started (Kafka lag metrics). */
+    readers: (): readonly RunningSubscription[] => reader === undefined ? [] : [reader],
     createApp: (deps: { tokens: TokenCodec }) =>
-      createPresenceApp({ presence, logger, readiness, ...deps }),
+      createPresenceApp({ presence, logger, readiness, metrics, ...deps }),
   };
 }
 

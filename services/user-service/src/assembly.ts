@@ -8,6 +8,8 @@
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { KeyedLimit, type LimitStore, LoginThrottle, memoryLimits } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
+import { createMetricsRegistry } from "@chat-ts/shared/metrics";
+import { outboxMetrics } from "@chat-ts/shared/outbox";
 import { hashPassword, verifyPassword } from "@chat-ts/shared/password";
 import { postgresIsReady, postgresUnavailable, type Sql } from "@chat-ts/shared/postgres";
 import { unavailableAs } from "@chat-ts/shared/unavailable";
@@ -91,6 +93,9 @@ export function assembleUserService(
     ),
   };
   const relay = new OutboxRelay({ sql, publisher, logger: logger.child({ component: "outbox" }) });
+  // This instance's registry (main.ts adds the drivers' metrics to it).
+  const metrics = createMetricsRegistry("user-service");
+  outboxMetrics(metrics, relay);
 
   const readiness = async () => {
     const postgres = await postgresIsReady(sql);
@@ -119,12 +124,14 @@ export function assembleUserService(
     tokens,
     relay,
     readiness,
+    metrics,
     app: createUserApp({
       users,
       tokens,
       logger,
       readiness,
       loginThrottle,
+      metrics,
       bodyTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS,
       searchLimit: new KeyedLimit(
         config.USER_SEARCHES_PER_USER_PER_MINUTE ?? 120,

@@ -7,6 +7,7 @@ import { asyncApiHandler } from "@chat-ts/shared/asyncapi";
 import {
   bearerAuth,
   createApiApp,
+  documentApi,
   installApiDefaults,
   liveHandler,
   type Readiness,
@@ -14,6 +15,7 @@ import {
 } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
+import type { Registry } from "@chat-ts/shared/metrics";
 import type { ChannelService } from "../../domain/channel/service.ts";
 import { UserId } from "../../domain/ids.ts";
 import type { MessageService } from "../../domain/message/service.ts";
@@ -33,6 +35,8 @@ export interface ChatAppDeps {
   readonly logger: Logger;
   readonly readiness: () => Promise<Readiness>;
   readonly bodyTimeoutMs?: number;
+  /** Served at `GET /metrics` with the request metrics; none: no `/metrics`. */
+  readonly metrics?: Registry;
 }
 
 /** A token's subject, branded once for every route. */
@@ -43,7 +47,10 @@ const parseUserId = (raw: string) => {
 
 export function createChatApp(deps: ChatAppDeps) {
   const app = createApiApp();
-  installApiDefaults(app, deps.logger, { bodyTimeoutMs: deps.bodyTimeoutMs });
+  installApiDefaults(app, deps.logger, {
+    bodyTimeoutMs: deps.bodyTimeoutMs,
+    metrics: deps.metrics,
+  });
   const auth = bearerAuth(deps.tokens, parseUserId, { logger: deps.logger });
 
   const routes = app
@@ -62,10 +69,15 @@ export function createChatApp(deps: ChatAppDeps) {
     .get("/health/live", liveHandler)
     .get("/health/ready", readyHandler(deps.readiness));
 
-  app.doc("/openapi.json", {
-    openapi: "3.0.0",
-    info: { title: "chat-ts chat-service", version: "0.1.0" },
-  });
+  documentApi(app, {
+    title: "chat-ts chat-service",
+    description: "Channels, members and messages. Live delivery is the WebSocket at " +
+      "`/ws?token=` (the AsyncAPI document at `/asyncapi.json`, docs/websocket.md).",
+  }, [
+    { name: "Channels", description: "Public, private and direct channels; read state" },
+    { name: "Members", description: "Who belongs to a private channel" },
+    { name: "Messages", description: "History, sending, editing, deleting, reactions" },
+  ]);
   app.get("/asyncapi.json", asyncApiHandler);
   return routes;
 }

@@ -1,29 +1,42 @@
 /** The one mapping from chat-domain errors to HTTP responses. */
-import { errorResponse, unavailableResponse } from "@chat-ts/shared/http";
+import { declaredErrorResponse } from "@chat-ts/shared/http";
+import { RETRY_AFTER_SECONDS } from "@chat-ts/shared/unavailable";
 import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { MessageError } from "../../domain/message/errors.ts";
 
-export function chatErrorResponse(c: Context, error: MessageError) {
+/** Typed as the statuses the route documents (`declared`, its `errorsOf` entries). */
+export function chatErrorResponse<S extends ContentfulStatusCode>(
+  c: Context,
+  error: MessageError,
+  declared: { readonly [K in S]: unknown },
+) {
+  const [status, code] = answerTo(c, error);
+  return declaredErrorResponse(c, declared, status, code, error.message);
+}
+
+function answerTo(c: Context, error: MessageError): [ContentfulStatusCode, string] {
   switch (error.type) {
     case "validation":
     case "unsupported":
-      return errorResponse(c, 422, "validation_failed", error.message);
+      return [422, "validation_failed"];
     case "user_not_found":
-      return errorResponse(c, 422, "user_not_found", error.message);
+      return [422, "user_not_found"];
     case "name_taken":
-      return errorResponse(c, 409, "name_taken", error.message);
+      return [409, "name_taken"];
     case "channel_not_found":
     case "member_not_found":
     case "message_not_found":
-      return errorResponse(c, 404, "not_found", error.message);
+      return [404, "not_found"];
     case "not_allowed":
     case "not_author":
-      return errorResponse(c, 403, "forbidden", error.message);
+      return [403, "forbidden"];
     case "dependency_unavailable":
-      return unavailableResponse(c, error.message);
+      c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+      return [503, "unavailable"];
     case "rate_limited":
       c.header("Retry-After", String(error.retryAfterSeconds));
-      return errorResponse(c, 429, "rate_limited", error.message);
+      return [429, "rate_limited"];
     default: {
       const unhandled: never = error;
       throw new Error(`unmapped chat error ${JSON.stringify(unhandled)}`);

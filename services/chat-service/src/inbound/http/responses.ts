@@ -1,18 +1,11 @@
-/** Response entries every chat route shares: the envelopes and every error the mapping can give. */
+/** Response entries chat routes share: the envelopes and the descriptions of common errors. */
 import { z } from "@hono/zod-openapi";
-import { ErrorJson, jsonContent as json } from "@chat-ts/shared/http";
 import { ChannelJson, MemberJson, MessageJson, ReadStateJson } from "./schemas.ts";
 
-export const errors = {
-  400: json(ErrorJson, "Malformed JSON or parameter"),
-  401: json(ErrorJson, "Missing or invalid token"),
-  403: json(ErrorJson, "Not allowed"),
-  404: json(ErrorJson, "Missing, or not visible to the caller"),
-  409: json(ErrorJson, "Name taken"),
-  422: json(ErrorJson, "A field breaks a rule; the message names it"),
-  429: json(ErrorJson, "A per-user limit; Retry-After says when to try again"),
-  503: json(ErrorJson, "A dependency is unavailable"),
-};
+/** What the bearer check answers on every authenticated chat route. */
+export const UNAUTHORIZED = "Missing, invalid or expired token, or its session has ended";
+/** Private channels are invisible to non-members: their 404 says no more than a missing one. */
+export const NOT_VISIBLE = "No such channel, or it is private and the caller is not a member";
 
 export const ChannelEnvelope = z.object({ data: ChannelJson });
 export const ChannelListEnvelope = z.object({ data: z.array(ChannelJson) });

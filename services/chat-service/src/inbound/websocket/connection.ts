@@ -19,6 +19,7 @@ import type { ReadService } from "../../domain/read/service.ts";
 import type { LivePresence } from "./presence.ts";
 import { TokenBucket } from "./rate_limit.ts";
 import { ReplaySeam } from "./replay_seam.ts";
+import type { SocketTraffic } from "./traffic.ts";
 
 export interface ConnectionLimits {
   readonly maxFrameBytes: number;
@@ -53,6 +54,8 @@ export interface ConnectionDeps {
   readonly limits: ConnectionLimits;
   readonly logger: Logger;
   readonly onClose: (connection: Connection) => void;
+  /** Counted here, read by the metrics. */
+  readonly traffic: SocketTraffic;
   /** Read markers (`mark_read`); absent: refused as unavailable. */
   readonly reads?: ReadService;
   /** Presence and typing; without it `typing` and `set_status` are accepted and ignored. */
@@ -102,7 +105,7 @@ export class Connection implements Subscriber {
 
   deliver(channelId: ChannelId, frame: OutgoingFrame): void {
     const out = this.#subscriptions.get(channelId)?.accept(frame, performance.now());
-    if (out !== undefined) this.#sendText(out.text);
+    if (out !== undefined && this.#sendText(out.text)) this.deps.traffic.deliveries++;
   }
 
   close(code: number, reason: string): void {
@@ -117,25 +120,30 @@ export class Connection implements Subscriber {
     this.#sendText(JSON.stringify(frame));
   }
 
-  #sendText(text: string): void {
-    if (this.#closed || this.socket.readyState !== WebSocket.OPEN) return;
+  /** False when the frame was not written (closed, or the client dropped as too slow). */
+  #sendText(text: string): boolean {
+    if (this.#closed || this.socket.readyState !== WebSocket.OPEN) return false;
     const queued = this.socket.bufferedAmount;
     const { maxBufferedBytes, slowClientGraceMs } = this.deps.limits;
     if (queued > maxBufferedBytes) {
       const now = performance.now();
       this.#behindSince ??= now;
       if (queued > 4 * maxBufferedBytes || now - this.#behindSince > slowClientGraceMs) {
+        this.deps.traffic.slowClientsDropped++;
         this.close(CLOSE_TRY_AGAIN, "client is too far behind");
-        return;
+        return false;
       }
     } else {
       this.#behindSince = undefined;
     }
     this.socket.send(text);
+    this.deps.traffic.framesOut++;
+    return true;
   }
 
   #onMessage(event: MessageEvent): void {
     if (this.#closed) return;
+    this.deps.traffic.framesIn++;
     if (!this.#bucket.take()) {
       this.close(CLOSE_POLICY, "too many frames");
       return;

@@ -20,6 +20,7 @@ import { frames, outgoing } from "./frames.ts";
 import { Hub } from "./hub.ts";
 import { DEDUPE_WINDOW, RecentIds } from "./recent_ids.ts";
 import type { LivePresence } from "./presence.ts";
+import { SocketTraffic } from "./traffic.ts";
 
 export class WebSocketGateway {
   readonly hub: Hub;
@@ -29,6 +30,8 @@ export class WebSocketGateway {
   /** Messages whose mentions this instance notified lately (see `#mentionedHere`). */
   readonly #mentionsSent = new RecentIds(DEDUPE_WINDOW);
   #closing = false;
+  /** What the sockets of this instance sent and received (metrics). */
+  readonly traffic = new SocketTraffic();
 
   constructor(
     private readonly deps: {
@@ -64,6 +67,7 @@ export class WebSocketGateway {
       messages: this.deps.messages,
       limits: this.deps.limits,
       logger: this.deps.logger,
+      traffic: this.traffic,
       onClose: (c) => {
         if (!this.#connections.delete(c)) return;
         const mine = this.#byUser.get(c.caller.userId);
@@ -75,6 +79,7 @@ export class WebSocketGateway {
       ...(this.deps.reads === undefined ? {} : { reads: this.deps.reads }),
     });
     this.#connections.add(connection);
+    this.traffic.opened++;
     const mine = this.#byUser.get(caller.userId) ?? new Set();
     mine.add(connection);
     this.#byUser.set(caller.userId, mine);

@@ -32,6 +32,7 @@ import {
   badFrames,
   mentionFrameOf,
 } from "../../../../../tests/support/frames.ts";
+import { parseMetrics } from "../../../../../tests/support/metrics.ts";
 
 const SECRET = "gateway-test-secret-of-at-least-32-bytes";
 
@@ -497,6 +498,34 @@ test("a client too far behind is closed with 1013 while the others keep receivin
   assert.ok(frames < sent, `the slow client was cut off (${frames} of ${sent} frames)`);
   healthy.send({ type: "ping" });
   assert.deepEqual(await healthy.next(), { type: "pong" });
+  const metrics = parseMetrics(await (await fetch(`${gw.url}/metrics`)).text());
+  assert.equal(metrics.value("websocket_slow_clients_dropped_total"), 1);
+  assert.equal(metrics.value("websocket_connections"), 1);
+});
+
+test("/metrics counts sockets, frames in and out, and deliveries", async () => {
+  await using gw = startGateway();
+  const scrape = async () => parseMetrics(await (await fetch(`${gw.url}/metrics`)).text());
+  const before = await scrape();
+  assert.equal(before.value("websocket_connections"), 0);
+  assert.equal(before.value("user_lookup_breaker_state", { state: "closed" }), 1);
+  const { alice, channelId, socket } = await gw.aliceAndSubscribedBob();
+  await gw.send(alice, channelId, "counted");
+  await socket.next(isMessage(channelId));
+  const after = await scrape();
+  assert.equal(after.value("websocket_connections"), 1);
+  assert.equal(after.value("websocket_connections_opened_total"), 1);
+  assert.equal(after.value("websocket_deliveries_total"), 1);
+  assert.ok((after.value("websocket_frames_received_total") ?? 0) >= 1, "the subscribe frame");
+  assert.ok((after.value("websocket_frames_sent_total") ?? 0) >= 2, "subscribed, new_message");
+  assert.equal(
+    after.value("http_requests_total", {
+      method: "POST",
+      route: "/api/channels/:id/messages",
+      status: "201",
+    }),
+    1,
+  );
 });
 
 test("heartbeats drop a peer that stops answering pings", async () => {

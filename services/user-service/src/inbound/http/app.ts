@@ -5,6 +5,7 @@
  */
 import {
   createApiApp,
+  documentApi,
   installApiDefaults,
   liveHandler,
   type Readiness,
@@ -13,6 +14,7 @@ import {
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { KeyedLimit } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
+import type { Registry } from "@chat-ts/shared/metrics";
 import type { UserService } from "../../domain/user/service.ts";
 import { authRoutes, type LoginThrottles } from "./routes/auth.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -27,21 +29,29 @@ export interface UserAppDeps {
   readonly bodyTimeoutMs?: number;
   /** People searches per user (none: no limit). */
   readonly searchLimit?: KeyedLimit;
+  /** Served at `GET /metrics` with the request metrics; none: no `/metrics`. */
+  readonly metrics?: Registry;
 }
 
 export function createUserApp(deps: UserAppDeps) {
   const app = createApiApp();
-  installApiDefaults(app, deps.logger, { bodyTimeoutMs: deps.bodyTimeoutMs });
+  installApiDefaults(app, deps.logger, {
+    bodyTimeoutMs: deps.bodyTimeoutMs,
+    metrics: deps.metrics,
+  });
   const routes = app
     .route("/", userRoutes(deps))
     .route("/", authRoutes(deps))
     .get("/health/live", liveHandler)
     .get("/health/ready", readyHandler(deps.readiness));
 
-  app.doc("/openapi.json", {
-    openapi: "3.0.0",
-    info: { title: "chat-ts user-service", version: "0.1.0" },
-  });
+  documentApi(app, {
+    title: "chat-ts user-service",
+    description: "Accounts and sessions: register, log in, refresh, log out, find people.",
+  }, [
+    { name: "Users", description: "Accounts: register, read, change, delete, search" },
+    { name: "Sessions", description: "Logging in and out, refreshing tokens" },
+  ]);
   return routes;
 }
 

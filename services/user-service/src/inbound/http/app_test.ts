@@ -411,9 +411,20 @@ test("failed logins back off per username and per address (429 + Retry-After); a
 test("health and the OpenAPI document", async () => {
   assert.equal((await send("GET", "/health/live")).status, 200);
   const doc = await (await send("GET", "/openapi.json")).json();
-  assert.equal(doc.openapi, "3.0.0");
+  assert.equal(doc.openapi, "3.0.3");
   assert.ok(doc.paths["/api/users"].post);
   assert.ok(doc.paths["/api/users/{id}"].patch);
+  // Registering needs no token; reading a user does, and says which errors it can give.
+  assert.deepEqual(doc.paths["/api/users"].post.security, []);
+  assert.deepEqual(doc.paths["/api/users/{id}"].get.security, [{ bearerAuth: [] }]);
+  assert.deepEqual(Object.keys(doc.paths["/api/users/{id}"].get.responses).sort(), [
+    "200",
+    "400",
+    "401",
+    "404",
+    "503",
+  ]);
+  assert.equal(doc.components.securitySchemes.bearerAuth.scheme, "bearer");
   assert.ok(doc.components.schemas.RegisterUser.properties.username.pattern);
 });
 

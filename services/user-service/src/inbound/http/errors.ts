@@ -1,37 +1,39 @@
 /** The one mapping from user-domain errors to HTTP responses, and its OpenAPI declaration. */
-import { ErrorJson, errorResponse, jsonContent } from "@chat-ts/shared/http";
+import { declaredErrorResponse } from "@chat-ts/shared/http";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Context } from "hono";
 import type { UserError } from "../../domain/user/errors.ts";
 
-/** Every route declares every error the mapping below can produce. */
-export const errorResponses = {
-  400: jsonContent(ErrorJson, "Malformed JSON or parameter"),
-  401: jsonContent(ErrorJson, "Missing or invalid token, or wrong credentials"),
-  403: jsonContent(ErrorJson, "Not your account"),
-  404: jsonContent(ErrorJson, "No such user"),
-  409: jsonContent(ErrorJson, "Username or email already taken"),
-  422: jsonContent(ErrorJson, "A field breaks a rule; the message names it"),
-  429: jsonContent(
-    ErrorJson,
-    "Too many failed logins or searches; Retry-After says when to try again",
-  ),
-};
+/** What the bearer check of `caller.ts` answers, for the routes that need a token. */
+export const CALLER_ERRORS = {
+  401: "Missing, invalid or expired token, or its session has ended",
+  404: "The caller's account no longer exists",
+} as const;
 
-export function userErrorResponse(c: Context, error: UserError) {
+export function userErrorResponse<S extends ContentfulStatusCode>(
+  c: Context,
+  error: UserError,
+  declared: { readonly [K in S]: unknown },
+) {
+  const [status, code] = answerTo(error);
+  return declaredErrorResponse(c, declared, status, code, error.message);
+}
+
+function answerTo(error: UserError): [ContentfulStatusCode, string] {
   switch (error.type) {
     case "validation":
-      return errorResponse(c, 422, "validation_failed", error.message);
+      return [422, "validation_failed"];
     case "username_taken":
     case "email_taken":
-      return errorResponse(c, 409, error.type, error.message);
+      return [409, error.type];
     case "user_not_found":
-      return errorResponse(c, 404, "not_found", error.message);
+      return [404, "not_found"];
     case "invalid_credentials":
-      return errorResponse(c, 401, "invalid_credentials", error.message);
+      return [401, "invalid_credentials"];
     case "invalid_refresh_token":
-      return errorResponse(c, 401, "invalid_refresh_token", error.message);
+      return [401, "invalid_refresh_token"];
     case "not_self":
-      return errorResponse(c, 403, "forbidden", error.message);
+      return [403, "forbidden"];
     default: {
       const unhandled: never = error;
       throw new Error(`unmapped user error ${JSON.stringify(unhandled)}`);

@@ -1,11 +1,24 @@
 /** `/api/channels`: create, list and read channels. */
 import { createRoute } from "@hono/zod-openapi";
-import { createApiApp, jsonContent as json } from "@chat-ts/shared/http";
+import {
+  BEARER,
+  BODY_ERRORS,
+  createApiApp,
+  errorsOf,
+  jsonContent as json,
+  UNAVAILABLE,
+} from "@chat-ts/shared/http";
 import type { ChannelService } from "../../../domain/channel/service.ts";
 import type { ReadService } from "../../../domain/read/service.ts";
 import type { ChatAuth, ChatEnv } from "../env.ts";
 import { chatErrorResponse } from "../errors.ts";
-import { ChannelEnvelope, ChannelListEnvelope, errors, ReadStateEnvelope } from "../responses.ts";
+import {
+  ChannelEnvelope,
+  ChannelListEnvelope,
+  NOT_VISIBLE,
+  ReadStateEnvelope,
+  UNAUTHORIZED,
+} from "../responses.ts";
 import {
   ChannelIdParam,
   CreateChannelBody,
@@ -14,6 +27,33 @@ import {
   toChannelJson,
   withReadState,
 } from "../schemas.ts";
+
+const createChannelErrors = errorsOf({
+  ...BODY_ERRORS,
+  401: UNAUTHORIZED,
+  409: "A public or private channel of that name exists",
+  422: "A field breaks its rule, or participant_id names no user (or the caller)",
+  429: "Too many channels created this hour; Retry-After says when to try again",
+  503: UNAVAILABLE,
+});
+const listChannelsErrors = errorsOf({
+  400: "limit, after or member breaks its rule (the message names it)",
+  401: UNAUTHORIZED,
+  503: UNAVAILABLE,
+});
+const markReadErrors = errorsOf({
+  ...BODY_ERRORS,
+  401: UNAUTHORIZED,
+  404: "No such channel or message visible to the caller",
+  422: "message_id is not a message id",
+  503: UNAVAILABLE,
+});
+const getChannelErrors = errorsOf({
+  400: "id is not a UUID",
+  401: UNAUTHORIZED,
+  404: NOT_VISIBLE,
+  503: UNAVAILABLE,
+});
 
 export function channelRoutes(
   deps: { channels: ChannelService; reads: ReadService; auth: ChatAuth },
@@ -24,12 +64,16 @@ export function channelRoutes(
       createRoute({
         method: "post",
         path: "/api/channels",
+        operationId: "createChannel",
+        summary: "Create a channel, or find the pair's direct channel",
+        tags: ["Channels"],
+        security: BEARER,
         middleware: [auth] as const,
         request: { body: { required: true, ...json(CreateChannelBody, "The channel to create") } },
         responses: {
           201: json(ChannelEnvelope, "Created"),
           200: json(ChannelEnvelope, "The pair's existing direct channel"),
-          ...errors,
+          ...createChannelErrors,
         },
       }),
       async (c) => {
@@ -40,7 +84,7 @@ export function channelRoutes(
             ? { type: "direct", participantId: body.participant_id }
             : { type: body.channel_type, name: body.name, description: body.description ?? null },
         );
-        if (!result.ok) return chatErrorResponse(c, result.error);
+        if (!result.ok) return chatErrorResponse(c, result.error, createChannelErrors);
         return c.json(
           { data: toChannelJson(result.value.channel) },
           result.value.created ? 201 : 200,
@@ -51,9 +95,13 @@ export function channelRoutes(
       createRoute({
         method: "get",
         path: "/api/channels",
+        operationId: "listChannels",
+        summary: "List public channels, or the caller's with unread counts",
+        tags: ["Channels"],
+        security: BEARER,
         middleware: [auth] as const,
         request: { query: ListChannelsQuery },
-        responses: { 200: json(ChannelListEnvelope, "Channels by name"), ...errors },
+        responses: { 200: json(ChannelListEnvelope, "Channels by name"), ...listChannelsErrors },
       }),
       async (c) => {
         const query = c.req.valid("query");
@@ -75,12 +123,16 @@ export function channelRoutes(
       createRoute({
         method: "post",
         path: "/api/channels/{id}/read",
+        operationId: "markRead",
+        summary: "Mark a channel read up to a message",
+        tags: ["Channels"],
+        security: BEARER,
         middleware: [auth] as const,
         request: {
           params: ChannelIdParam,
           body: { required: true, ...json(MarkReadBody, "The newest message read") },
         },
-        responses: { 200: json(ReadStateEnvelope, "Your read state now"), ...errors },
+        responses: { 200: json(ReadStateEnvelope, "Your read state now"), ...markReadErrors },
       }),
       async (c) => {
         const result = await reads.markRead(
@@ -88,7 +140,7 @@ export function channelRoutes(
           c.req.valid("param").id,
           c.req.valid("json").message_id,
         );
-        if (!result.ok) return chatErrorResponse(c, result.error);
+        if (!result.ok) return chatErrorResponse(c, result.error, markReadErrors);
         const { channelId, unreadCount, lastReadId } = result.value;
         return c.json({
           data: { channel_id: channelId, unread_count: unreadCount, last_read_id: lastReadId },
@@ -99,13 +151,17 @@ export function channelRoutes(
       createRoute({
         method: "get",
         path: "/api/channels/{id}",
+        operationId: "getChannel",
+        summary: "Read a channel",
+        tags: ["Channels"],
+        security: BEARER,
         middleware: [auth] as const,
         request: { params: ChannelIdParam },
-        responses: { 200: json(ChannelEnvelope, "The channel"), ...errors },
+        responses: { 200: json(ChannelEnvelope, "The channel"), ...getChannelErrors },
       }),
       async (c) => {
         const result = await channels.accessible(c.var.caller.userId, c.req.valid("param").id);
-        if (!result.ok) return chatErrorResponse(c, result.error);
+        if (!result.ok) return chatErrorResponse(c, result.error, getChannelErrors);
         return c.json({ data: toChannelJson(result.value) }, 200);
       },
     );

@@ -5,10 +5,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   type AuthVariables,
+  BEARER,
   bearerAuth,
   createApiApp,
-  ErrorJson,
   errorResponse,
+  errorsOf,
   jsonContent as json,
 } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
@@ -71,13 +72,19 @@ export function presenceRoutes(
     createRoute({
       method: "get",
       path: "/api/presence",
+      operationId: "getPresence",
+      summary: "Read the presence of up to 200 users",
+      tags: ["Presence"],
+      security: BEARER,
       middleware: [bearerAuth(deps.tokens)],
       request: { query: z.object({ user_ids: UserIdList }) },
       responses: {
         200: json(z.object({ data: z.array(PresenceJson) }), "Presence of each user, in order"),
-        401: json(ErrorJson, "Missing or invalid token"),
-        400: json(ErrorJson, "user_ids is missing, too long or not UUIDs"),
-        503: json(ErrorJson, "Live presence is unavailable"),
+        ...errorsOf({
+          400: "user_ids is missing, lists more than 200 ids, or one is not a UUID",
+          401: "Missing, invalid or expired token",
+          503: "Live presence (Redis) is unavailable; try again",
+        }),
       },
     }),
     async (c) => {

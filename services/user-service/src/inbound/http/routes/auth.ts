@@ -3,23 +3,62 @@
  * (`POST /api/auth/refresh`) and logging out (`POST /api/auth/logout`) — DESIGN §3, §9.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { createApiApp, errorResponse, jsonContent as json } from "@chat-ts/shared/http";
+import {
+  BEARER,
+  BODY_ERRORS,
+  createApiApp,
+  errorResponse,
+  errorsOf,
+  jsonContent as json,
+  PUBLIC,
+  UNAVAILABLE,
+} from "@chat-ts/shared/http";
 import type { LoginThrottle } from "@chat-ts/shared/limits";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Context } from "hono";
 import type { UserService } from "../../../domain/user/service.ts";
 import { authenticated, type CallerVariables } from "../caller.ts";
-import { errorResponses, userErrorResponse } from "../errors.ts";
+import { CALLER_ERRORS, userErrorResponse } from "../errors.ts";
 import { LoginBody, RefreshBody, SessionEnvelope, toSessionJson } from "../schemas.ts";
 
+const loginErrors = errorsOf({
+  ...BODY_ERRORS,
+  401: "Wrong username or password",
+  422: "A field is missing or breaks its rule; the message names it",
+  429: "Too many failed logins for this username or address; Retry-After says when",
+  503: UNAVAILABLE,
+});
+const refreshErrors = errorsOf({
+  ...BODY_ERRORS,
+  401: "The refresh token is unknown, used, expired or its session has ended",
+  422: "refresh_token is missing or not a string",
+  503: UNAVAILABLE,
+});
+const logoutErrors = errorsOf({
+  400: "The token is longer than 4096 characters",
+  ...CALLER_ERRORS,
+  503: UNAVAILABLE,
+});
+
 /** Generic in the path so each route keeps its literal path type (hc<AppType> needs it). */
-const loginRoute = <P extends string>(path: P) =>
+const loginRoute = <P extends string>(
+  path: P,
+  operation: { readonly operationId: string; readonly summary: string },
+) =>
   createRoute({
     method: "post",
     path,
+    ...operation,
+    tags: ["Sessions"],
+    security: PUBLIC,
+    description: "An access token (`JWT_TTL_SECONDS`) and a refresh token. Failed logins back " +
+      "off per username and per client address (docs/limits.md).",
     request: { body: { required: true, ...json(LoginBody, "Credentials") } },
-    responses: { 200: json(SessionEnvelope, "Logged in"), ...errorResponses },
+    responses: {
+      200: json(SessionEnvelope, "Logged in"),
+      ...loginErrors,
+    },
   });
 
 export interface LoginThrottles {
@@ -81,26 +120,43 @@ export function authRoutes(
           throttle.address.failed([address]),
         ]);
       }
-      return userErrorResponse(c, result.error);
+      return userErrorResponse(c, result.error, loginErrors);
     }
     await throttle?.username.succeeded(nameKey);
     return c.json({ data: toSessionJson(result.value) }, 200);
   };
   return createApiApp<{ Variables: CallerVariables }>()
-    .openapi(loginRoute("/api/users/login"), (c) => login(c, c.req.valid("json")))
-    .openapi(loginRoute("/api/auth/login"), (c) => login(c, c.req.valid("json")))
+    .openapi(
+      loginRoute("/api/users/login", {
+        operationId: "loginUnderUsers",
+        summary: "Log in (alias of POST /api/auth/login)",
+      }),
+      (c) => login(c, c.req.valid("json")),
+    )
+    .openapi(
+      loginRoute("/api/auth/login", { operationId: "login", summary: "Log in" }),
+      (c) => login(c, c.req.valid("json")),
+    )
     .openapi(
       createRoute({
         method: "post",
         path: "/api/auth/refresh",
+        operationId: "refreshSession",
+        summary: "Trade a refresh token for a new token pair",
+        description: "The refresh token is used up: the answer carries its successor.",
+        tags: ["Sessions"],
+        security: PUBLIC,
         request: { body: { required: true, ...json(RefreshBody, "The current refresh token") } },
-        responses: { 200: json(SessionEnvelope, "A new token pair"), ...errorResponses },
+        responses: {
+          200: json(SessionEnvelope, "A new token pair"),
+          ...refreshErrors,
+        },
       }),
       async (c) => {
         const result = await users.refresh(c.req.valid("json").refresh_token);
         if (!result.ok) {
           logger.info("refresh refused", { reason: result.error.type });
-          return userErrorResponse(c, result.error);
+          return userErrorResponse(c, result.error, refreshErrors);
         }
         return c.json({ data: toSessionJson(result.value) }, 200);
       },
@@ -109,14 +165,23 @@ export function authRoutes(
       createRoute({
         method: "post",
         path: "/api/auth/logout",
+        operationId: "logout",
+        summary: "End the caller's session",
+        description: "Its access tokens are refused from now on, by every service, and its " +
+          "WebSocket connections are closed.",
+        tags: ["Sessions"],
+        security: BEARER,
         middleware: authenticated(deps.tokens, users, logger),
-        responses: { 204: { description: "The session has ended" }, ...errorResponses },
+        responses: {
+          204: { description: "The session has ended" },
+          ...logoutErrors,
+        },
       }),
       async (c) => {
         const session = c.var.callerSession;
         if (session !== undefined) {
           const result = await users.logout(c.var.callerId, session);
-          if (!result.ok) return userErrorResponse(c, result.error);
+          if (!result.ok) return userErrorResponse(c, result.error, logoutErrors);
           logger.info("session ended", {
             user_id: c.var.callerId,
             session_id: session,

@@ -1,13 +1,22 @@
 /** `/api/users`: register, and read, change or delete an account (DESIGN §3). */
 import { createRoute } from "@hono/zod-openapi";
-import { createApiApp, errorResponse, jsonContent as json } from "@chat-ts/shared/http";
+import {
+  BEARER,
+  BODY_ERRORS,
+  createApiApp,
+  errorResponse,
+  errorsOf,
+  jsonContent as json,
+  PUBLIC,
+  UNAVAILABLE,
+} from "@chat-ts/shared/http";
 import type { KeyedLimit } from "@chat-ts/shared/limits";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import { UsernamePrefix } from "../../../domain/user/models.ts";
 import type { UserService } from "../../../domain/user/service.ts";
 import { authenticated, type CallerVariables } from "../caller.ts";
-import { errorResponses, userErrorResponse } from "../errors.ts";
+import { CALLER_ERRORS, userErrorResponse } from "../errors.ts";
 import {
   RegisterBody,
   SearchQuery,
@@ -18,6 +27,42 @@ import {
   UserIdParam,
   UserSummariesEnvelope,
 } from "../schemas.ts";
+
+const searchUsersErrors = errorsOf({
+  400: "query or limit is missing or breaks its rule (the message names it)",
+  ...CALLER_ERRORS,
+  422: "query is not a username prefix",
+  429: "Too many searches; Retry-After says when to try again",
+  503: UNAVAILABLE,
+});
+const registerErrors = errorsOf({
+  ...BODY_ERRORS,
+  409: "The username or the email address is taken",
+  422: "A field is missing or breaks its rule; the message names it",
+  503: UNAVAILABLE,
+});
+const getUserErrors = errorsOf({
+  400: "id is not a UUID",
+  401: CALLER_ERRORS[401],
+  404: "No such user (or the caller's account no longer exists)",
+  503: UNAVAILABLE,
+});
+const updateUserErrors = errorsOf({
+  ...BODY_ERRORS,
+  401: CALLER_ERRORS[401],
+  403: "Not your account",
+  404: "No such user (or the caller's account no longer exists)",
+  409: "The username or the email address is taken",
+  422: "A field breaks its rule; the message names it",
+  503: UNAVAILABLE,
+});
+const deleteUserErrors = errorsOf({
+  400: "id is not a UUID",
+  401: CALLER_ERRORS[401],
+  403: "Not your account",
+  404: "No such user (or the caller's account no longer exists)",
+  503: UNAVAILABLE,
+});
 
 export function userRoutes(
   deps: {
@@ -35,17 +80,21 @@ export function userRoutes(
       createRoute({
         method: "get",
         path: "/api/users",
+        operationId: "searchUsers",
+        summary: "Find people by the start of their username",
+        tags: ["Users"],
+        security: BEARER,
         middleware: auth,
         request: { query: SearchQuery },
         responses: {
           200: json(UserSummariesEnvelope, "Users whose username starts with `query`"),
-          ...errorResponses,
+          ...searchUsersErrors,
         },
       }),
       async (c) => {
         const { query, limit } = c.req.valid("query");
         const prefix = UsernamePrefix.parse(query);
-        if (!prefix.ok) return userErrorResponse(c, prefix.error);
+        if (!prefix.ok) return userErrorResponse(c, prefix.error, searchUsersErrors);
         const allowance = await deps.searchLimit?.take(c.var.callerId);
         if (allowance !== undefined && !allowance.ok) {
           c.header("Retry-After", String(allowance.retryAfterSeconds));
@@ -64,8 +113,15 @@ export function userRoutes(
       createRoute({
         method: "post",
         path: "/api/users",
+        operationId: "register",
+        summary: "Register an account",
+        tags: ["Users"],
+        security: PUBLIC,
         request: { body: { required: true, ...json(RegisterBody, "New account") } },
-        responses: { 201: json(UserEnvelope, "Registered"), ...errorResponses },
+        responses: {
+          201: json(UserEnvelope, "Registered"),
+          ...registerErrors,
+        },
       }),
       async (c) => {
         const body = c.req.valid("json");
@@ -74,7 +130,7 @@ export function userRoutes(
           emailAddress: body.email_address,
           password: body.password,
         });
-        if (!result.ok) return userErrorResponse(c, result.error);
+        if (!result.ok) return userErrorResponse(c, result.error, registerErrors);
         return c.json({ data: toUserJson(result.value) }, 201);
       },
     )
@@ -82,13 +138,20 @@ export function userRoutes(
       createRoute({
         method: "get",
         path: "/api/users/{id}",
+        operationId: "getUser",
+        summary: "Read a user",
+        tags: ["Users"],
+        security: BEARER,
         middleware: auth,
         request: { params: UserIdParam },
-        responses: { 200: json(UserEnvelope, "The user"), ...errorResponses },
+        responses: {
+          200: json(UserEnvelope, "The user"),
+          ...getUserErrors,
+        },
       }),
       async (c) => {
         const result = await users.getUser(c.req.valid("param").id);
-        if (!result.ok) return userErrorResponse(c, result.error);
+        if (!result.ok) return userErrorResponse(c, result.error, getUserErrors);
         return c.json({ data: toUserJson(result.value) }, 200);
       },
     )
@@ -96,9 +159,17 @@ export function userRoutes(
       createRoute({
         method: "patch",
         path: "/api/users/{id}",
+        operationId: "updateUser",
+        summary: "Change your username, email address or password",
+        description: "A new password ends every other session of the account.",
+        tags: ["Users"],
+        security: BEARER,
         middleware: auth,
         request: { params: UserIdParam, body: { required: true, ...json(UpdateBody, "Changes") } },
-        responses: { 200: json(UserEnvelope, "Updated"), ...errorResponses },
+        responses: {
+          200: json(UserEnvelope, "Updated"),
+          ...updateUserErrors,
+        },
       }),
       async (c) => {
         const body = c.req.valid("json");
@@ -107,7 +178,7 @@ export function userRoutes(
           emailAddress: body.email_address,
           password: body.password,
         }, c.var.callerSession);
-        if (!result.ok) return userErrorResponse(c, result.error);
+        if (!result.ok) return userErrorResponse(c, result.error, updateUserErrors);
         if (body.password !== undefined) {
           deps.logger.info("session ended", {
             user_id: c.var.callerId,
@@ -121,13 +192,21 @@ export function userRoutes(
       createRoute({
         method: "delete",
         path: "/api/users/{id}",
+        operationId: "deleteUser",
+        summary: "Delete your account",
+        description: "Ends every session; chat-service erases the account's name from messages.",
+        tags: ["Users"],
+        security: BEARER,
         middleware: auth,
         request: { params: UserIdParam },
-        responses: { 204: { description: "Deleted" }, ...errorResponses },
+        responses: {
+          204: { description: "Deleted" },
+          ...deleteUserErrors,
+        },
       }),
       async (c) => {
         const result = await users.deleteUser(c.var.callerId, c.req.valid("param").id);
-        if (!result.ok) return userErrorResponse(c, result.error);
+        if (!result.ok) return userErrorResponse(c, result.error, deleteUserErrors);
         deps.logger.info("session ended", { user_id: c.var.callerId, reason: "account_deleted" });
         return c.body(null, 204);
       },
