@@ -20,8 +20,8 @@
  * local socket subscribes to costs it, above its own idle cost over the same length of time.
  *
  * ./deno run -A bench/chat_fanout.ts [--rate 500] [--subscribers 100] [--seconds 60] [--idle 2000]
- *   [--warmup 10] [--send ws|http] [--curve R1,R2,…] [--bystander] [--user-service-down]
- *   [--timeline]
+ *   [--warmup 10] [--send ws|http] [--curve R1,R2,…] [--bystander] [--chat-env NAME=VALUE]
+ *   [--user-service-down] [--timeline]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
 import { cpuSeconds, servicePid, serviceRssBytes } from "../tests/support/process.ts";
@@ -52,6 +52,10 @@ const CURVE = Deno.args.includes("--curve")
   ? Deno.args[Deno.args.indexOf("--curve") + 1].split(",").map(Number)
   : undefined;
 const BYSTANDER = Deno.args.includes("--bystander");
+/** `--chat-env NAME=VALUE`: a variable for the chat-service instances (e.g. fetch settings to compare). */
+const CHAT_ENV = Object.fromEntries(
+  Deno.args.flatMap((a, i) => Deno.args[i - 1] === "--chat-env" ? [a.split("=", 2)] : []),
+);
 /** Sender sockets per instance in the WebSocket send mode. */
 const SENDER_SOCKETS = 10;
 
@@ -104,6 +108,7 @@ const stack = await startStack({
     WS_MAX_CONNECTIONS_PER_USER: "10000",
     WS_FRAMES_PER_SECOND: "10000",
     WS_FRAME_BURST: "100000",
+    ...CHAT_ENV,
   },
 });
 /** The instances subscribers and senders use; a bystander (the third) gets neither. */

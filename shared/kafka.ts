@@ -177,8 +177,10 @@ export function kafkaEventSource(kafka: Kafka, logger: Logger): EventSource {
     async subscribe(subscription) {
       const consumer = kafka.consumer({
         groupId: subscription.group,
+        // A third of the session timeout, as Kafka advises (not every second: an idle instance's
+        // five consumers heartbeat and nothing else).
         sessionTimeout: 10_000,
-        heartbeatInterval: 1000,
+        heartbeatInterval: 3000,
         ...(subscription.fetch === undefined ? {} : {
           // The broker answers a fetch once `minBytes` are there or `maxWaitMs` have passed,
           // instead of at the first record: under load one fetch carries many records.

@@ -307,7 +307,7 @@ export function assembleChatService(
             gateway.wants(record.key, recordHeader(record, CHAT_RECIPIENTS_HEADER)),
         }),
         fetch: {
-          minBytes: config.fetchMinBytes ?? 16 * 1024,
+          minBytes: config.fetchMinBytes ?? 1,
           maxWaitMs: config.fetchWaitMs,
           partitionsConsumedConcurrently: 4,
         },
