@@ -50,6 +50,12 @@ self.onmessage = async (event: MessageEvent) => {
     self.postMessage({ type: "ready", sockets: sockets.length });
   } else if (data.type === "record") {
     recording = data.on;
+    if (recording) {
+      // A new measured phase (the curve measures several on the same sockets).
+      deliveries = 0;
+      latencies.length = 0;
+      sentTimes.length = 0;
+    }
     if (!recording) {
       self.postMessage({ type: "result", deliveries, latencies, sentTimes, closedAbnormally });
     }
