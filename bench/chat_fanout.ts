@@ -24,7 +24,7 @@
  *   [--user-service-down] [--timeline]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
-import { cpuSeconds, servicePid, serviceRssBytes } from "../tests/support/process.ts";
+import { cpuMeter, percentile, rssKiB } from "./measure.ts";
 import { api } from "../tests/support/http.ts";
 import { uniqueChannelName } from "../tests/support/names.ts";
 import { startStack } from "../tests/support/stack.ts";
@@ -60,12 +60,6 @@ const CHAT_ENV = Object.fromEntries(
 const SENDER_SOCKETS = 10;
 
 const now = () => performance.timeOrigin + performance.now();
-
-/** Resident memory of a chat-service instance, in KiB. */
-const rssKiB = async (taskPid: number) => (await serviceRssBytes(taskPid)) / 1024;
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 interface Samples {
   readonly latencies: readonly number[];
@@ -446,60 +440,6 @@ try {
   await stack.stop();
 }
 Deno.exit(0);
-
-/**
- * CPU seconds used from now on by the chat-service instances (by their `deno task` pids),
- * the local Kafka, Cassandra and Postgres (by their pid files under .infra/; Postgres with
- * its backends), and this process (the load generator and its workers).
- */
-async function cpuMeter(chatTaskPids: readonly number[]) {
-  const infra = new URL("../.infra/", import.meta.url).pathname;
-  const chatPids = await Promise.all(chatTaskPids.map(servicePid));
-  const pidFile = (path: string) =>
-    Deno.readTextFile(`${infra}${path}`).then((t) => [Number(t.split("\n")[0])], () => []);
-  const withChildren = async (roots: number[]): Promise<number[]> => {
-    const all: number[] = [];
-    for (const root of roots) {
-      all.push(root);
-      const children = await Deno.readTextFile(`/proc/${root}/task/${root}/children`).catch(() =>
-        ""
-      );
-      all.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));
-    }
-    return all;
-  };
-  const components = {
-    kafka: await pidFile("kafka/pid"),
-    cassandra: await pidFile("cassandra/pid"),
-    postgres: await withChildren(await pidFile("postgres/data/postmaster.pid")),
-  };
-  const sum = async (pids: readonly number[]) =>
-    (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
-  const read = async () => ({
-    perInstance: await Promise.all(chatPids.map((pid) => pid === undefined ? 0 : cpuSeconds(pid))),
-    kafka: await sum(components.kafka),
-    cassandra: await sum(components.cassandra),
-    postgres: await sum(components.postgres),
-    generator: await sum([Deno.pid]),
-  });
-  const start = await read();
-  return {
-    async used() {
-      const end = await read();
-      const kafka = end.kafka - start.kafka;
-      const cassandra = end.cassandra - start.cassandra;
-      const postgres = end.postgres - start.postgres;
-      return {
-        perInstance: end.perInstance.map((seconds, i) => seconds - start.perInstance[i]),
-        infra: kafka + cassandra + postgres,
-        kafka,
-        cassandra,
-        postgres,
-        generator: end.generator - start.generator,
-      };
-    },
-  };
-}
 
 /** The latency–throughput curve as an SVG a person can open: p50 and p99 against the rate. */
 function curveSvg(

@@ -1,0 +1,65 @@
+/** What the benchmarks measure of the processes they start: CPU from /proc, RSS, percentiles. */
+import { cpuSeconds, servicePid, serviceRssBytes } from "../tests/support/process.ts";
+
+/** Resident memory of a service started by `deno task` (its task pid), in KiB. */
+export const rssKiB = async (taskPid: number): Promise<number> =>
+  (await serviceRssBytes(taskPid)) / 1024;
+
+/** The value at percentile `p` of an ascending list. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * CPU seconds used from now on by the chat-service instances (by their `deno task` pids),
+ * the local Kafka, Cassandra and Postgres (by their pid files under .infra/; Postgres with
+ * its backends), and this process (the load generator and its workers).
+ */
+export async function cpuMeter(chatTaskPids: readonly number[]) {
+  const infra = new URL("../.infra/", import.meta.url).pathname;
+  const chatPids = await Promise.all(chatTaskPids.map(servicePid));
+  const pidFile = (path: string) =>
+    Deno.readTextFile(`${infra}${path}`).then((t) => [Number(t.split("\n")[0])], () => []);
+  const withChildren = async (roots: number[]): Promise<number[]> => {
+    const all: number[] = [];
+    for (const root of roots) {
+      all.push(root);
+      const children = await Deno.readTextFile(`/proc/${root}/task/${root}/children`).catch(() =>
+        ""
+      );
+      all.push(...children.trim().split(/\s+/).filter(Boolean).map(Number));
+    }
+    return all;
+  };
+  const components = {
+    kafka: await pidFile("kafka/pid"),
+    cassandra: await pidFile("cassandra/pid"),
+    postgres: await withChildren(await pidFile("postgres/data/postmaster.pid")),
+  };
+  const sum = async (pids: readonly number[]) =>
+    (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
+  const read = async () => ({
+    perInstance: await Promise.all(chatPids.map((pid) => pid === undefined ? 0 : cpuSeconds(pid))),
+    kafka: await sum(components.kafka),
+    cassandra: await sum(components.cassandra),
+    postgres: await sum(components.postgres),
+    generator: await sum([Deno.pid]),
+  });
+  const start = await read();
+  return {
+    async used() {
+      const end = await read();
+      const kafka = end.kafka - start.kafka;
+      const cassandra = end.cassandra - start.cassandra;
+      const postgres = end.postgres - start.postgres;
+      return {
+        perInstance: end.perInstance.map((seconds, i) => seconds - start.perInstance[i]),
+        infra: kafka + cassandra + postgres,
+        kafka,
+        cassandra,
+        postgres,
+        generator: end.generator - start.generator,
+      };
+    },
+  };
+}
