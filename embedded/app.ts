@@ -6,7 +6,7 @@
 import { errorResponse, liveHandler, type Readiness, readyHandler } from "@chat-ts/shared/http";
 import type { Logger } from "@chat-ts/shared/logger";
 import { type Context, Hono } from "hono";
-import { ASSET_CACHE_CONTROL, readClientAsset } from "../web/assets.ts";
+import { ASSET_CACHE_CONTROL, readClientAsset } from "@chat-ts/web/assets";
 
 interface ServiceApp {
   /** `env` is Deno.serve's handler info (the client's address), passed on as is. */

@@ -3,6 +3,7 @@ import {
   type Admin,
   type Consumer,
   type EachMessagePayload,
+  type IHeaders,
   Kafka,
   type KafkaConfig,
   type LogEntry,
@@ -161,11 +162,27 @@ export function kafkaEventSource(kafka: Kafka, logger: Logger): EventSource {
         partitionsConsumedConcurrently: subscription.fetch?.partitionsConsumedConcurrently,
         logger,
         eachMessage: ({ topic, partition, message }) =>
-          subscription.handle({ topic, partition, offset: message.offset, value: message.value }),
+          subscription.handle({
+            topic,
+            partition,
+            offset: message.offset,
+            value: message.value,
+            ...(message.headers === undefined ? {} : { headers: textHeaders(message.headers) }),
+          }),
       });
       return { group: subscription.group, topics: subscription.topics, stop: running.stop };
     },
   };
+}
+
+/** Record headers as text (kafkajs hands them over as Buffers, possibly repeated). */
+export function textHeaders(headers: IHeaders): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) text[name] = first.toString();
+  }
+  return text;
 }
 
 /**
@@ -197,10 +214,11 @@ export class KafkaRecordSink implements RecordSink {
   async send(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
     const byTopic = new Map<string, Message[]>();
-    for (const { topic, key, value } of records) {
+    for (const { topic, key, value, headers } of records) {
+      const message: Message = headers === undefined ? { key, value } : { key, value, headers };
       const messages = byTopic.get(topic);
-      if (messages === undefined) byTopic.set(topic, [{ key, value }]);
-      else messages.push({ key, value });
+      if (messages === undefined) byTopic.set(topic, [message]);
+      else messages.push(message);
     }
     await this.connect();
     await this.#producer.sendBatch({

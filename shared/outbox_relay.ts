@@ -23,6 +23,8 @@ export interface OutboxRecord {
   readonly eventId: string;
   readonly key: string;
   readonly payload: string;
+  /** The request that wrote the row, where the table keeps it (`requestIdColumn`). */
+  readonly requestId?: string;
 }
 
 /** Resolves once every record is acknowledged; rejects if any is not. */
@@ -32,6 +34,8 @@ export interface OutboxTable {
   /** Trusted identifiers, not input. */
   readonly name: string;
   readonly keyColumn: string;
+  /** A nullable text column naming the request that wrote each row, if the table has one. */
+  readonly requestIdColumn?: string;
 }
 
 export interface OutboxRelayOptions {
@@ -126,16 +130,28 @@ export class OutboxRelay {
     const { sql, table, batchSize } = this.#o;
     const name = sql(table.name);
     const key = sql(table.keyColumn);
+    const requestId = table.requestIdColumn === undefined
+      ? sql`null::text`
+      : sql(table.requestIdColumn);
     return await sql.begin(async (tx) => {
       const rows = await tx<
-        { position: string; event_id: string; key: string; payload: string; held_back: boolean }[]
+        {
+          position: string;
+          event_id: string;
+          key: string;
+          payload: string;
+          request_id: string | null;
+          held_back: boolean;
+        }[]
       >`
         with batch as materialized (
-          select position, event_id, ${key} as key, payload from ${name}
+          select position, event_id, ${key} as key, payload, ${requestId} as request_id
+          from ${name}
           where published_at is null order by position limit ${batchSize}
           for update skip locked
         )
         select b.position::text as position, b.event_id, b.key::text as key, b.payload,
+          b.request_id,
           exists (
             select 1 from ${name} earlier
             where earlier.${key} = b.key and earlier.published_at is null
@@ -147,7 +163,12 @@ export class OutboxRelay {
       const heldBack = ready.length < rows.length;
       if (ready.length === 0) return { published: 0, heldBack };
       await withTimeout(
-        this.#o.sink(ready.map((r) => ({ eventId: r.event_id, key: r.key, payload: r.payload }))),
+        this.#o.sink(ready.map((r) => ({
+          eventId: r.event_id,
+          key: r.key,
+          payload: r.payload,
+          ...(r.request_id === null ? {} : { requestId: r.request_id }),
+        }))),
         this.#o.publishTimeoutMs,
         "outbox sink timed out",
       );

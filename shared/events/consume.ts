@@ -6,6 +6,7 @@
  * a newer producer) is skipped quietly.
  */
 import type { Logger } from "../logger.ts";
+import { isRequestId, REQUEST_ID_HEADER, withRequestId } from "../request_context.ts";
 import type { Result } from "../result.ts";
 import type { DecodeError } from "./codec.ts";
 
@@ -18,6 +19,8 @@ export interface EventRecord {
   /** Kafka only: where the record is, for the log. */
   readonly partition?: number;
   readonly offset?: string;
+  /** Record headers; `x-request-id` names the request that made the event. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A record value as the domain value it carries; null for a type this reader ignores. */
@@ -41,6 +44,22 @@ export function consume<T>(
   options: ConsumeOptions,
 ): RecordHandler {
   const { logger, onFailure } = options;
+  const handleRecord = handleOne(decode, handle, logger, onFailure);
+  // The request that made the event, on every log line of its handling (docs/gateway.md).
+  return (record) => {
+    const requestId = record.headers?.[REQUEST_ID_HEADER];
+    return isRequestId(requestId)
+      ? withRequestId(requestId, () => handleRecord(record))
+      : handleRecord(record);
+  };
+}
+
+function handleOne<T>(
+  decode: Decode<T>,
+  handle: (value: T) => Promise<void> | void,
+  logger: Logger,
+  onFailure: ConsumeOptions["onFailure"],
+): RecordHandler {
   return async (record) => {
     const where = {
       topic: record.topic,

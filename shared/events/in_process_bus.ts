@@ -18,6 +18,8 @@ export interface BusRecord {
   readonly topic: string;
   readonly key: string;
   readonly value: string;
+  /** Record headers (Kafka's), e.g. `x-request-id`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type BusHandler = (record: BusRecord) => Promise<void> | void;

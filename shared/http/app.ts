@@ -5,11 +5,17 @@
  * schemas that validate requests).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, Env } from "hono";
+import type { Context, Env, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { Logger } from "../logger.ts";
+import {
+  currentRequestId,
+  isRequestId,
+  REQUEST_ID_HEADER,
+  withRequestId,
+} from "../request_context.ts";
 import { isStorableText, UNSTORABLE_TEXT_RULE, unstorableTextAt } from "../text.ts";
 import { DependencyUnavailable } from "../unavailable.ts";
 import { errorResponse, unavailableResponse } from "./errors.ts";
@@ -27,7 +33,7 @@ export const MAX_HEADER_COUNT = 64;
 /** Access tokens are a few hundred bytes; a longer one is refused before any verification. */
 export const MAX_TOKEN_CHARS = 4096;
 
-function requestHeadProblem(
+export function requestHeadProblem(
   request: Request,
 ): { status: 400 | 414 | 431; code: string; message: string } | undefined {
   const url = new URL(request.url);
@@ -118,6 +124,7 @@ export function installApiDefaults<E extends Env>(
   // Built at the first request, when every route is registered: not one RegExp per route and
   // request (that was ~1 % of chat-service's CPU at 200 msg/s).
   let fixedPaths: ReadonlyMap<string, readonly string[]> | undefined;
+  app.use("*", requestIdentity());
   app.use("*", async (c, next) => {
     // No route answers these; they are a 405, not a missing route.
     if (!KNOWN_METHODS.has(c.req.method)) {
@@ -233,6 +240,25 @@ export function installApiDefaults<E extends Env>(
     logger.error("unhandled error", { error, method: c.req.method, path: c.req.path });
     return errorResponse(c, 500, "internal", "Something went wrong on our side");
   });
+}
+
+/**
+ * The request's id (docs/gateway.md: Request id): the gateway's `x-request-id`, or a new one
+ * when the request did not come through it (in the embedded mode the gateway runs in this
+ * process: its id is already current). Everything the request does runs with it, so each log
+ * line of the request carries it (shared/request_context.ts); the answer names it too.
+ */
+export function requestIdentity(): MiddlewareHandler {
+  return async (c, next) => {
+    const incoming = c.req.header(REQUEST_ID_HEADER);
+    const id = currentRequestId() ?? (isRequestId(incoming) ? incoming : crypto.randomUUID());
+    await withRequestId(id, next);
+    try {
+      c.res.headers.set(REQUEST_ID_HEADER, id);
+    } catch {
+      // An upgrade's answer has immutable headers; the id is in the log all the same.
+    }
+  };
 }
 
 function methodNotAllowed(c: Context, allowed: readonly string[]): Response {

@@ -7,6 +7,7 @@
  * its `message_sent` again without a second row.
  */
 import { chatMessagesTopic } from "@chat-ts/shared/events";
+import { currentRequestId, REQUEST_ID_HEADER } from "@chat-ts/shared/request-context";
 import type { Logger } from "@chat-ts/shared/logger";
 import { type OutboxRecord, OutboxRelay } from "@chat-ts/shared/outbox";
 import type { Sql } from "@chat-ts/shared/postgres";
@@ -22,6 +23,8 @@ export interface ChatRecord {
   readonly topic: string;
   readonly key: string;
   readonly value: string;
+  /** `x-request-id`: the request that made the event (docs/gateway.md: Request id). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Sends records in the order given; rejects (and sends none after) at the first failure. */
@@ -38,7 +41,7 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
   ) {
     this.relay = new OutboxRelay({
       sql,
-      table: { name: "chat_outbox", keyColumn: "channel_id" },
+      table: { name: "chat_outbox", keyColumn: "channel_id", requestIdColumn: "request_id" },
       sink: (records) => sink(records.map(toChatRecord)),
       logger: logger.child({ component: "chat-outbox" }),
       // A backlog (after a Kafka outage) goes out in batches the subscriptions' dedupe window
@@ -71,14 +74,23 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
     event: MessageEvent | ChannelCreated | MembershipEvent | ReadMarked,
   ): Promise<void> {
     const { key, value } = toRecord(event);
+    // The request this event belongs to, if any (an HTTP request, or a socket's frame).
+    const requestId = currentRequestId() ?? null;
     await this.sql`
-      insert into chat_outbox (event_id, channel_id, payload)
-      values (${event.eventId}, ${key}, ${value})
+      insert into chat_outbox (event_id, channel_id, payload, request_id)
+      values (${event.eventId}, ${key}, ${value}, ${requestId})
       on conflict (event_id) do nothing`;
     this.relay.wake();
   }
 }
 
 function toChatRecord(record: OutboxRecord): ChatRecord {
-  return { topic: chatMessagesTopic(record.key), key: record.key, value: record.payload };
+  return {
+    topic: chatMessagesTopic(record.key),
+    key: record.key,
+    value: record.payload,
+    ...(record.requestId === undefined
+      ? {}
+      : { headers: { [REQUEST_ID_HEADER]: record.requestId } }),
+  };
 }
