@@ -11,11 +11,10 @@ import { closeRedis, connectRedis, redisIsReady } from "@chat-ts/shared/redis";
 import { Revocations } from "@chat-ts/shared/revocations";
 import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
 import { loadGatewayConfig } from "./src/config.ts";
-import { Quotas } from "./src/domain/quota/service.ts";
 import { createGatewayApp } from "./src/inbound/http/app.ts";
 import { networkUpstream } from "./src/outbound/http/network_upstream.ts";
 import { readSessionEnds } from "./src/outbound/kafka/session_end_reader.ts";
-import { LimitStoreCounter } from "./src/outbound/limits/limit_store_counter.ts";
+import { quotasIn } from "./src/outbound/limits/limit_store_counter.ts";
 
 const config = configOrExit(loadGatewayConfig(), "gateway");
 const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
@@ -36,10 +35,7 @@ const redis = await connectRedis({
   url: config.REDIS_URL,
   logger: logger.child({ component: "limits" }),
 });
-const quotas = new Quotas(
-  new LimitStoreCounter(redisLimits(redis, config.LIMITS_REDIS_PREFIX)),
-  config,
-);
+const quotas = quotasIn(redisLimits(redis, config.LIMITS_REDIS_PREFIX), config);
 
 const onUpstreamError = (message: string, fields: Record<string, unknown>) =>
   logger.warn(message, fields);

@@ -4,40 +4,12 @@
  * expired tokens), then kept reading live. Nothing is shared between instances and nothing is
  * stored: a restarted instance reads the same window again (docs/gateway.md: Authentication).
  */
-import {
-  decoderFor,
-  type SessionEnded,
-  USER_EVENTS_TOPIC,
-  type UserDeleted,
-} from "@chat-ts/shared/events";
-import { consume } from "@chat-ts/shared/events";
+import { consume, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
 import { type RunningConsumer, startConsumer } from "@chat-ts/shared/kafka";
 import type { Logger } from "@chat-ts/shared/logger";
-import { ok } from "@chat-ts/shared/result";
 import type { SessionEnd } from "@chat-ts/shared/revocations";
 import type { Kafka } from "kafkajs";
-
-/** A deleted user's sessions all end; a `session_ended` ends one, or all without an id. */
-export const decodeSessionEnd = decoderFor(
-  ["session_ended", "user_deleted"],
-  (event: SessionEnded | UserDeleted) =>
-    ok<SessionEnd>(
-      event.event_type === "user_deleted"
-        ? {
-          type: "session_ended",
-          eventId: event.event_id,
-          userId: event.user_id,
-          at: new Date(event.deleted_at),
-        }
-        : {
-          type: "session_ended",
-          eventId: event.event_id,
-          userId: event.user_id,
-          ...(event.session_id === undefined ? {} : { sessionId: event.session_id }),
-          at: new Date(event.at),
-        },
-    ),
-);
+import { decodeSessionEnd } from "../events/session_end_decoder.ts";
 
 export interface SessionEndReaderOptions {
   readonly group: string;

@@ -5,6 +5,13 @@
 import { KeyedLimit, type LimitStore } from "@chat-ts/shared/limits";
 import type { QuotaPolicy, QuotaUse } from "../../domain/quota/models.ts";
 import type { QuotaCounter } from "../../domain/quota/ports.ts";
+import { Quotas } from "../../domain/quota/service.ts";
+import type { GatewayLimitConfig } from "../../config.ts";
+
+/** The gateway's quotas counted in `store`. */
+export function quotasIn(store: LimitStore, config: GatewayLimitConfig): Quotas {
+  return new Quotas(new LimitStoreCounter(store), config);
+}
 
 export class LimitStoreCounter implements QuotaCounter {
   readonly #limits = new Map<string, KeyedLimit>();
