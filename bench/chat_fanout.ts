@@ -12,9 +12,12 @@
  *     instances, of the whole pipeline (with Kafka, Cassandra and Postgres) and of this load
  *     generator;
  *  2. N idle WebSocket connections on one instance: RSS per connection.
+ * With `--gateway`, one gateway (services/gateway, at its production log level) stands in front:
+ * the subscribers' sockets and the sends go through it, and its CPU is reported beside
+ * chat-service's.
  *
  * ./deno run -A bench/chat_fanout.ts [--rate 500] [--subscribers 100] [--seconds 60] [--idle 2000]
- *   [--warmup 10] [--user-service-down] [--timeline]
+ *   [--warmup 10] [--user-service-down] [--timeline] [--gateway]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
 import { cpuSeconds, servicePid, serviceRssBytes } from "../tests/support/process.ts";
@@ -37,6 +40,8 @@ const WORKERS = arg("workers", 2);
 const USER_SERVICE_DOWN = Deno.args.includes("--user-service-down");
 /** `--timeline`: per-second send and delivery percentiles, to see when a tail happens. */
 const TIMELINE = Deno.args.includes("--timeline");
+/** `--gateway`: subscribers and sender reach chat-service through one gateway. */
+const GATEWAY = Deno.args.includes("--gateway");
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -85,8 +90,22 @@ const stack = await startStack({
     MESSAGES_PER_USER_PER_WINDOW: "1000000",
     WS_MAX_CONNECTIONS_PER_USER: "10000",
   },
+  ...(GATEWAY
+    ? {
+      gateways: {
+        count: 1,
+        env: {
+          LOG_LEVEL: "info",
+          GATEWAY_SEND_PER_ADDRESS: "100000000",
+          GATEWAY_SEND_PER_USER: "100000000",
+          GATEWAY_OTHER_PER_ADDRESS: "100000000",
+          GATEWAY_OTHER_PER_USER: "100000000",
+        },
+      },
+    }
+    : {}),
 });
-const urls = stack.chatUrls;
+const urls = GATEWAY ? stack.gatewayUrls : stack.chatUrls;
 const chats = stack.chatUrls.map((url, i) => ({ url, pid: stack.chatPids[i] }));
 const register = () => stack.register("bench");
 
@@ -192,7 +211,7 @@ try {
     await new Promise((r) => setTimeout(r, 1000));
   }
   const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
-  const cpu = await cpuMeter(chats.map((c) => c.pid));
+  const cpu = await cpuMeter(chats.map((c) => c.pid), stack.gatewayPids);
   for (const w of workers) w.postMessage({ type: "record", on: true });
   const measuredSends = await sendFor(SECONDS);
   const { sent, failed, latencies: sendLatencies, seconds: measured } = measuredSends;
@@ -258,7 +277,9 @@ try {
       perDelivery(cpuUsed.chat + cpuUsed.infra)
     } (Kafka ${perDelivery(cpuUsed.kafka)}, Cassandra ${perDelivery(cpuUsed.cassandra)}, Postgres ${
       perDelivery(cpuUsed.postgres)
-    }), load generator ${perDelivery(cpuUsed.generator)}`,
+    }), load generator ${perDelivery(cpuUsed.generator)}${
+      GATEWAY ? `, gateway ${perDelivery(cpuUsed.gateway)} (${cpuUsed.gateway.toFixed(1)} s)` : ""
+    }`,
   );
   chats.forEach((_c, i) =>
     console.log(
@@ -310,9 +331,12 @@ Deno.exit(0);
  * the local Kafka, Cassandra and Postgres (by their pid files under .infra/; Postgres with
  * its backends), and this process (the load generator and its workers).
  */
-async function cpuMeter(chatTaskPids: readonly number[]) {
+async function cpuMeter(chatTaskPids: readonly number[], gatewayTaskPids: readonly number[]) {
   const infra = new URL("../.infra/", import.meta.url).pathname;
   const chatPids = (await Promise.all(chatTaskPids.map(servicePid))).filter((p) => p !== undefined);
+  const gatewayPids = (await Promise.all(gatewayTaskPids.map(servicePid))).filter((p) =>
+    p !== undefined
+  );
   const pidFile = (path: string) =>
     Deno.readTextFile(`${infra}${path}`).then((t) => [Number(t.split("\n")[0])], () => []);
   const withChildren = async (roots: number[]): Promise<number[]> => {
@@ -335,6 +359,7 @@ async function cpuMeter(chatTaskPids: readonly number[]) {
     (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
   const read = async () => ({
     chat: await sum(chatPids),
+    gateway: await sum(gatewayPids),
     kafka: await sum(components.kafka),
     cassandra: await sum(components.cassandra),
     postgres: await sum(components.postgres),
@@ -349,6 +374,7 @@ async function cpuMeter(chatTaskPids: readonly number[]) {
       const postgres = end.postgres - start.postgres;
       return {
         chat: end.chat - start.chat,
+        gateway: end.gateway - start.gateway,
         infra: kafka + cassandra + postgres,
         kafka,
         cassandra,

@@ -68,7 +68,7 @@ const gateway = await startGatewayProcess(gatewayPort, {
   chat: ["http://127.0.0.1:9"],
   presence: "http://127.0.0.1:9",
 }, {
-  LOG_LEVEL: "info",
+  LOG_LEVEL: Deno.env.get("GATEWAY_BENCH_LOG_LEVEL") ?? "info",
   // The benchmark is one client address: the edge limits would be what is measured.
   GATEWAY_OTHER_PER_ADDRESS: "1000000",
   GATEWAY_OTHER_PER_USER: "1000000",

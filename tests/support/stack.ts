@@ -40,6 +40,8 @@ export interface Stack {
   startPresenceService(): Promise<void>;
   /** The gateways' addresses, when the stack was started with `gateways` (one origin each). */
   readonly gatewayUrls: readonly string[];
+  /** `deno task` pids of the gateways, in `gatewayUrls` order. */
+  readonly gatewayPids: readonly number[];
   /** SIGKILLs chat-service instance `index` (a crash: no close frames, no reports). */
   killChatInstance(index: number): Promise<void>;
   stop(): Promise<void>;
@@ -269,6 +271,7 @@ export async function startStack(options: {
         presence ??= await startPresence();
       },
       gatewayUrls: gatewayPorts.map((p) => `http://127.0.0.1:${p}`),
+      gatewayPids: gateways.map((g) => g.pid),
       killChatInstance: (index) => killService(chats[index]),
       async stop() {
         await Promise.all([
