@@ -183,14 +183,7 @@ export function installApiDefaults<E extends Env>(
     logger.warn("request deadline passed", { method: c.req.method, path: c.req.path });
     return unavailableResponse(c, `The request did not complete within ${deadlineMs} ms`);
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorResponse(c, 413, "payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`),
-    }),
-  );
+  app.use("*", bodySizeLimit());
   // Every string field, including those no smart constructor checks (login, query parameters):
   // text a store would refuse or alter never gets further (DESIGN §9).
   app.use("*", async (c, next) => {
@@ -239,6 +232,15 @@ export function installApiDefaults<E extends Env>(
     }
     logger.error("unhandled error", { error, method: c.req.method, path: c.req.path });
     return errorResponse(c, 500, "internal", "Something went wrong on our side");
+  });
+}
+
+/** Bodies over `MAX_BODY_BYTES` answer 413 `payload_too_large` (the gateway's limit too). */
+export function bodySizeLimit(): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) =>
+      errorResponse(c, 413, "payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`),
   });
 }
 

@@ -7,10 +7,10 @@
  * embedded mode, in front of their apps in the same process (docs/gateway.md).
  */
 import {
+  bodySizeLimit,
   clientAddress,
   errorResponse,
   liveHandler,
-  MAX_BODY_BYTES,
   peerAddress,
   type Readiness,
   readyHandler,
@@ -22,7 +22,6 @@ import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import { isRequestId, REQUEST_ID_HEADER, withRequestId } from "@chat-ts/shared/request-context";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { ASSET_CACHE_CONTROL, readClientAsset } from "@chat-ts/web/assets";
@@ -105,14 +104,7 @@ export function createGatewayApp(deps: GatewayDeps): Hono<GatewayEnv> {
       }),
     );
   }
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorResponse(c, 413, "payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`),
-    }),
-  );
+  app.use("*", bodySizeLimit());
   app.get("/health/live", liveHandler);
   app.get("/health/ready", readyHandler(deps.readiness));
   deps.extraRoutes?.(app);
