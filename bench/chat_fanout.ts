@@ -96,10 +96,10 @@ const stack = await startStack({
         count: 1,
         env: {
           LOG_LEVEL: "info",
-          GATEWAY_SEND_PER_ADDRESS: "100000000",
-          GATEWAY_SEND_PER_USER: "100000000",
-          GATEWAY_OTHER_PER_ADDRESS: "100000000",
-          GATEWAY_OTHER_PER_USER: "100000000",
+          GATEWAY_SEND_PER_ADDRESS: "1000000",
+          GATEWAY_SEND_PER_USER: "1000000",
+          GATEWAY_OTHER_PER_ADDRESS: "1000000",
+          GATEWAY_OTHER_PER_USER: "1000000",
         },
       },
     }

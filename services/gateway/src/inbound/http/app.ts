@@ -10,6 +10,7 @@ import {
   bodySizeLimit,
   clientAddress,
   errorResponse,
+  knownMethodsOnly,
   liveHandler,
   peerAddress,
   type Readiness,
@@ -76,6 +77,8 @@ export function createGatewayApp(deps: GatewayDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
 
   app.use("*", identifyAndLog(deps));
+  // Before anything copies the request: fetch refuses to build one with TRACE or CONNECT.
+  app.use("*", knownMethodsOnly());
   app.use("*", async (c, next) => {
     const problem = requestHeadProblem(c.req.raw);
     if (problem !== undefined) {

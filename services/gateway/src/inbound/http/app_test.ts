@@ -124,6 +124,8 @@ Deno.test("gateway: security headers, CORS only when configured, body limit", as
     body: "x".repeat(300 * 1024),
   });
   assert.equal(large.status, 413);
+  const trace = await call("/api/channels", { method: "PROPFIND" });
+  assert.equal(trace.status, 405);
 
   const withCors = setup({ cors: ["https://a.test"] });
   const preflight = await withCors.call("/api/channels", {
