@@ -18,9 +18,12 @@
  * deployment and writes the latency–throughput curve to artifacts/bench/fanout_curve.svg.
  * `--bystander` adds a third instance that no subscriber and no sender uses: what a message no
  * local socket subscribes to costs it, above its own idle cost over the same length of time.
+ * With `--gateway`, one gateway (services/gateway, at its production log level) stands in front:
+ * the subscribers' sockets and the sends go through it, and its CPU is reported beside
+ * chat-service's.
  *
  * ./deno run -A bench/chat_fanout.ts [--rate 500] [--subscribers 100] [--seconds 60] [--idle 2000]
- *   [--warmup 10] [--send ws|http] [--curve R1,R2,…] [--bystander] [--chat-env NAME=VALUE]
+ *   [--warmup 10] [--send ws|http] [--curve R1,R2,…] [--bystander] [--gateway] [--chat-env NAME=VALUE]
  *   [--user-service-down] [--timeline]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
@@ -52,6 +55,8 @@ const CURVE = Deno.args.includes("--curve")
   ? Deno.args[Deno.args.indexOf("--curve") + 1].split(",").map(Number)
   : undefined;
 const BYSTANDER = Deno.args.includes("--bystander");
+/** `--gateway`: subscribers and senders reach chat-service through one gateway. */
+const GATEWAY = Deno.args.includes("--gateway");
 /** `--chat-env NAME=VALUE`: a variable for the chat-service instances (e.g. fetch settings to compare). */
 const CHAT_ENV = Object.fromEntries(
   Deno.args.flatMap((a, i) => Deno.args[i - 1] === "--chat-env" ? [a.split("=", 2)] : []),
@@ -104,9 +109,23 @@ const stack = await startStack({
     WS_FRAME_BURST: "100000",
     ...CHAT_ENV,
   },
+  ...(GATEWAY
+    ? {
+      gateways: {
+        count: 1,
+        env: {
+          LOG_LEVEL: "info",
+          GATEWAY_SEND_PER_ADDRESS: "1000000",
+          GATEWAY_SEND_PER_USER: "1000000",
+          GATEWAY_OTHER_PER_ADDRESS: "1000000",
+          GATEWAY_OTHER_PER_USER: "1000000",
+        },
+      },
+    }
+    : {}),
 });
 /** The instances subscribers and senders use; a bystander (the third) gets neither. */
-const urls = stack.chatUrls.slice(0, 2);
+const urls = GATEWAY ? stack.gatewayUrls : stack.chatUrls.slice(0, 2);
 const chats = stack.chatUrls.map((url, i) => ({ url, pid: stack.chatPids[i] }));
 const register = () => stack.register("bench");
 
@@ -265,7 +284,7 @@ try {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
-    const cpu = await cpuMeter(chats.map((c) => c.pid));
+    const cpu = await cpuMeter(chats.map((c) => c.pid), stack.gatewayPids);
     for (const w of workers) w.postMessage({ type: "record", on: true });
     const sends = await sendFor(rate, SECONDS);
     await new Promise((r) => setTimeout(r, 2000)); // let the last deliveries land
@@ -346,6 +365,8 @@ try {
         perDelivery(cpuUsed.cassandra)
       }, Postgres ${perDelivery(cpuUsed.postgres)}), load generator ${
         perDelivery(cpuUsed.generator)
+      }${
+        GATEWAY ? `, gateway ${perDelivery(cpuUsed.gateway)} (${cpuUsed.gateway.toFixed(1)} s)` : ""
       }`,
     );
     chats.forEach((_c, i) =>

@@ -15,9 +15,15 @@ export function percentile(sorted: readonly number[], p: number): number {
  * the local Kafka, Cassandra and Postgres (by their pid files under .infra/; Postgres with
  * its backends), and this process (the load generator and its workers).
  */
-export async function cpuMeter(chatTaskPids: readonly number[]) {
+export async function cpuMeter(
+  chatTaskPids: readonly number[],
+  gatewayTaskPids: readonly number[] = [],
+) {
   const infra = new URL("../.infra/", import.meta.url).pathname;
   const chatPids = await Promise.all(chatTaskPids.map(servicePid));
+  const gatewayPids = (await Promise.all(gatewayTaskPids.map(servicePid))).filter((p) =>
+    p !== undefined
+  );
   const pidFile = (path: string) =>
     Deno.readTextFile(`${infra}${path}`).then((t) => [Number(t.split("\n")[0])], () => []);
   const withChildren = async (roots: number[]): Promise<number[]> => {
@@ -44,6 +50,7 @@ export async function cpuMeter(chatTaskPids: readonly number[]) {
     cassandra: await sum(components.cassandra),
     postgres: await sum(components.postgres),
     generator: await sum([Deno.pid]),
+    gateway: await sum(gatewayPids),
   });
   const start = await read();
   return {
@@ -59,6 +66,7 @@ export async function cpuMeter(chatTaskPids: readonly number[]) {
         cassandra,
         postgres,
         generator: end.generator - start.generator,
+        gateway: end.gateway - start.gateway,
       };
     },
   };

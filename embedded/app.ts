@@ -1,22 +1,18 @@
 /**
- * One origin for everything: user-service's and chat-service's own HTTP apps
- * (unchanged, routed by path prefix), the browser client's static files, the API
- * documentation (`/docs`, the merged `/openapi.json`, `/asyncapi.json`) and health answers
- * that cover both services.
+ * One origin for everything: the gateway's own app (services/gateway: the same routing,
+ * token and session checks, limits, request ids, access log and security headers as the real
+ * deployment) in front of user-service's, chat-service's and presence-service's apps in this
+ * process, plus each service's own document and health answers that cover all three (the
+ * gateway serves the merged `/openapi.json`, `/asyncapi.json` and `/docs`).
  */
-import { buildAsyncApiDocument } from "@chat-ts/shared/asyncapi";
-import {
-  errorResponse,
-  liveHandler,
-  mergeOpenApiDocuments,
-  PUBLIC_API,
-  type Readiness,
-  readyHandler,
-} from "@chat-ts/shared/http";
-import { apiDocs } from "@chat-ts/shared/http/api-docs";
+import { quotasIn } from "@chat-ts/gateway/quotas";
+import { createGatewayApp } from "@chat-ts/gateway/app";
+import type { GatewayEdgeConfig } from "@chat-ts/gateway/config";
+import { inProcessUpstream } from "@chat-ts/gateway/in-process";
+import type { Readiness } from "@chat-ts/shared/http";
+import type { TokenCodec } from "@chat-ts/shared/jwt";
+import type { LimitStore } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
-import { type Context, Hono } from "hono";
-import { ASSET_CACHE_CONTROL, readClientAsset } from "../web/assets.ts";
 
 interface ServiceApp {
   /** `env` is Deno.serve's handler info (the client's address), passed on as is. */
@@ -26,88 +22,46 @@ interface ServiceApp {
 export interface EmbeddedAppDeps {
   readonly users: ServiceApp;
   readonly chat: ServiceApp;
-  /** presence-service's app (`GET /api/presence`); absent: 404 there. */
-  readonly presence?: ServiceApp;
+  readonly presence: ServiceApp;
   readonly readiness: {
     readonly users: () => Promise<Readiness>;
     readonly chat: () => Promise<Readiness>;
   };
+  /** Verifies access tokens and refuses those of sessions ended while this process runs. */
+  readonly tokens: TokenCodec;
+  /** The gateway's limits: in this process (one process is the whole deployment). */
+  readonly limits: LimitStore;
+  readonly edge: GatewayEdgeConfig;
   readonly logger: Logger;
 }
 
 export function createEmbeddedApp(deps: EmbeddedAppDeps) {
-  // The original request goes through, so chat's WebSocket upgrade still works.
-  const toUsers = (c: Context) => deps.users.fetch(c.req.raw, c.env);
-  const toChat = (c: Context) => deps.chat.fetch(c.req.raw, c.env);
-  const presence = deps.presence;
-  const toPresence = (c: Context) =>
-    presence === undefined
-      ? errorResponse(c, 404, "not_found", "No such route")
-      : presence.fetch(c.req.raw, c.env);
-  const web = async (c: Context) => {
-    const asset = await readClientAsset(c.req.path);
-    switch (asset?.kind) {
-      case undefined:
-        return errorResponse(c, 404, "not_found", "No such route");
-      case "file":
-        return c.body(asset.body, 200, {
-          "content-type": asset.type,
-          "cache-control": ASSET_CACHE_CONTROL,
-        });
-      case "not_built":
-        return errorResponse(c, 404, "not_found", `The web client is not built (${asset.file})`);
-      default: {
-        const unknown: never = asset;
-        throw new Error(`unhandled asset ${JSON.stringify(unknown)}`);
-      }
-    }
-  };
-
-  // The whole public API as one document, from each service's own (asked in process).
-  const services = [deps.users, deps.chat, ...(presence === undefined ? [] : [presence])];
-  const publicApi = async () =>
-    mergeOpenApiDocuments(
-      await Promise.all(
-        services.map(async (app) => (await app.fetch(openApiRequest("http://embedded/"))).json()),
-      ),
-      PUBLIC_API,
-    );
-
-  return new Hono()
-    .all("/api/users", toUsers)
-    .all("/api/users/*", toUsers)
-    .all("/api/auth/*", toUsers)
-    .all("/api/channels", toChat)
-    .all("/api/channels/*", toChat)
-    .all("/ws", toChat)
-    .all("/api/presence", toPresence)
-    .get("/health/live", liveHandler)
-    .get(
-      "/health/ready",
-      readyHandler(async () => {
-        const [users, chat] = await Promise.all([deps.readiness.users(), deps.readiness.chat()]);
-        return {
-          ready: users.ready && chat.ready,
-          checks: { "user-service": users.checks, "chat-service": chat.checks },
-        };
-      }),
-    )
-    // Each service's OpenAPI document, under a name (both serve /openapi.json on their own).
-    .get("/openapi/user-service.json", (c) => deps.users.fetch(openApiRequest(c.req.url)))
-    .get("/openapi/chat-service.json", (c) => deps.chat.fetch(openApiRequest(c.req.url)))
-    .get(
-      "/openapi/presence-service.json",
-      (c) => presence === undefined ? toPresence(c) : presence.fetch(openApiRequest(c.req.url)),
-    )
-    // `/openapi.json` (all of it), `/asyncapi.json` and the `/docs` page.
-    .route("/", apiDocs({ openapi: publicApi, asyncapi: buildAsyncApiDocument }))
-    // The browser client's files (web/assets.ts knows which).
-    .get("*", web)
-    .notFound((c) => errorResponse(c, 404, "not_found", "No such route"))
-    .onError((error, c) => {
-      deps.logger.error("request failed", { error, path: c.req.path });
-      return errorResponse(c, 500, "internal", "Something went wrong on our side");
-    });
+  const { users, chat, presence } = deps;
+  return createGatewayApp({
+    upstreams: {
+      users: inProcessUpstream(users),
+      chat: inProcessUpstream(chat),
+      presence: inProcessUpstream(presence),
+    },
+    tokens: deps.tokens,
+    quotas: quotasIn(deps.limits, deps.edge),
+    logger: deps.logger.child({ component: "gateway" }),
+    trustedProxies: deps.edge.GATEWAY_TRUSTED_PROXIES,
+    corsOrigins: deps.edge.GATEWAY_CORS_ORIGINS,
+    readiness: async () => {
+      const [u, c] = await Promise.all([deps.readiness.users(), deps.readiness.chat()]);
+      return {
+        ready: u.ready && c.ready,
+        checks: { "user-service": u.checks, "chat-service": c.checks },
+      };
+    },
+    // Each service's OpenAPI document, under a name (each serves /openapi.json on its own).
+    extraRoutes: (app) =>
+      app
+        .get("/openapi/user-service.json", (c) => users.fetch(openApiRequest(c.req.url)))
+        .get("/openapi/chat-service.json", (c) => chat.fetch(openApiRequest(c.req.url)))
+        .get("/openapi/presence-service.json", (c) => presence.fetch(openApiRequest(c.req.url))),
+  });
 }
 
 function openApiRequest(url: string): Request {

@@ -2,6 +2,7 @@
 import { env, loadConfig } from "@chat-ts/shared/config";
 import { chatCoreConfigShape } from "@chat-ts/chat-service/config";
 import { presenceCoreConfigShape } from "@chat-ts/presence-service/embedded";
+import { gatewayEdgeShape } from "@chat-ts/gateway/config";
 
 export const embeddedConfigShape = {
   HTTP_HOST: env.string("127.0.0.1"),
@@ -13,6 +14,7 @@ export const embeddedConfigShape = {
   REFRESH_TOKEN_TTL_SECONDS: env.int(30 * 86_400, 300, 365 * 86_400),
   ...chatCoreConfigShape,
   ...presenceCoreConfigShape,
+  ...gatewayEdgeShape,
 };
 
 export const loadEmbeddedConfig = () => loadConfig(embeddedConfigShape);

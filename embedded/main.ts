@@ -6,8 +6,16 @@
  * client at `/`. Data persists in DATA_DIR across restarts.
  */
 import { configOrExit } from "@chat-ts/shared/config";
-import { InProcessEventBus } from "@chat-ts/shared/events";
-import { createTokenCodec } from "@chat-ts/shared/jwt";
+import {
+  busEventSource,
+  consume,
+  InProcessEventBus,
+  USER_EVENTS_TOPIC,
+} from "@chat-ts/shared/events";
+import { createTokenCodec, refusingRevoked } from "@chat-ts/shared/jwt";
+import { memoryLimits } from "@chat-ts/shared/limits";
+import { Revocations } from "@chat-ts/shared/revocations";
+import { decodeSessionEnd } from "@chat-ts/gateway/session-ends";
 import { createLogger } from "@chat-ts/shared/logger";
 import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
 import { migratePostgres, readMigrations } from "@chat-ts/shared/migrations";
@@ -95,6 +103,20 @@ const presence = embeddedPresenceService(
   logger.child({ component: "presence-service" }),
 );
 
+// The gateway's ended sessions, from the bus like chat's (services keep checking their own).
+const revocations = new Revocations({ tokenTtlMs: config.JWT_TTL_SECONDS * 1000 });
+const gatewayLogger = logger.child({ component: "gateway" });
+const sessionEnds = await busEventSource(bus).subscribe({
+  group: "gateway-sessions",
+  topics: [USER_EVENTS_TOPIC],
+  fromBeginning: false,
+  handle: consume(decodeSessionEnd, (end) => revocations.learn(end), {
+    logger: gatewayLogger,
+    onFailure: "skip",
+  }),
+});
+const pruner = setInterval(() => revocations.prune(), 60_000);
+
 // Subscribe before anything publishes: the bus keeps no history.
 await presence.start();
 await chat.start();
@@ -105,6 +127,12 @@ const app = createEmbeddedApp({
   chat: chat.createApp({ tokens: createTokenCodec({ secret }) }),
   presence: presence.createApp({ tokens: createTokenCodec({ secret }) }),
   readiness: { users: userService.readiness, chat: chat.readiness },
+  tokens: refusingRevoked(
+    createTokenCodec({ secret, ttlSeconds: config.JWT_TTL_SECONDS }),
+    (claims) => revocations.refuses(claims),
+  ),
+  limits: memoryLimits(),
+  edge: config,
   logger,
 });
 
@@ -126,6 +154,8 @@ const server = Deno.serve({
 stopOnSignals(logger, async () => {
   chat.gateway.closeAll();
   await server.shutdown();
+  clearInterval(pruner);
+  await sessionEnds.stop();
   logger.debug("server stopped");
   await userService.relay.stop();
   await chat.stop();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs chat-ts against the local infrastructure: starts PostgreSQL, Kafka and
 # Cassandra when needed, applies migrations, then runs every service that has
-# a main.ts in the foreground until Ctrl-C.
+# a main.ts (the gateway on :8080 in front of the others) in the foreground until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,5 +23,7 @@ for dir in services/*/; do
   pids+=($!)
 done
 [ ${#pids[@]} -gt 0 ] || { echo "[run] no service has a main.ts yet" >&2; exit 1; }
+[ -f web/dist/app.js ] || echo "[run] the web client is not built: cd web && ../deno task build" >&2
+echo "[run] chat-ts on http://localhost:8080/ (the gateway)" >&2
 trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait' INT TERM
 wait

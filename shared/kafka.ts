@@ -2,6 +2,7 @@
 import {
   type Admin,
   type Consumer,
+  type IHeaders,
   Kafka,
   type KafkaConfig,
   type KafkaMessage,
@@ -206,6 +207,16 @@ export function kafkaEventSource(kafka: Kafka, logger: Logger): EventSource {
       return { group: subscription.group, topics: subscription.topics, stop: running.stop };
     },
   };
+}
+
+/** Record headers as text (kafkajs hands them over as Buffers, possibly repeated). */
+export function textHeaders(headers: IHeaders): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) text[name] = first.toString();
+  }
+  return text;
 }
 
 /**

@@ -75,6 +75,22 @@ function refusal(res: unknown): LimitDecision {
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
 }
 
+/** One action counted: whether it was allowed, the points left and when the window resets. */
+export interface LimitUse {
+  readonly allowed: boolean;
+  readonly remaining: number;
+  /** Whole seconds until the key's window resets (at least 1). */
+  readonly resetSeconds: number;
+}
+
+function useOf(allowed: boolean, res: RateLimiterRes): LimitUse {
+  return {
+    allowed,
+    remaining: Math.max(0, res.remainingPoints),
+    resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+  };
+}
+
 /** At most `points` actions per key in each `windowSeconds`. */
 export class KeyedLimit {
   readonly #limiter: RateLimiterAbstract;
@@ -86,6 +102,17 @@ export class KeyedLimit {
     name = "limit",
   ) {
     this.#limiter = store.limiter(name, { points, duration: windowSeconds });
+  }
+
+  /** Counts one action and says what is left of the key's window, for `RateLimit` headers. */
+  async spend(key: string): Promise<LimitUse> {
+    try {
+      const res = await this.#limiter.consume(key);
+      return useOf(true, res);
+    } catch (res) {
+      if (!(res instanceof RateLimiterRes)) throw res;
+      return useOf(false, res);
+    }
   }
 
   /** Counts one action; refused once the key has used its points in this window. */

@@ -6,6 +6,8 @@
  * named like one (`token`, `password`, `authorization`, …) are replaced, and
  * strings that look like a JWT or a URL with a password are masked.
  */
+import { currentRequestId } from "./request_context.ts";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Readonly<Record<string, unknown>>;
 
@@ -47,6 +49,9 @@ export function createLogger(options: LoggerOptions): Logger {
         service: options.service,
         message,
       };
+      // The request this line is written for (shared/request_context.ts), on every line of it.
+      const requestId = currentRequestId();
+      if (requestId !== undefined) line.request_id = requestId;
       for (const [key, value] of Object.entries({ ...base, ...fields })) {
         line[key] = SECRET_FIELD.test(key)
           ? REDACTED

@@ -82,3 +82,15 @@ Deno.test("logger: an error is logged compactly — a few frames, a bounded mess
   }
   assert.ok(JSON.stringify(lines[0]).length < 1500, `line is ${JSON.stringify(lines[0]).length}`);
 });
+
+Deno.test("logger: every line written for a request names it (request_context), even after an await", async () => {
+  const { withRequestId } = await import("./request_context.ts");
+  const { logger, lines } = capture();
+  await withRequestId("req-1", async () => {
+    logger.info("first");
+    await new Promise((r) => setTimeout(r, 1));
+    logger.child({ component: "x" }).warn("second");
+  });
+  logger.info("outside");
+  assert.deepEqual(lines.map((l) => l.request_id), ["req-1", "req-1", undefined]);
+});

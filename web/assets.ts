@@ -1,7 +1,7 @@
 /**
- * The browser client's files as a server hands them out: one table for every
- * server of the client (the embedded mode and web/serve.ts), so both serve
- * the same paths with the same types.
+ * The browser client's files as a server hands them out: one table for the
+ * gateway (services/gateway), which serves them in the real deployment and,
+ * in process, in the embedded mode.
  */
 const here = new URL("./", import.meta.url);
 

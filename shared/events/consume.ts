@@ -6,6 +6,7 @@
  * a newer producer) is skipped quietly.
  */
 import type { Logger } from "../logger.ts";
+import { isRequestId, REQUEST_ID_HEADER, withRequestId } from "../request_context.ts";
 import type { Result } from "../result.ts";
 import type { DecodeError } from "./codec.ts";
 
@@ -21,6 +22,7 @@ export interface EventRecord {
   readonly topic: string;
   readonly value: RecordValue;
   readonly key?: Uint8Array | string | null;
+  /** `recipients` (chat events), `x-request-id` (the request that made the event). */
   readonly headers?: RecordHeaders;
   /** Kafka only: where the record is, for the log. */
   readonly partition?: number;
@@ -71,8 +73,24 @@ export function consume<T>(
   options: ConsumeOptions,
 ): RecordHandler {
   const { logger, onFailure, wanted } = options;
+  const handleRecord = handleOne(decode, handle, logger, onFailure);
+  return (record) => {
+    if (wanted !== undefined && !wanted(record)) return Promise.resolve();
+    // The request that made the event, on every log line of its handling (docs/gateway.md).
+    const requestId = recordHeader(record, REQUEST_ID_HEADER);
+    return isRequestId(requestId)
+      ? withRequestId(requestId, () => handleRecord(record))
+      : handleRecord(record);
+  };
+}
+
+function handleOne<T>(
+  decode: Decode<T>,
+  handle: (value: T) => Promise<void> | void,
+  logger: Logger,
+  onFailure: ConsumeOptions["onFailure"],
+): RecordHandler {
   return async (record) => {
-    if (wanted !== undefined && !wanted(record)) return;
     const decoded = decode(record.value);
     if (!decoded.ok) {
       if (decoded.error.kind === "unknown_event_type") {

@@ -18,7 +18,7 @@ export interface BusRecord {
   readonly topic: string;
   readonly key: string;
   readonly value: string;
-  /** Kafka record headers: what a reader may decide from before it decodes the value. */
+  /** Kafka record headers (`recipients`, `x-request-id`): what a reader may decide from before it decodes the value. */
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -70,7 +70,20 @@ export function apiDocs(sources: ApiDocsSources) {
   let asyncapi: unknown;
   const asyncApiDocument = () => asyncapi ??= sources.asyncapi();
   return new Hono()
-    .get("/openapi.json", async (c) => c.json(await openApiDocument()))
+    .get("/openapi.json", async (c) => {
+      try {
+        return c.json(await openApiDocument());
+      } catch {
+        // A service behind the gateway did not give its document: an outage, not a bug.
+        c.header("Retry-After", "5");
+        return errorResponse(
+          c,
+          503,
+          "unavailable",
+          "The API document cannot be put together now; try again shortly",
+        );
+      }
+    })
     .get("/asyncapi.json", (c) => c.json(asyncApiDocument()))
     .get("/docs", (c) => {
       page ??= docsPage(title, asyncApiDocument());

@@ -5,11 +5,17 @@
  * schemas that validate requests).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, Env } from "hono";
+import type { Context, Env, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { Logger } from "../logger.ts";
+import {
+  currentRequestId,
+  isRequestId,
+  REQUEST_ID_HEADER,
+  withRequestId,
+} from "../request_context.ts";
 import { isStorableText, UNSTORABLE_TEXT_RULE, unstorableTextAt } from "../text.ts";
 import { DependencyUnavailable } from "../unavailable.ts";
 import type { Registry } from "../metrics.ts";
@@ -30,7 +36,7 @@ export const MAX_HEADER_COUNT = 64;
 /** Access tokens are a few hundred bytes; a longer one is refused before any verification. */
 export const MAX_TOKEN_CHARS = 4096;
 
-function requestHeadProblem(
+export function requestHeadProblem(
   request: Request,
 ): { status: 400 | 414 | 431; code: string; message: string } | undefined {
   const url = new URL(request.url);
@@ -123,21 +129,14 @@ export function installApiDefaults<E extends Env>(
   // Built at the first request, when every route is registered: not one RegExp per route and
   // request (that was ~1 % of chat-service's CPU at 200 msg/s).
   let fixedPaths: ReadonlyMap<string, readonly string[]> | undefined;
+  // The request id first, so every line about the request (the metrics' too) carries it.
+  app.use("*", requestIdentity());
   if (limits.metrics !== undefined) {
     app.use("*", httpMetrics(limits.metrics));
     app.get("/metrics", metricsHandler(limits.metrics));
   }
+  app.use("*", knownMethodsOnly());
   app.use("*", async (c, next) => {
-    // No route answers these; they are a 405, not a missing route.
-    if (!KNOWN_METHODS.has(c.req.method)) {
-      c.header("Allow", "GET, HEAD, POST, PATCH, DELETE");
-      return errorResponse(
-        c,
-        405,
-        "method_not_allowed",
-        `Method ${c.req.method} is not allowed`,
-      );
-    }
     const problem = requestHeadProblem(c.req.raw);
     if (problem !== undefined) {
       return errorResponse(c, problem.status, problem.code, problem.message);
@@ -185,14 +184,7 @@ export function installApiDefaults<E extends Env>(
     logger.warn("request deadline passed", { method: c.req.method, path: c.req.path });
     return unavailableResponse(c, `The request did not complete within ${deadlineMs} ms`);
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorResponse(c, 413, "payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`),
-    }),
-  );
+  app.use("*", bodySizeLimit());
   // Every string field, including those no smart constructor checks (login, query parameters):
   // text a store would refuse or alter never gets further (DESIGN §9).
   app.use("*", async (c, next) => {
@@ -242,6 +234,45 @@ export function installApiDefaults<E extends Env>(
     logger.error("unhandled error", { error, method: c.req.method, path: c.req.path });
     return errorResponse(c, 500, "internal", "Something went wrong on our side");
   });
+}
+
+/** No route answers other methods (TRACE, CONNECT, …): a 405, not a missing route. */
+export function knownMethodsOnly(): MiddlewareHandler {
+  return async (c, next) => {
+    if (!KNOWN_METHODS.has(c.req.method)) {
+      c.header("Allow", "GET, HEAD, POST, PATCH, DELETE");
+      return errorResponse(c, 405, "method_not_allowed", `Method ${c.req.method} is not allowed`);
+    }
+    await next();
+  };
+}
+
+/** Bodies over `MAX_BODY_BYTES` answer 413 `payload_too_large` (the gateway's limit too). */
+export function bodySizeLimit(): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) =>
+      errorResponse(c, 413, "payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`),
+  });
+}
+
+/**
+ * The request's id (docs/gateway.md: Request id): the gateway's `x-request-id`, or a new one
+ * when the request did not come through it (in the embedded mode the gateway runs in this
+ * process: its id is already current). Everything the request does runs with it, so each log
+ * line of the request carries it (shared/request_context.ts); the answer names it too.
+ */
+export function requestIdentity(): MiddlewareHandler {
+  return async (c, next) => {
+    const incoming = c.req.header(REQUEST_ID_HEADER);
+    const id = currentRequestId() ?? (isRequestId(incoming) ? incoming : crypto.randomUUID());
+    await withRequestId(id, next);
+    try {
+      c.res.headers.set(REQUEST_ID_HEADER, id);
+    } catch {
+      // An upgrade's answer has immutable headers; the id is in the log all the same.
+    }
+  };
 }
 
 function methodNotAllowed(c: Context, allowed: readonly string[]): Response {

@@ -4,4 +4,5 @@ export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./metrics.ts";
 export * from "./openapi.ts";
+export * from "./client.ts";
 export * from "./openapi_merge.ts";

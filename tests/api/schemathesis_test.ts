@@ -74,6 +74,13 @@ Deno.test({
         // 429s are documented, but here they would hide every other answer.
         CHANNELS_PER_USER_PER_HOUR: "100000",
         MESSAGES_PER_USER_PER_WINDOW: "100000",
+        GATEWAY_AUTH_PER_ADDRESS: "1000000",
+        GATEWAY_SEND_PER_ADDRESS: "1000000",
+        GATEWAY_SEND_PER_USER: "1000000",
+        GATEWAY_CHANNEL_CREATE_PER_ADDRESS: "1000000",
+        GATEWAY_CHANNEL_CREATE_PER_USER: "1000000",
+        GATEWAY_OTHER_PER_ADDRESS: "1000000",
+        GATEWAY_OTHER_PER_USER: "1000000",
       },
       readyUrl: `${base}/health/ready`,
       timeoutMs: 90_000,

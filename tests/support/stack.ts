@@ -1,8 +1,8 @@
 /**
  * A real deployment for end-to-end tests: user-service, N chat-service
- * instances and (when asked) presence-service as their own processes (each
- * under its `deno task start` permissions) against the local Postgres, Kafka,
- * Cassandra and Redis.
+ * instances and (when asked) presence-service and M gateways as their own
+ * processes (each under its `deno task start` permissions) against the local
+ * Postgres, Kafka, Cassandra and Redis.
  */
 import { TEST_JWT_SECRET } from "./env.ts";
 import { uniqueName } from "./names.ts";
@@ -38,6 +38,10 @@ export interface Stack {
   readonly presenceUrl: string | undefined;
   stopPresenceService(): Promise<void>;
   startPresenceService(): Promise<void>;
+  /** The gateways' addresses, when the stack was started with `gateways` (one origin each). */
+  readonly gatewayUrls: readonly string[];
+  /** `deno task` pids of the gateways, in `gatewayUrls` order. */
+  readonly gatewayPids: readonly number[];
   /** SIGKILLs chat-service instance `index` (a crash: no close frames, no reports). */
   killChatInstance(index: number): Promise<void>;
   stop(): Promise<void>;
@@ -157,7 +161,33 @@ export function startPresenceServiceProcess(
   });
 }
 
+/** A gateway in front of the given services, as its own process under `deno task start`. */
+export function startGatewayProcess(
+  port: number,
+  upstreams: { users: string; chat: readonly string[]; presence: string },
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
+  return startTask({
+    cwd: `${root}services/gateway`,
+    task: "start",
+    env: {
+      HTTP_PORT: String(port),
+      JWT_SECRET: TEST_JWT_SECRET,
+      USER_SERVICE_URL: upstreams.users,
+      CHAT_SERVICE_URLS: upstreams.chat.join(","),
+      PRESENCE_SERVICE_URL: upstreams.presence,
+      LOG_LEVEL: "warn",
+      LIMITS_REDIS_PREFIX: limitsPrefix(),
+      ...env,
+    },
+    readyUrl: `http://127.0.0.1:${port}/health/ready`,
+    timeoutMs: 60_000,
+  });
+}
+
 export async function startStack(options: {
+  /** Gateways in front of the stack (sharing one limits prefix), with these variables. */
+  gateways?: { count: number; env?: Record<string, string> };
   chatInstances?: number;
   chatEnv?: Record<string, string>;
   /** Starts presence-service too (before the chat instances), with these variables. */
@@ -199,6 +229,17 @@ export async function startStack(options: {
     );
     started.push(...chats);
     const userServiceUrl = `http://127.0.0.1:${httpPort}`;
+    const gatewayPorts = Array.from({ length: options.gateways?.count ?? 0 }, () => freePort());
+    const gateways = await Promise.all(
+      gatewayPorts.map((port) =>
+        startGatewayProcess(port, {
+          users: userServiceUrl,
+          chat: ports.map((p) => `http://127.0.0.1:${p}`),
+          presence: `http://127.0.0.1:${presencePort}`,
+        }, { ...limits, ...options.gateways?.env })
+      ),
+    );
+    started.push(...gateways);
     return {
       userServiceUrl,
       userServiceGrpc: `127.0.0.1:${grpcPort}`,
@@ -229,6 +270,8 @@ export async function startStack(options: {
       async startPresenceService() {
         presence ??= await startPresence();
       },
+      gatewayUrls: gatewayPorts.map((p) => `http://127.0.0.1:${p}`),
+      gatewayPids: gateways.map((g) => g.pid),
       killChatInstance: (index) => killService(chats[index]),
       async stop() {
         await Promise.all([

@@ -43,6 +43,7 @@ export function assembleUserService(
         | "LOGIN_MAX_BACKOFF_SECONDS"
         | "REQUEST_BODY_TIMEOUT_MS"
         | "USER_SEARCHES_PER_USER_PER_MINUTE"
+        | "TRUSTED_PROXIES"
       >
     >,
   logger: Logger,
@@ -133,6 +134,7 @@ export function assembleUserService(
       loginThrottle,
       metrics,
       bodyTimeoutMs: config.REQUEST_BODY_TIMEOUT_MS,
+      ...(config.TRUSTED_PROXIES === undefined ? {} : { trustedProxies: config.TRUSTED_PROXIES }),
       searchLimit: new KeyedLimit(
         config.USER_SEARCHES_PER_USER_PER_MINUTE ?? 120,
         60,

@@ -1,5 +1,6 @@
 /** user-service's environment variables and their defaults (README: Configuration). */
 import { type ConfigOf, env, httpAndDatabase, loadConfig, logLevel } from "@chat-ts/shared/config";
+import { trustedProxyList } from "@chat-ts/shared/http";
 
 export const userServiceConfigShape = {
   ...httpAndDatabase(3001, "users", 10),
@@ -26,6 +27,11 @@ export const userServiceConfigShape = {
   LIMITS_REDIS_PREFIX: env.string("limits"),
   /** People searches (`GET /api/users?query=`) a user may make per minute (429 after). */
   USER_SEARCHES_PER_USER_PER_MINUTE: env.int(120, 1, 100_000),
+  /**
+   * Peers (the gateway) whose `X-Forwarded-For` names the client, for the login throttle per
+   * address; from anyone else the header is ignored.
+   */
+  TRUSTED_PROXIES: trustedProxyList("127.0.0.1,::1"),
   LOG_LEVEL: logLevel(),
 };
 

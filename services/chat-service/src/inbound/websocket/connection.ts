@@ -5,6 +5,7 @@
  * The seam between replay and live delivery is `ReplaySeam`.
  */
 import type { Logger } from "@chat-ts/shared/logger";
+import { currentRequestId, withRequestId } from "@chat-ts/shared/request-context";
 import { DependencyUnavailable } from "@chat-ts/shared/unavailable";
 import type { Caller } from "@chat-ts/shared/http";
 import type { ServerFrame } from "@chat-ts/shared/websocket";
@@ -80,7 +81,12 @@ export class Connection implements Subscriber {
     private readonly deps: ConnectionDeps,
   ) {
     this.#bucket = new TokenBucket(deps.limits.framesPerSecond, deps.limits.frameBurst);
-    socket.onmessage = (event) => this.#onMessage(event);
+    // Each frame is handled as part of the upgrade's request: its log lines, and the events it
+    // makes (the Kafka record's `x-request-id`), name that request (docs/gateway.md).
+    const requestId = currentRequestId();
+    socket.onmessage = requestId === undefined
+      ? (event) => this.#onMessage(event)
+      : (event) => withRequestId(requestId, () => this.#onMessage(event));
     socket.onclose = () => this.#cleanUp();
     socket.onerror = () => this.#cleanUp();
   }

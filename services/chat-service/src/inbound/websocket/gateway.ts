@@ -137,7 +137,15 @@ export class WebSocketGateway {
         const subscribed = this.hub.hasSubscribers(channelId);
         if (!subscribed && mentioned.length === 0) return;
         const view = await this.deps.messages.withUsername(event.message);
-        if (subscribed) this.hub.deliver(channelId, outgoing(frames.newMessage(view)));
+        if (subscribed) {
+          const sockets = this.hub.deliver(channelId, outgoing(frames.newMessage(view)));
+          // With the sending request's id (the record's header), on each delivering instance.
+          this.deps.logger.debug("message delivered", {
+            channel_id: channelId,
+            message_id: event.message.id,
+            sockets,
+          });
+        }
         await this.#notifyMentioned(view, mentioned);
         return;
       }

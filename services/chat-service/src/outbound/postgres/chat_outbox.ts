@@ -7,6 +7,7 @@
  * its `message_sent` again without a second row.
  */
 import { chatMessagesTopic } from "@chat-ts/shared/events";
+import { currentRequestId, REQUEST_ID_HEADER } from "@chat-ts/shared/request-context";
 import type { Logger } from "@chat-ts/shared/logger";
 import { type OutboxRecord, OutboxRelay } from "@chat-ts/shared/outbox";
 import type { Sql } from "@chat-ts/shared/postgres";
@@ -72,9 +73,13 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
     event: MessageEvent | ChannelCreated | MembershipEvent | ReadMarked,
   ): Promise<void> {
     const { key, value, headers } = toRecord(event);
+    // The request this event belongs to, if any (an HTTP request, or a socket's frame), travels
+    // with it as a record header (docs/gateway.md: Request id).
+    const requestId = currentRequestId();
+    const all = requestId === undefined ? headers : { ...headers, [REQUEST_ID_HEADER]: requestId };
     await this.sql`
       insert into chat_outbox (event_id, channel_id, payload, headers)
-      values (${event.eventId}, ${key}, ${value}, ${JSON.stringify(headers)})
+      values (${event.eventId}, ${key}, ${value}, ${JSON.stringify(all)})
       on conflict (event_id) do nothing`;
     this.relay.wake();
   }

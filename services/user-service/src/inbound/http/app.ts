@@ -10,6 +10,7 @@ import {
   liveHandler,
   type Readiness,
   readyHandler,
+  type TrustedProxies,
 } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { KeyedLimit } from "@chat-ts/shared/limits";
@@ -27,6 +28,8 @@ export interface UserAppDeps {
   /** Failed-login backoff per username and per client address; none: no throttling. */
   readonly loginThrottle?: LoginThrottles;
   readonly bodyTimeoutMs?: number;
+  /** Peers whose `X-Forwarded-For` names the client (the gateway); none: the peer is. */
+  readonly trustedProxies?: TrustedProxies;
   /** People searches per user (none: no limit). */
   readonly searchLimit?: KeyedLimit;
   /** Served at `GET /metrics` with the request metrics; none: no `/metrics`. */

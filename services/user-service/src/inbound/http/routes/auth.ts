@@ -6,11 +6,14 @@ import { createRoute } from "@hono/zod-openapi";
 import {
   BEARER,
   BODY_ERRORS,
+  clientAddress,
   createApiApp,
   errorResponse,
   errorsOf,
   jsonContent as json,
+  peerAddress,
   PUBLIC,
+  type TrustedProxies,
   UNAVAILABLE,
 } from "@chat-ts/shared/http";
 import type { LoginThrottle } from "@chat-ts/shared/limits";
@@ -66,13 +69,9 @@ export interface LoginThrottles {
   readonly address: LoginThrottle;
 }
 
-/** The peer's address as Deno.serve reports it (the handler info is Hono's `c.env`). */
-function clientAddress(c: Context): string {
-  const info: unknown = c.env;
-  if (typeof info !== "object" || info === null || !("remoteAddr" in info)) return "unknown";
-  const addr: unknown = info.remoteAddr;
-  if (typeof addr !== "object" || addr === null || !("hostname" in addr)) return "unknown";
-  return String(addr.hostname);
+/** The client's address: the peer, or what a trusted proxy (the gateway) says it forwarded. */
+function clientOf(c: Context, trusted: TrustedProxies): string {
+  return clientAddress(peerAddress(c.env), c.req.header("x-forwarded-for"), trusted) ?? "unknown";
 }
 
 export function authRoutes(
@@ -81,6 +80,8 @@ export function authRoutes(
     readonly tokens: TokenCodec;
     readonly logger: Logger;
     readonly loginThrottle?: LoginThrottles;
+    /** Peers whose `X-Forwarded-For` is believed; none by default. */
+    readonly trustedProxies?: TrustedProxies;
   },
 ) {
   const { users, logger, loginThrottle: throttle } = deps;
@@ -90,7 +91,7 @@ export function authRoutes(
   ) => {
     const { username } = credentials;
     const nameKey = username.toLowerCase();
-    const address = clientAddress(c);
+    const address = clientOf(c, deps.trustedProxies ?? (() => false));
     if (throttle !== undefined) {
       const [byName, byAddress] = await Promise.all([
         throttle.username.check([nameKey]),

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import type { UserId } from "../ids.ts";
 import { Revocations, type SessionEnd } from "./revocations.ts";
 
-const user = "0b7c5a6e-4d1f-4a8e-9c3b-2f1e0d9c8b7a" as UserId;
+const user = "0b7c5a6e-4d1f-4a8e-9c3b-2f1e0d9c8b7a";
 const session = "7d444840-9dc0-11d1-b245-5ffdce74fad2";
 const t0 = Date.parse("2026-06-01T12:00:00Z");
 
