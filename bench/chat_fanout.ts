@@ -31,11 +31,8 @@ import { cpuMeter, percentile, rssKiB } from "./measure.ts";
 import { api } from "../tests/support/http.ts";
 import { uniqueChannelName } from "../tests/support/names.ts";
 import { startStack } from "../tests/support/stack.ts";
+import { arg, envArgs } from "./args.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 const RATE = arg("rate", 500);
 const SUBSCRIBERS = arg("subscribers", 100);
 const SECONDS = arg("seconds", 60);
@@ -58,9 +55,7 @@ const BYSTANDER = Deno.args.includes("--bystander");
 /** `--gateway`: subscribers and senders reach chat-service through one gateway. */
 const GATEWAY = Deno.args.includes("--gateway");
 /** `--chat-env NAME=VALUE`: a variable for the chat-service instances (e.g. fetch settings to compare). */
-const CHAT_ENV = Object.fromEntries(
-  Deno.args.flatMap((a, i) => Deno.args[i - 1] === "--chat-env" ? [a.split("=", 2)] : []),
-);
+const CHAT_ENV = envArgs("chat-env");
 /** Sender sockets per instance in the WebSocket send mode. */
 const SENDER_SOCKETS = 10;
 

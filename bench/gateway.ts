@@ -15,11 +15,8 @@ import {
   startGatewayProcess,
   startUserServiceProcess,
 } from "../tests/support/stack.ts";
+import { arg } from "./args.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 const CONNECTIONS = arg("connections", 50);
 const SECONDS = arg("seconds", 15);
 const WARMUP = arg("warmup", 3);

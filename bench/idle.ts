@@ -9,18 +9,13 @@
  */
 import { cpuSeconds, servicePid } from "../tests/support/process.ts";
 import { startStack } from "../tests/support/stack.ts";
+import { arg, envArgs } from "./args.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 const SETTLE = arg("settle", 15);
 const SECONDS = arg("seconds", 60);
 
 /** `--chat-env NAME=VALUE`: a variable for the chat-service instances (e.g. a fetch wait to compare). */
-const chatEnv = Object.fromEntries(
-  Deno.args.flatMap((a, i) => Deno.args[i - 1] === "--chat-env" ? [a.split("=", 2)] : []),
-);
+const chatEnv = envArgs("chat-env");
 
 const stack = await startStack({ presence: {}, chatEnv });
 try {

@@ -29,11 +29,8 @@ import { createTokenCodec } from "@chat-ts/shared/jwt";
 import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from "../tests/support/env.ts";
 import { cpuSeconds, servicePid } from "../tests/support/process.ts";
 import { type RegisteredUser, startStack } from "../tests/support/stack.ts";
+import { arg } from "./args.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 const USERS = arg("users", 5000);
 const GROUP = Math.max(2, arg("group", 10));
 const CHANGES = arg("changes", 1000);

@@ -21,11 +21,8 @@ import { TimeUuidGenerator } from "../services/chat-service/src/outbound/time_uu
 import { testKafkaBrokers } from "../tests/support/env.ts";
 import { cpuSeconds, servicePid } from "../tests/support/process.ts";
 import { startStack } from "../tests/support/stack.ts";
+import { arg } from "./args.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 const RECORDS = arg("records", 200_000);
 const SECONDS = arg("seconds", 20);
 const NO_HEADER = Deno.args.includes("--no-header");

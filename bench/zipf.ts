@@ -15,11 +15,8 @@ import { api } from "../tests/support/http.ts";
 import { uniqueChannelName } from "../tests/support/names.ts";
 import { startStack } from "../tests/support/stack.ts";
 import { cpuMeter, percentile, rssKiB } from "./measure.ts";
+import { arg } from "./args.ts";
 
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 const CONNECTIONS = arg("connections", 5000);
 const CHANNELS = arg("channels", 2000);
 const RATE = arg("rate", 500);

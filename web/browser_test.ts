@@ -20,11 +20,11 @@ import assert from "node:assert/strict";
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { freePort, startTask } from "../tests/support/process.ts";
 import { uniqueName } from "../tests/support/names.ts";
+import { launchChromium } from "../tests/support/chromium.ts";
 import { startStack } from "../tests/support/stack.ts";
 
 const webDir = new URL("./", import.meta.url).pathname;
 const screenshots = new URL("../artifacts/browser/", import.meta.url).pathname;
-const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 const PASSWORD = "correct horse battery";
 
 export interface ServerUnderTest {
@@ -93,32 +93,6 @@ async function buildClient(): Promise<void> {
     stderr: "piped",
   }).output();
   if (!success) throw new Error(`web build failed:\n${new TextDecoder().decode(stderr)}`);
-}
-
-async function launchChromium(): Promise<Browser> {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-  }
-  // playwright-core asks is-wsl at import time, whose probe of /proc/sys/fs/binfmt_misc needs
-  // Deno's --allow-all; with this variable set it defers the probe (never made for Chromium),
-  // so the test runs under `./deno task test`'s explicit permissions too.
-  Deno.env.set("__IS_WSL_TEST__", "1");
-  const { chromium } = await import("playwright-core");
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
 }
 
 /**
