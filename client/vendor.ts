@@ -69,7 +69,8 @@ function repoPath(fileUrl: string): string {
 /** The specifier a vendored file uses for `resolved`, from the file at `from` (repo-relative). */
 function vendoredSpecifier(resolved: string, from: string): string {
   if (resolved.startsWith("npm:/")) return `npm:${resolved.slice("npm:/".length)}`;
-  if (resolved.startsWith("npm:")) return resolved;
+  // npm packages by their pinned name, Node's built-ins as they are: both resolve anywhere.
+  if (resolved.startsWith("npm:") || resolved.startsWith("node:")) return resolved;
   if (!resolved.startsWith("file:")) throw new Error(`cannot vendor ${resolved}`);
   const path = relative(dirname(from), repoPath(resolved)).split(sep).join("/");
   return path.startsWith(".") ? path : `./${path}`;
