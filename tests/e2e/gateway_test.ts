@@ -256,3 +256,22 @@ test("a request id is in the gateway's log, the service's log and the Kafka reco
     await socket.close();
   }
 });
+
+test("the gateway serves one API document of every service, the AsyncAPI document and /docs", async () => {
+  const { g1 } = await env();
+  const openapi = await fetch(`${g1}/openapi.json`);
+  assert.equal(openapi.status, 200);
+  const document = await openapi.json();
+  const paths = Object.keys(document.paths);
+  // One path of each service behind the gateway.
+  for (const path of ["/api/users/{id}", "/api/channels/{id}/messages", "/api/presence"]) {
+    assert.ok(paths.includes(path), `${path} in ${paths.join(", ")}`);
+  }
+  const asyncapi = await fetch(`${g1}/asyncapi.json`);
+  assert.equal(asyncapi.status, 200);
+  assert.equal((await asyncapi.json()).asyncapi.startsWith("3."), true);
+  const page = await fetch(`${g1}/docs`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+  assert.match(await page.text(), /swagger-ui/i);
+});
