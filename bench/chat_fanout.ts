@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any -- worker replies are plain structured-clone objects
 /**
  * chat-service fan-out benchmark (a script that prints figures; not a test). The
  * subscribers run in worker threads so the load generator does not share one event loop with
@@ -27,7 +26,7 @@
  *   [--user-service-down] [--timeline]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
-import { cpuMeter, percentile, rssKiB } from "./measure.ts";
+import { cpuMeter, percentile, replies, rssKiB } from "./measure.ts";
 import { api } from "../tests/support/http.ts";
 import { uniqueChannelName } from "../tests/support/names.ts";
 import { startStack } from "../tests/support/stack.ts";
@@ -156,16 +155,6 @@ try {
         type: "module",
       }),
   );
-  const replies = (w: Worker, type: string) =>
-    new Promise<any>((resolve) => {
-      const listener = (e: MessageEvent) => {
-        if (e.data.type === type) {
-          w.removeEventListener("message", listener);
-          resolve(e.data);
-        }
-      };
-      w.addEventListener("message", listener);
-    });
   await Promise.all(workers.map((w, i) => {
     const ready = replies(w, "ready");
     const count = Math.floor(SUBSCRIBERS / WORKERS) + (i < SUBSCRIBERS % WORKERS ? 1 : 0);

@@ -1,4 +1,7 @@
-/** What the benchmarks measure of the processes they start: CPU from /proc, RSS, percentiles. */
+/**
+ * What the benchmarks share: CPU from /proc and RSS of the processes they start, percentiles, and
+ * the replies of their worker threads.
+ */
 import { cpuSeconds, servicePid, serviceRssBytes } from "../tests/support/process.ts";
 
 /** Resident memory of a service started by `deno task` (its task pid), in KiB. */
@@ -70,4 +73,17 @@ export async function cpuMeter(
       };
     },
   };
+}
+
+/** The next message of `type` from a worker thread (its data: a structured-clone object). */
+// deno-lint-ignore no-explicit-any -- worker replies are plain structured-clone objects
+export function replies(worker: Worker, type: string): Promise<any> {
+  return new Promise((resolve) => {
+    const listener = (event: MessageEvent) => {
+      if (event.data.type !== type) return;
+      worker.removeEventListener("message", listener);
+      resolve(event.data);
+    };
+    worker.addEventListener("message", listener);
+  });
 }

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any -- worker replies are plain structured-clone objects
 /**
  * Presence and typing benchmark (a script that prints figures; not a test). Starts user-service,
  * presence-service and two chat-service instances (each under its `deno task start`
@@ -30,6 +29,7 @@ import { TEST_JWT_SECRET, testDatabaseUrl, testRedisUrl } from "../tests/support
 import { cpuSeconds, servicePid } from "../tests/support/process.ts";
 import { type RegisteredUser, startStack } from "../tests/support/stack.ts";
 import { arg } from "./args.ts";
+import { replies } from "./measure.ts";
 
 const USERS = arg("users", 5000);
 const GROUP = Math.max(2, arg("group", 10));
@@ -57,17 +57,6 @@ async function redisCalls(redis: Awaited<ReturnType<typeof connectRedis>>): Prom
   let calls = 0;
   for (const m of info.matchAll(/calls=(\d+)/g)) calls += Number(m[1]);
   return calls;
-}
-
-function replies(worker: Worker, type: string): Promise<any> {
-  return new Promise((resolve) => {
-    const listener = (event: MessageEvent) => {
-      if (event.data.type !== type) return;
-      worker.removeEventListener("message", listener);
-      resolve(event.data);
-    };
-    worker.addEventListener("message", listener);
-  });
 }
 
 const infra = new URL("../.infra/", import.meta.url).pathname;

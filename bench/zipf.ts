@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any -- worker replies are plain structured-clone objects
 /**
  * A realistic workload (issue #19; a script that prints figures, not a test): C connections over
  * two chat-service instances, K public channels whose sizes follow a Zipf law (most of 2–10
@@ -14,7 +13,7 @@
 import { api } from "../tests/support/http.ts";
 import { uniqueChannelName } from "../tests/support/names.ts";
 import { startStack } from "../tests/support/stack.ts";
-import { cpuMeter, percentile, rssKiB } from "./measure.ts";
+import { cpuMeter, percentile, replies, rssKiB } from "./measure.ts";
 import { arg } from "./args.ts";
 
 const CONNECTIONS = arg("connections", 5000);
@@ -82,16 +81,6 @@ try {
     { length: WORKERS },
     () => new Worker(new URL("./zipf_worker.ts", import.meta.url).href, { type: "module" }),
   );
-  const replies = (w: Worker, type: string) =>
-    new Promise<any>((resolve) => {
-      const listener = (e: MessageEvent) => {
-        if (e.data.type === type) {
-          w.removeEventListener("message", listener);
-          resolve(e.data);
-        }
-      };
-      w.addEventListener("message", listener);
-    });
   const opening = performance.now();
   await Promise.all(workers.map((w, wi) => {
     const ready = replies(w, "ready");
