@@ -183,8 +183,8 @@ export function kafkaEventSource(kafka: Kafka, logger: Logger): EventSource {
         sessionTimeout: 10_000,
         heartbeatInterval: 3000,
         ...(subscription.fetch === undefined ? {} : {
-          // The broker answers a fetch once `minBytes` are there or `maxWaitMs` have passed,
-          // instead of at the first record: under load one fetch carries many records.
+          // The broker answers a fetch once `minBytes` are there or `maxWaitMs` have passed (the
+          // fan-out's defaults: at the first record, else after 1 s).
           minBytes: subscription.fetch.minBytes,
           maxWaitTimeInMs: subscription.fetch.maxWaitMs,
         }),

@@ -1,5 +1,5 @@
 /**
- * A service over the network: requests are proxied with fetch, WebSockets by opening the
+ * A service over the network: requests are proxied over node:http, WebSockets by opening the
  * upstream socket first and relaying frames both ways. Several base URLs (chat-service
  * instances) take turns, request by request and socket by socket; any instance serves any
  * client, since fan-out runs through Kafka.
@@ -75,7 +75,9 @@ async function proxyHttp(
   const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
   const secure = upstream.protocol === "https:";
   const outgoing: Record<string, string> = {};
-  for (const [name, value] of forwardedHeaders(headers)) outgoing[name] = value;
+  for (const [name, value] of headers) {
+    if (!HOP_BY_HOP.includes(name)) outgoing[name] = value;
+  }
   if (body !== undefined) outgoing["content-length"] = String(body.byteLength);
   return await new Promise<Response>((done) => {
     // A client that goes away cancels the upstream request; once answered, nothing is cancelled

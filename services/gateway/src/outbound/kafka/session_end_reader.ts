@@ -4,8 +4,8 @@
  * expired tokens), then kept reading live. Nothing is shared between instances and nothing is
  * stored: a restarted instance reads the same window again (docs/gateway.md: Authentication).
  */
-import { consume, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
-import { type RunningConsumer, startConsumer } from "@chat-ts/shared/kafka";
+import { consume, type RunningSubscription, USER_EVENTS_TOPIC } from "@chat-ts/shared/events";
+import { kafkaEventSource } from "@chat-ts/shared/kafka";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { SessionEnd } from "@chat-ts/shared/revocations";
 import type { Kafka } from "kafkajs";
@@ -26,7 +26,7 @@ const GROUP_FREE_WITHIN_MS = 15_000;
 export async function readSessionEnds(
   kafka: Kafka,
   options: SessionEndReaderOptions,
-): Promise<RunningConsumer> {
+): Promise<RunningSubscription> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -48,18 +48,14 @@ export async function readSessionEnds(
   } finally {
     await admin.disconnect();
   }
-  const handle = consume(decodeSessionEnd, options.learn, {
-    logger: options.logger,
-    onFailure: "skip",
-  });
-  return await startConsumer(
-    kafka.consumer({ groupId: options.group, sessionTimeout: 10_000, heartbeatInterval: 1000 }),
-    {
-      topics: [USER_EVENTS_TOPIC],
-      fromBeginning: false,
+  // The group's offsets are set: it reads from there, as every other reader does.
+  return await kafkaEventSource(kafka, options.logger).subscribe({
+    group: options.group,
+    topics: [USER_EVENTS_TOPIC],
+    fromBeginning: false,
+    handle: consume(decodeSessionEnd, options.learn, {
       logger: options.logger,
-      eachMessage: ({ topic, partition, message }) =>
-        handle({ topic, partition, offset: message.offset, value: message.value }),
-    },
-  );
+      onFailure: "skip",
+    }),
+  });
 }
