@@ -10,50 +10,34 @@ import { eventSchema, timestamp } from "./schema.ts";
 
 /** What a client declared on one connection; `offline` is presence-service's to decide. */
 const declared = z.enum(["online", "away"]);
+const instanceId = z.string().min(1).max(200);
+/** A connection's id, unique on its instance. */
+const connectionId = z.string().min(1).max(100);
 
 /** One WebSocket connection: its instance and an id unique on that instance. */
-const connection = {
-  instance_id: z.string().min(1).max(200),
-  connection_id: z.string().min(1).max(100),
-  user_id: z.uuid(),
-};
-
-export const ConnectionOpened = eventSchema("connection_opened", {
-  ...connection,
-  status: declared,
-  at: timestamp,
-});
-
-export const ConnectionClosed = eventSchema("connection_closed", {
-  ...connection,
-  at: timestamp,
-});
-
-/** The client's `set_status` frame, or activity (typing, sending) reported as `online`. */
-export const ConnectionStatusSet = eventSchema("connection_status_set", {
-  ...connection,
-  status: declared,
-  /** True when the user did something (not only the tab becoming visible). */
-  active: z.boolean(),
-  at: timestamp,
-});
-
-/** An instance's open connections, so a crashed instance's users expire (at most 1000 per record). */
-export const InstanceHeartbeat = eventSchema("instance_heartbeat", {
-  instance_id: z.string().min(1).max(200),
-  connections: z.array(z.object({
-    connection_id: z.string().min(1).max(100),
-    user_id: z.uuid(),
-    status: declared,
-  })).max(1000),
-  at: timestamp,
-});
+const connection = { instance_id: instanceId, connection_id: connectionId, user_id: z.uuid() };
 
 export const PresenceReport = z.discriminatedUnion("event_type", [
-  ConnectionOpened,
-  ConnectionClosed,
-  ConnectionStatusSet,
-  InstanceHeartbeat,
+  eventSchema("connection_opened", { ...connection, status: declared, at: timestamp }),
+  eventSchema("connection_closed", { ...connection, at: timestamp }),
+  /** The client's `set_status` frame, or activity (typing, sending) reported as `online`. */
+  eventSchema("connection_status_set", {
+    ...connection,
+    status: declared,
+    /** True when the user did something (not only the tab becoming visible). */
+    active: z.boolean(),
+    at: timestamp,
+  }),
+  /** An instance's open connections, so a crashed instance's users expire (at most 1000 per record). */
+  eventSchema("instance_heartbeat", {
+    instance_id: instanceId,
+    connections: z.array(z.object({
+      connection_id: connectionId,
+      user_id: z.uuid(),
+      status: declared,
+    })).max(1000),
+    at: timestamp,
+  }),
 ]);
 
 export const PresenceChanged = eventSchema("presence_changed", {
@@ -72,18 +56,11 @@ export const UserTyping = eventSchema("user_typing", {
 });
 
 export const PresenceEvent = z.discriminatedUnion("event_type", [
-  ConnectionOpened,
-  ConnectionClosed,
-  ConnectionStatusSet,
-  InstanceHeartbeat,
+  ...PresenceReport.options,
   PresenceChanged,
   UserTyping,
 ]);
 
-export type ConnectionOpened = z.infer<typeof ConnectionOpened>;
-export type ConnectionClosed = z.infer<typeof ConnectionClosed>;
-export type ConnectionStatusSet = z.infer<typeof ConnectionStatusSet>;
-export type InstanceHeartbeat = z.infer<typeof InstanceHeartbeat>;
 export type PresenceReport = z.infer<typeof PresenceReport>;
 export type PresenceChanged = z.infer<typeof PresenceChanged>;
 export type UserTyping = z.infer<typeof UserTyping>;

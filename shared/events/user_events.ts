@@ -2,19 +2,8 @@
 import { z } from "zod";
 import { eventSchema, timestamp } from "./schema.ts";
 
-export const UserCreated = eventSchema("user_created", {
-  user_id: z.uuid(),
-  username: z.string(),
-  email: z.string(),
-  created_at: timestamp,
-});
-
-export const UserUpdated = eventSchema("user_updated", {
-  user_id: z.uuid(),
-  username: z.string(),
-  email: z.string(),
-  updated_at: timestamp,
-});
+/** What a user is known by: the fields a creation and an update both carry. */
+const profile = { user_id: z.uuid(), username: z.string(), email: z.string() };
 
 export const UserDeleted = eventSchema("user_deleted", {
   user_id: z.uuid(),
@@ -29,14 +18,12 @@ export const SessionEnded = eventSchema("session_ended", {
 });
 
 export const UserEvent = z.discriminatedUnion("event_type", [
-  UserCreated,
-  UserUpdated,
+  eventSchema("user_created", { ...profile, created_at: timestamp }),
+  eventSchema("user_updated", { ...profile, updated_at: timestamp }),
   UserDeleted,
   SessionEnded,
 ]);
 
-export type UserCreated = z.infer<typeof UserCreated>;
-export type UserUpdated = z.infer<typeof UserUpdated>;
 export type UserDeleted = z.infer<typeof UserDeleted>;
 export type SessionEnded = z.infer<typeof SessionEnded>;
 export type UserEvent = z.infer<typeof UserEvent>;
