@@ -6,12 +6,8 @@
  */
 import { KafkaRecordSink } from "@chat-ts/shared/kafka";
 import type { Kafka } from "kafkajs";
-import type { ChannelCreated, MembershipEvent } from "../../domain/channel/events.ts";
-import type { ReadMarked } from "../../domain/read/events.ts";
-import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
-import type { MessageEvent } from "../../domain/message/events.ts";
-import type { MessageEventPublisher } from "../../domain/message/ports.ts";
-import { toRecord } from "../envelopes/chat_envelope.ts";
+import { type ChatEventSent, toRecord } from "../envelopes/chat_envelope.ts";
+import { ChatEventRecorder } from "../envelopes/chat_event_recorder.ts";
 import type { ChatRecord } from "../postgres/chat_outbox.ts";
 import { ProduceQueue } from "./produce_queue.ts";
 
@@ -27,7 +23,7 @@ const REQUEST_LIMITS = {
   sizeOf: (record: ChatRecord) => record.value.length,
 };
 
-export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEventPublisher {
+export class KafkaChatEventPublisher extends ChatEventRecorder {
   /** One producer, connected on first use and again after a disconnect; acks from all replicas. */
   readonly #sink: KafkaRecordSink;
   readonly #records = new ProduceQueue<ChatRecord>(
@@ -36,6 +32,7 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
   );
 
   constructor(kafka: Kafka) {
+    super();
     this.#sink = new KafkaRecordSink(kafka, -1);
   }
 
@@ -43,23 +40,7 @@ export class KafkaChatEventPublisher implements MessageEventPublisher, ChannelEv
     return this.#sink.connect();
   }
 
-  publish(event: MessageEvent): Promise<void> {
-    return this.#send(event);
-  }
-
-  publishChannelCreated(event: ChannelCreated): Promise<void> {
-    return this.#send(event);
-  }
-
-  publishMembership(event: MembershipEvent): Promise<void> {
-    return this.#send(event);
-  }
-
-  publishReadMarked(event: ReadMarked): Promise<void> {
-    return this.#send(event);
-  }
-
-  #send(event: MessageEvent | ChannelCreated | MembershipEvent | ReadMarked): Promise<void> {
+  protected record(event: ChatEventSent): Promise<void> {
     return this.#records.submit(toRecord(event));
   }
 

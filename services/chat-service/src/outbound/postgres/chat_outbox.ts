@@ -6,30 +6,21 @@
  * once. An append is idempotent on the event id, so a retried send can append
  * its `message_sent` again without a second row.
  */
-import { chatMessagesTopic } from "@chat-ts/shared/events";
+import { chatMessagesTopic, type OutgoingRecord } from "@chat-ts/shared/events";
 import { currentRequestId, REQUEST_ID_HEADER } from "@chat-ts/shared/request-context";
 import type { Logger } from "@chat-ts/shared/logger";
 import { type OutboxRecord, OutboxRelay } from "@chat-ts/shared/outbox";
 import type { Sql } from "@chat-ts/shared/postgres";
-import type { ChannelCreated, MembershipEvent } from "../../domain/channel/events.ts";
-import type { ReadMarked } from "../../domain/read/events.ts";
-import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
-import type { MessageEvent } from "../../domain/message/events.ts";
-import type { MessageEventPublisher } from "../../domain/message/ports.ts";
-import { toRecord } from "../envelopes/chat_envelope.ts";
+import { type ChatEventSent, toRecord } from "../envelopes/chat_envelope.ts";
+import { ChatEventRecorder } from "../envelopes/chat_event_recorder.ts";
 
-/** A `chat.messages.*` record as the broker or bus takes it. */
-export interface ChatRecord {
-  readonly topic: string;
-  readonly key: string;
-  readonly value: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
+/** A `chat.messages.*` record as the broker or bus takes it: always with its headers (recipients). */
+export type ChatRecord = Required<OutgoingRecord>;
 
 /** Sends records in the order given; rejects (and sends none after) at the first failure. */
 export type ChatRecordSink = (records: readonly ChatRecord[]) => Promise<void>;
 
-export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPublisher {
+export class PostgresChatOutbox extends ChatEventRecorder {
   readonly relay: OutboxRelay;
   readonly durable = true;
 
@@ -38,6 +29,7 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
     sink: ChatRecordSink,
     logger: Logger,
   ) {
+    super();
     this.relay = new OutboxRelay({
       sql,
       table: { name: "chat_outbox", keyColumn: "channel_id", headersColumn: "headers" },
@@ -53,25 +45,7 @@ export class PostgresChatOutbox implements MessageEventPublisher, ChannelEventPu
     });
   }
 
-  publish(event: MessageEvent): Promise<void> {
-    return this.#append(event);
-  }
-
-  publishChannelCreated(event: ChannelCreated): Promise<void> {
-    return this.#append(event);
-  }
-
-  publishMembership(event: MembershipEvent): Promise<void> {
-    return this.#append(event);
-  }
-
-  publishReadMarked(event: ReadMarked): Promise<void> {
-    return this.#append(event);
-  }
-
-  async #append(
-    event: MessageEvent | ChannelCreated | MembershipEvent | ReadMarked,
-  ): Promise<void> {
+  protected async record(event: ChatEventSent): Promise<void> {
     const { key, value, headers } = toRecord(event);
     // The request this event belongs to, if any (an HTTP request, or a socket's frame), travels
     // with it as a record header (docs/gateway.md: Request id).
