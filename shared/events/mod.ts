@@ -6,3 +6,4 @@ export * from "./codec.ts";
 export * from "./in_process_bus.ts";
 export * from "./consume.ts";
 export * from "./sink.ts";
+export * from "./fields.ts";

@@ -8,17 +8,19 @@ import {
   type ChatEvent,
   chatMessagesTopic,
   type DecodeError,
+  decodeFields,
   decoderFor,
   encodeEvent,
   EVERY_SOCKET,
 } from "@chat-ts/shared/events";
-import { err, ok, type Result } from "@chat-ts/shared/result";
+import { ok, type Result } from "@chat-ts/shared/result";
 import type {
   ChannelCreated,
   ChannelEventReceived,
   MembershipEvent,
 } from "../../domain/channel/events.ts";
 import { ChannelId, MessageId, UserId } from "../../domain/ids.ts";
+import type { ValidationError } from "../../domain/validation.ts";
 import type { ReadMarked } from "../../domain/read/events.ts";
 import type { MessageEvent } from "../../domain/message/events.ts";
 import { ClientId, MessageContent } from "../../domain/message/models.ts";
@@ -27,15 +29,27 @@ import { Emoji } from "../../domain/message/reactions.ts";
 /** Every event chat-service records on `chat.messages.*`. */
 export type ChatEventSent = MessageEvent | ChannelCreated | MembershipEvent | ReadMarked;
 
+/** An envelope's `aboutMessage` fields (shared/events): the message, and its channel. */
+const aboutMessageOf = (messageId: MessageId, channelId: ChannelId) => ({
+  message_id: messageId,
+  channel_id: channelId,
+});
+
+/** An envelope's `userInChannel` fields (shared/events). */
+const userInChannelOf = (event: { channelId: ChannelId; userId: UserId }) => ({
+  channel_id: event.channelId,
+  user_id: event.userId,
+});
+
 export function toEnvelope(event: ChatEventSent): ChatEvent {
+  const eventId = event.eventId;
   switch (event.type) {
     case "message_sent": {
       const m = event.message;
       return {
         event_type: "message_sent",
-        event_id: event.eventId,
-        message_id: m.id,
-        channel_id: m.channelId,
+        event_id: eventId,
+        ...aboutMessageOf(m.id, m.channelId),
         user_id: m.userId,
         content: m.content,
         timestamp: m.timestamp.toISOString(),
@@ -44,31 +58,24 @@ export function toEnvelope(event: ChatEventSent): ChatEvent {
         ...(m.mentions === undefined ? {} : { mentions: [...m.mentions] }),
       };
     }
-    case "message_deleted":
-      return {
-        event_type: "message_deleted",
-        event_id: event.eventId,
-        message_id: event.messageId,
-        channel_id: event.channelId,
-        deleted_at: event.at.toISOString(),
-      };
-    case "message_edited":
-      return {
-        event_type: "message_edited",
-        event_id: event.eventId,
-        message_id: event.messageId,
-        channel_id: event.channelId,
-        content: event.content,
-        edited_at: event.editedAt.toISOString(),
-      };
+    case "message_deleted": {
+      const about = aboutMessageOf(event.messageId, event.channelId);
+      const deletedAt = event.at.toISOString();
+      return { event_type: "message_deleted", event_id: eventId, ...about, deleted_at: deletedAt };
+    }
+    case "message_edited": {
+      const edit = { ...aboutMessageOf(event.messageId, event.channelId), content: event.content };
+      const editedAt = event.editedAt.toISOString();
+      return { event_type: "message_edited", event_id: eventId, ...edit, edited_at: editedAt };
+    }
     case "reaction_added":
     case "reaction_removed": {
+      const { messageId, emoji, userId } = event.reaction;
       const base = {
-        event_id: event.eventId,
-        message_id: event.reaction.messageId,
-        channel_id: event.channelId,
-        emoji: event.reaction.emoji,
-        user_id: event.reaction.userId,
+        event_id: eventId,
+        ...aboutMessageOf(messageId, event.channelId),
+        emoji,
+        user_id: userId,
       };
       return event.type === "reaction_added"
         ? { event_type: "reaction_added", ...base, reacted_at: event.at.toISOString() }
@@ -78,7 +85,7 @@ export function toEnvelope(event: ChatEventSent): ChatEvent {
       const c = event.channel;
       return {
         event_type: "channel_created",
-        event_id: event.eventId,
+        event_id: eventId,
         channel_id: c.id,
         channel_type: c.type,
         ...(c.type === "direct" ? {} : { name: c.name }),
@@ -88,33 +95,24 @@ export function toEnvelope(event: ChatEventSent): ChatEvent {
       };
     }
     case "member_added":
-      return {
-        event_type: "member_added",
-        event_id: event.eventId,
-        channel_id: event.channelId,
-        user_id: event.userId,
-        added_by: event.by,
-        at: event.at.toISOString(),
-      };
-    case "member_removed":
-      return {
-        event_type: "member_removed",
-        event_id: event.eventId,
-        channel_id: event.channelId,
-        user_id: event.userId,
-        removed_by: event.by,
-        at: event.at.toISOString(),
-      };
-    case "read_marked":
+    case "member_removed": {
+      const base = { event_id: eventId, ...userInChannelOf(event) };
+      const at = event.at.toISOString();
+      return event.type === "member_added"
+        ? { event_type: "member_added", ...base, added_by: event.by, at }
+        : { event_type: "member_removed", ...base, removed_by: event.by, at };
+    }
+    case "read_marked": {
+      const marker = { ...userInChannelOf(event), message_id: event.messageId };
+      const at = event.at.toISOString();
       return {
         event_type: "read_marked",
-        event_id: event.eventId,
-        channel_id: event.channelId,
-        user_id: event.userId,
-        message_id: event.messageId,
+        event_id: eventId,
+        ...marker,
         unread_count: event.unreadCount,
-        at: event.at.toISOString(),
+        at,
       };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unhandled chat event ${JSON.stringify(unknown)}`);
@@ -125,148 +123,108 @@ export function toEnvelope(event: ChatEventSent): ChatEvent {
 /** What an instance hears on `chat.messages.*`. */
 export type ChatEventReceived = MessageEvent | ChannelEventReceived | ReadMarked;
 
+/** The ids of an event about a message (the schemas' `aboutMessage` fields), to be parsed. */
+const aboutMessage = (event: { message_id: string; channel_id: string }) => ({
+  messageId: MessageId.parse(event.message_id),
+  channelId: ChannelId.parse(event.channel_id),
+});
+
+/** The ids of an event about a user in a channel (the schemas' `userInChannel`), to be parsed. */
+const userInChannel = (event: { channel_id: string; user_id: string }) => ({
+  channelId: ChannelId.parse(event.channel_id),
+  userId: UserId.parse(event.user_id),
+});
+
+/** A list of user ids: all of them, or the first one refused. */
+function userIdsOf(raw: readonly string[], field?: string): Result<UserId[], ValidationError> {
+  const ids: UserId[] = [];
+  for (const id of raw) {
+    const parsed = UserId.parse(id, field);
+    if (!parsed.ok) return parsed;
+    ids.push(parsed.value);
+  }
+  return ok(ids);
+}
+
+/**
+ * A domain event as most envelopes announce one: the envelope's tag and id, its fields through
+ * the smart constructors, then the rest as given.
+ */
+function received<
+  T extends ChatEvent["event_type"],
+  F extends Parameters<typeof decodeFields>[1],
+  R,
+>(
+  event: { readonly event_type: T; readonly event_id: string },
+  fields: F,
+  rest: R,
+) {
+  const values = decodeFields(event.event_type, fields);
+  if (!values.ok) return values;
+  return ok({ type: event.event_type, eventId: event.event_id, ...values.value, ...rest });
+}
+
 /** The domain event an envelope announces, through the domain's own smart constructors. */
 export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, DecodeError> {
-  const invalid = (message: string): Result<never, DecodeError> =>
-    err({ kind: "invalid_event", eventType: event.event_type, message });
   switch (event.event_type) {
     case "message_sent": {
-      const id = MessageId.parse(event.message_id);
-      if (!id.ok) return invalid(id.error.message);
-      const channelId = ChannelId.parse(event.channel_id);
-      if (!channelId.ok) return invalid(channelId.error.message);
-      const userId = UserId.parse(event.user_id);
-      if (!userId.ok) return invalid(userId.error.message);
-      const content = MessageContent.parse(event.content);
-      if (!content.ok) return invalid(content.error.message);
-      const clientId = event.client_id === undefined ? undefined : ClientId.parse(event.client_id);
-      if (clientId !== undefined && !clientId.ok) return invalid(clientId.error.message);
-      const replyTo = event.reply_to === undefined ? undefined : MessageId.parse(event.reply_to);
-      if (replyTo !== undefined && !replyTo.ok) return invalid(replyTo.error.message);
-      const mentions: UserId[] = [];
-      for (const raw of event.mentions ?? []) {
-        const id = UserId.parse(raw, "mentions");
-        if (!id.ok) return invalid(id.error.message);
-        mentions.push(id.value);
-      }
-      return ok({
-        type: "message_sent",
-        eventId: event.event_id,
-        message: {
-          id: id.value,
-          channelId: channelId.value,
-          userId: userId.value,
-          content: content.value,
-          timestamp: new Date(event.timestamp),
-          ...(clientId === undefined ? {} : { clientId: clientId.value }),
-          ...(replyTo === undefined ? {} : { replyTo: replyTo.value }),
-          ...(mentions.length === 0 ? {} : { mentions }),
-        },
+      const mentions = event.mentions === undefined || event.mentions.length === 0
+        ? undefined
+        : userIdsOf(event.mentions, "mentions");
+      const message = decodeFields(event.event_type, {
+        id: MessageId.parse(event.message_id),
+        channelId: ChannelId.parse(event.channel_id),
+        userId: UserId.parse(event.user_id),
+        content: MessageContent.parse(event.content),
+        clientId: event.client_id === undefined ? undefined : ClientId.parse(event.client_id),
+        replyTo: event.reply_to === undefined ? undefined : MessageId.parse(event.reply_to),
+        mentions,
       });
+      if (!message.ok) return message;
+      const timestamp = new Date(event.timestamp);
+      return received(event, {}, { message: { ...message.value, timestamp } });
     }
-    case "message_deleted": {
-      const messageId = MessageId.parse(event.message_id);
-      if (!messageId.ok) return invalid(messageId.error.message);
-      const channelId = ChannelId.parse(event.channel_id);
-      if (!channelId.ok) return invalid(channelId.error.message);
-      return ok({
-        type: "message_deleted",
-        eventId: event.event_id,
-        messageId: messageId.value,
-        channelId: channelId.value,
-        at: new Date(event.deleted_at),
-      });
-    }
+    case "message_deleted":
+      return received(event, aboutMessage(event), { at: new Date(event.deleted_at) });
     case "message_edited": {
-      const messageId = MessageId.parse(event.message_id);
-      if (!messageId.ok) return invalid(messageId.error.message);
-      const channelId = ChannelId.parse(event.channel_id);
-      if (!channelId.ok) return invalid(channelId.error.message);
       const content = MessageContent.parse(event.content);
-      if (!content.ok) return invalid(content.error.message);
-      return ok({
-        type: "message_edited",
-        eventId: event.event_id,
-        messageId: messageId.value,
-        channelId: channelId.value,
-        content: content.value,
+      return received(event, { ...aboutMessage(event), content }, {
         editedAt: new Date(event.edited_at),
       });
     }
     case "reaction_added":
     case "reaction_removed": {
-      const messageId = MessageId.parse(event.message_id);
-      if (!messageId.ok) return invalid(messageId.error.message);
-      const channelId = ChannelId.parse(event.channel_id);
-      if (!channelId.ok) return invalid(channelId.error.message);
-      const emoji = Emoji.parse(event.emoji);
-      if (!emoji.ok) return invalid(emoji.error.message);
-      const userId = UserId.parse(event.user_id);
-      if (!userId.ok) return invalid(userId.error.message);
-      return ok({
-        type: event.event_type,
-        eventId: event.event_id,
-        channelId: channelId.value,
-        reaction: { messageId: messageId.value, emoji: emoji.value, userId: userId.value },
-        at: new Date(event.event_type === "reaction_added" ? event.reacted_at : event.removed_at),
+      const fields = decodeFields(event.event_type, {
+        ...aboutMessage(event),
+        emoji: Emoji.parse(event.emoji),
+        userId: UserId.parse(event.user_id),
       });
+      if (!fields.ok) return fields;
+      const { channelId, ...reaction } = fields.value;
+      const at = new Date(
+        event.event_type === "reaction_added" ? event.reacted_at : event.removed_at,
+      );
+      return received(event, {}, { channelId, reaction, at });
     }
     case "channel_created": {
-      const channelId = ChannelId.parse(event.channel_id);
-      if (!channelId.ok) return invalid(channelId.error.message);
-      const createdBy = UserId.parse(event.created_by);
-      if (!createdBy.ok) return invalid(createdBy.error.message);
-      const members: UserId[] = [];
-      for (const raw of event.members ?? []) {
-        const member = UserId.parse(raw);
-        if (!member.ok) return invalid(member.error.message);
-        members.push(member.value);
-      }
-      return ok({
-        type: "channel_created",
-        eventId: event.event_id,
-        channelId: channelId.value,
-        channelType: event.channel_type,
-        createdBy: createdBy.value,
-        at: new Date(event.created_at),
-        members,
-      });
+      const channel = {
+        channelId: ChannelId.parse(event.channel_id),
+        createdBy: UserId.parse(event.created_by),
+        members: userIdsOf(event.members ?? []),
+      };
+      const at = new Date(event.created_at);
+      return received(event, channel, { channelType: event.channel_type, at });
     }
     case "member_added":
     case "member_removed": {
-      const channelId = ChannelId.parse(event.channel_id);
-      if (!channelId.ok) return invalid(channelId.error.message);
-      const userId = UserId.parse(event.user_id);
-      if (!userId.ok) return invalid(userId.error.message);
       const by = UserId.parse(
         event.event_type === "member_added" ? event.added_by : event.removed_by,
       );
-      if (!by.ok) return invalid(by.error.message);
-      return ok({
-        type: event.event_type,
-        eventId: event.event_id,
-        channelId: channelId.value,
-        userId: userId.value,
-        by: by.value,
-        at: new Date(event.at),
-      });
+      return received(event, { ...userInChannel(event), by }, { at: new Date(event.at) });
     }
     case "read_marked": {
-      const channelId = ChannelId.parse(event.channel_id);
-      if (!channelId.ok) return invalid(channelId.error.message);
-      const userId = UserId.parse(event.user_id);
-      if (!userId.ok) return invalid(userId.error.message);
-      const messageId = MessageId.parse(event.message_id);
-      if (!messageId.ok) return invalid(messageId.error.message);
-      return ok({
-        type: "read_marked",
-        eventId: event.event_id,
-        channelId: channelId.value,
-        userId: userId.value,
-        messageId: messageId.value,
-        unreadCount: event.unread_count,
-        at: new Date(event.at),
-      });
+      const marker = { ...userInChannel(event), messageId: MessageId.parse(event.message_id) };
+      return received(event, marker, { unreadCount: event.unread_count, at: new Date(event.at) });
     }
     default: {
       const unknown: never = event;
