@@ -72,15 +72,22 @@ export function decodeEvent(
 
 type EventOf<K extends EventType> = Extract<Event, { event_type: K }>;
 
+/** A union of event schemas (`UserEvent`, `PresenceReport`, …): a reader may handle all of it. */
+interface EventFamily<K extends EventType> {
+  readonly options: readonly { readonly shape: { readonly event_type: { readonly value: K } } }[];
+}
+
 /**
- * A record decoder for the event types one reader handles: others decode to
- * null (skipped), these through the reader's own `fromEnvelope`.
+ * A record decoder for the event types one reader handles (listed, or a whole union): others
+ * decode to null (skipped), these through the reader's own `fromEnvelope`.
  */
 export function decoderFor<K extends EventType, T>(
-  types: readonly K[],
+  types: readonly K[] | EventFamily<K>,
   fromEnvelope: (event: EventOf<K>) => Result<T, DecodeError>,
 ): (value: Uint8Array | string | null | undefined) => Result<T | null, DecodeError> {
-  const wanted = new Set<EventType>(types);
+  const wanted = new Set<EventType>(
+    "options" in types ? types.options.map((o) => o.shape.event_type.value) : types,
+  );
   const handles = (event: Event): event is EventOf<K> => wanted.has(event.event_type);
   return (value) => {
     const decoded = decodeEvent(value);

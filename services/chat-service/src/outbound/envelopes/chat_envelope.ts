@@ -5,7 +5,7 @@
  */
 import {
   CHAT_RECIPIENTS_HEADER,
-  type ChatEvent,
+  ChatEvent,
   chatMessagesTopic,
   type DecodeError,
   decodeFields,
@@ -234,20 +234,7 @@ export function fromEnvelope(event: ChatEvent): Result<ChatEventReceived, Decode
 }
 
 /** A `chat.messages.*` record value as its domain event (see `fromEnvelope`). */
-export const decodeChatEvent = decoderFor(
-  [
-    "message_sent",
-    "message_deleted",
-    "message_edited",
-    "reaction_added",
-    "reaction_removed",
-    "channel_created",
-    "member_added",
-    "member_removed",
-    "read_marked",
-  ],
-  fromEnvelope,
-);
+export const decodeChatEvent = decoderFor(ChatEvent, fromEnvelope);
 
 /**
  * The record an event becomes: its channel's shard topic, keyed by channel id (DESIGN §5), with

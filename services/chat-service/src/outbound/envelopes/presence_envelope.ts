@@ -10,6 +10,7 @@ import {
   type OutgoingRecord,
   PRESENCE_REPORTS_TOPIC,
   type PresenceChanged,
+  type PresenceReport,
   type UserTyping,
 } from "@chat-ts/shared/events";
 import { err, ok, type Result } from "@chat-ts/shared/result";
@@ -87,36 +88,34 @@ export function reportRecord(
 ): OutgoingRecord {
   const base = { event_id: crypto.randomUUID(), instance_id: instanceId, at: at.toISOString() };
   const of = (c: ReportedConnection) => ({ connection_id: c.connectionId, user_id: c.userId });
-  const value = (() => {
+  /** A connection with the status its client declared on it. */
+  const declared = (c: ReportedConnection) => ({ ...of(c), status: c.status });
+  const event = ((): PresenceReport => {
     switch (report.type) {
       case "opened":
-        return encodeEvent({
-          event_type: "connection_opened",
-          ...base,
-          ...of(report.connection),
-          status: report.connection.status,
-        });
+        return { event_type: "connection_opened", ...base, ...declared(report.connection) };
       case "closed":
-        return encodeEvent({ event_type: "connection_closed", ...base, ...of(report.connection) });
-      case "status_set":
-        return encodeEvent({
+        return { event_type: "connection_closed", ...base, ...of(report.connection) };
+      case "status_set": {
+        const connection = declared(report.connection);
+        return {
           event_type: "connection_status_set",
           ...base,
-          ...of(report.connection),
-          status: report.connection.status,
+          ...connection,
           active: report.active,
-        });
+        };
+      }
       case "heartbeat":
-        return encodeEvent({
+        return {
           event_type: "instance_heartbeat",
           ...base,
-          connections: report.connections.map((c) => ({ ...of(c), status: c.status })),
-        });
+          connections: report.connections.map(declared),
+        };
       default: {
         const unknown: never = report;
         return unknown;
       }
     }
   })();
-  return { topic: PRESENCE_REPORTS_TOPIC, key: instanceId, value };
+  return { topic: PRESENCE_REPORTS_TOPIC, key: instanceId, value: encodeEvent(event) };
 }

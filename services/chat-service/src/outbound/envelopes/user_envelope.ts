@@ -2,7 +2,7 @@
  * `user-events` records (DESIGN §5) as the user changes chat applies: the one
  * translation, used by the Kafka and the in-process adapters alike.
  */
-import { type DecodeError, decoderFor, type UserEvent } from "@chat-ts/shared/events";
+import { type DecodeError, decoderFor, UserEvent } from "@chat-ts/shared/events";
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import { UserId } from "../../domain/ids.ts";
 import type { UserChange } from "../../domain/user/models.ts";
@@ -94,7 +94,4 @@ export function sessionEndOf(record: UserRecord): SessionEnd | undefined {
 }
 
 /** A `user-events` record value as a user change or an ended session; null for another type. */
-export const decodeUserRecord = decoderFor(
-  ["user_created", "user_updated", "user_deleted", "session_ended"],
-  recordFromEnvelope,
-);
+export const decodeUserRecord = decoderFor(UserEvent, recordFromEnvelope);

@@ -8,7 +8,7 @@ import {
   encodeEvent,
   type OutgoingRecord,
   PRESENCE_CHANGES_TOPIC,
-  type PresenceReport as WireReport,
+  PresenceReport as WireReport,
 } from "@chat-ts/shared/events";
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { PresenceChanged } from "../../domain/presence/events.ts";
@@ -61,10 +61,7 @@ export function fromEnvelope(event: WireReport): Result<PresenceReport, DecodeEr
 }
 
 /** A `presence.reports` record value as its report; null for another event type. */
-export const decodePresenceReport = decoderFor(
-  ["connection_opened", "connection_closed", "connection_status_set", "instance_heartbeat"],
-  fromEnvelope,
-);
+export const decodePresenceReport = decoderFor(WireReport, fromEnvelope);
 
 export function toRecord(event: PresenceChanged): OutgoingRecord {
   const { presence } = event;
