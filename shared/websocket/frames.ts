@@ -15,20 +15,25 @@ import * as z from "zod/mini";
 const ref = z.optional(z.string().check(z.maxLength(100)));
 const channelId = z.string().check(z.minLength(1));
 
-export const SubscribeFrame = z.object({
-  type: z.literal("subscribe"),
+/** The schema of one frame type: its `type` tag, then the frame's own fields in order. */
+function frame<const Type extends string, Fields extends z.core.$ZodLooseShape>(
+  type: Type,
+  fields: Fields,
+) {
+  return z.object({ type: z.literal(type), ...fields });
+}
+
+export const SubscribeFrame = frame("subscribe", {
   channel_id: channelId,
   /** A message id: replay what was sent after it, then go live. */
   after: z.optional(z.string()),
   ref,
 });
-export const UnsubscribeFrame = z.object({
-  type: z.literal("unsubscribe"),
+export const UnsubscribeFrame = frame("unsubscribe", {
   channel_id: channelId,
   ref,
 });
-export const SendMessageFrame = z.object({
-  type: z.literal("send_message"),
+export const SendMessageFrame = frame("send_message", {
   channel_id: channelId,
   content: z.string(),
   /** The sender's idempotency key: a retried send stores and delivers one message. */
@@ -37,19 +42,17 @@ export const SendMessageFrame = z.object({
   reply_to: z.optional(z.string()),
   ref,
 });
-export const PingFrame = z.object({ type: z.literal("ping"), ref });
+export const PingFrame = frame("ping", { ref });
 /** The user is typing in a channel they may read; forwarded at most once per 2 s. */
-export const TypingFrame = z.object({ type: z.literal("typing"), channel_id: channelId, ref });
+export const TypingFrame = frame("typing", { channel_id: channelId, ref });
 /** What the client declares for this connection: `away` when hidden or idle, `online` when back. */
-export const SetStatusFrame = z.object({
-  type: z.literal("set_status"),
+export const SetStatusFrame = frame("set_status", {
   status: z.enum(["online", "away"]),
   ref,
 });
 
 /** The user has read the channel up to this message (markers only move forward). */
-export const MarkReadFrame = z.object({
-  type: z.literal("mark_read"),
+export const MarkReadFrame = frame("mark_read", {
   channel_id: channelId,
   message_id: z.string(),
   ref,
@@ -66,13 +69,15 @@ export const ClientFrame = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
+/** A user as clients see one: their id, and their current username (null only when no source can answer). */
+const seenUser = { user_id: z.string(), username: z.nullable(z.string()) };
+
 /** A message as clients see it, identical over HTTP and WebSocket. */
 export const WireMessage = z.object({
   id: z.string(),
   channel_id: z.string(),
-  user_id: z.string(),
-  /** The sender's current username; null only when no source can answer. */
-  username: z.nullable(z.string()),
+  /** The sender. */
+  ...seenUser,
   content: z.string(),
   /** RFC 3339 UTC, millisecond precision. */
   timestamp: z.string(),
@@ -99,21 +104,18 @@ export const WireMessage = z.object({
 });
 export type WireMessage = z.infer<typeof WireMessage>;
 
-export const SubscribedFrame = z.object({ type: z.literal("subscribed"), channel_id: z.string() });
-export const UnsubscribedFrame = z.object({
-  type: z.literal("unsubscribed"),
+export const SubscribedFrame = frame("subscribed", { channel_id: z.string() });
+export const UnsubscribedFrame = frame("unsubscribed", {
   channel_id: z.string(),
 });
-export const PongFrame = z.object({ type: z.literal("pong") });
+export const PongFrame = frame("pong", {});
 export const NewMessageFrame = z.extend(WireMessage, { type: z.literal("new_message") });
-export const MessageDeletedFrame = z.object({
-  type: z.literal("message_deleted"),
+export const MessageDeletedFrame = frame("message_deleted", {
   id: z.string(),
   channel_id: z.string(),
 });
 /** The whole new content of an edited message; apply it only if `edited_at` is later than yours. */
-export const MessageEditedFrame = z.object({
-  type: z.literal("message_edited"),
+export const MessageEditedFrame = frame("message_edited", {
   id: z.string(),
   channel_id: z.string(),
   content: z.string(),
@@ -121,8 +123,7 @@ export const MessageEditedFrame = z.object({
 });
 /** `count` is the emoji's count on the message when the frame left the server. */
 const reactionFrame = <T extends "reaction_added" | "reaction_removed">(type: T) =>
-  z.object({
-    type: z.literal(type),
+  frame(type, {
     message_id: z.string(),
     channel_id: z.string(),
     emoji: z.string(),
@@ -132,40 +133,31 @@ const reactionFrame = <T extends "reaction_added" | "reaction_removed">(type: T)
   });
 export const ReactionAddedFrame = reactionFrame("reaction_added");
 export const ReactionRemovedFrame = reactionFrame("reaction_removed");
-export const ErrorFrame = z.object({
-  type: z.literal("error"),
+export const ErrorFrame = frame("error", {
   code: z.string(),
   message: z.string(),
   ref: z.optional(z.string()),
 });
 
 /** A user who shares a subscribed channel with this socket changed status. */
-export const PresenceFrame = z.object({
-  type: z.literal("presence"),
+export const PresenceFrame = frame("presence", {
   user_id: z.string(),
   status: z.enum(["online", "away", "offline"]),
   /** RFC 3339 UTC when offline (null: never seen); null while online or away. */
   last_seen: z.nullable(z.string()),
 });
 /** Another user is typing in a subscribed channel; show it for ~5 s or until their next message. */
-export const UserTypingFrame = z.object({
-  type: z.literal("typing"),
-  channel_id: z.string(),
-  user_id: z.string(),
-  username: z.nullable(z.string()),
-});
+export const UserTypingFrame = frame("typing", { channel_id: z.string(), ...seenUser });
 
 /**
  * The socket's user was mentioned in a message: sent to every socket of theirs, subscribed to
  * the channel or not, on every instance; never to the author, never to a non-member.
  */
-export const MentionFrame = z.object({
-  type: z.literal("mention"),
+export const MentionFrame = frame("mention", {
   channel_id: z.string(),
   message_id: z.string(),
   /** The author. */
-  user_id: z.string(),
-  username: z.nullable(z.string()),
+  ...seenUser,
   /** The first 120 code points of the text, as sent. */
   preview: z.string(),
   timestamp: z.string(),
@@ -185,24 +177,20 @@ export const WireChannel = z.object({
 export type WireChannel = z.infer<typeof WireChannel>;
 
 /** To every socket of a user: they were added to a private channel, or a DM was opened with them. */
-export const ChannelAddedFrame = z.object({
-  type: z.literal("channel_added"),
+export const ChannelAddedFrame = frame("channel_added", {
   channel: WireChannel,
 });
 /** To every socket of a user: they left or were removed from a private channel. */
-export const ChannelRemovedFrame = z.object({
-  type: z.literal("channel_removed"),
+export const ChannelRemovedFrame = frame("channel_removed", {
   channel_id: z.string(),
 });
 /** To every socket: a public channel was created. */
-export const ChannelCreatedFrame = z.object({
-  type: z.literal("channel_created"),
+export const ChannelCreatedFrame = frame("channel_created", {
   channel: WireChannel,
 });
 
 /** To every socket of a user: their read marker in a channel moved (on any device). */
-export const ReadFrame = z.object({
-  type: z.literal("read"),
+export const ReadFrame = frame("read", {
   channel_id: z.string(),
   message_id: z.string(),
   /** Messages after the marker (100: 100 or more, shown as 99+). */

@@ -6,7 +6,7 @@
  */
 import { ClientFrame, type ServerFrame, type ServerFrameOf } from "@chat-ts/shared/websocket";
 import { err, ok, type Result } from "@chat-ts/shared/result";
-import { ChannelId, MessageId } from "../../domain/ids.ts";
+import { ChannelId, MessageId, type UserId } from "../../domain/ids.ts";
 import {
   ClientId,
   MessageContent,
@@ -45,6 +45,12 @@ export type ClientCommand =
   } & Ref;
 
 export type ErrorFrame = ServerFrameOf<"error">;
+
+/** A user as a frame names them (the wire's `seenUser` fields): id and current username. */
+const seenUserOf = (user: { readonly userId: UserId; readonly username: string | null }) => ({
+  user_id: user.userId,
+  username: user.username,
+});
 
 export const frames = {
   read: (m: ReadMarked): ServerFrameOf<"read"> => ({
@@ -92,15 +98,13 @@ export const frames = {
   typing: (notice: TypingNotice): ServerFrameOf<"typing"> => ({
     type: "typing",
     channel_id: notice.channelId,
-    user_id: notice.userId,
-    username: notice.username,
+    ...seenUserOf(notice),
   }),
   mention: (m: MessageView): ServerFrameOf<"mention"> => ({
     type: "mention",
     channel_id: m.channelId,
     message_id: m.id,
-    user_id: m.userId,
-    username: m.username,
+    ...seenUserOf(m),
     preview: [...m.content].slice(0, PREVIEW_LENGTH).join(""),
     timestamp: m.timestamp.toISOString(),
   }),
