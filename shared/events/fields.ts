@@ -6,8 +6,10 @@ import { err, ok, type Result } from "../result.ts";
 import type { DecodeError } from "./codec.ts";
 
 /** Each field's parse result (absent: an optional field the event does not carry). */
-type Parsed = Readonly<Record<string, Result<unknown, { readonly message: string }> | undefined>>;
-type Values<F extends Parsed> = {
+export type ParsedFields = Readonly<
+  Record<string, Result<unknown, { readonly message: string }> | undefined>
+>;
+type Values<F extends ParsedFields> = {
   [K in keyof F]: Extract<F[K], { ok: true }>["value"] | Extract<F[K], undefined>;
 };
 
@@ -15,7 +17,7 @@ type Values<F extends Parsed> = {
  * The fields' values (an absent field stays absent), or the first refused field (in the order
  * given) as the decode error.
  */
-export function decodeFields<F extends Parsed>(
+export function decodeFields<F extends ParsedFields>(
   eventType: string,
   fields: F,
 ): Result<Values<F>, DecodeError> {

@@ -12,6 +12,7 @@ import {
   decoderFor,
   encodeEvent,
   EVERY_SOCKET,
+  type ParsedFields,
 } from "@chat-ts/shared/events";
 import { ok, type Result } from "@chat-ts/shared/result";
 import type {
@@ -150,11 +151,7 @@ function userIdsOf(raw: readonly string[], field?: string): Result<UserId[], Val
  * A domain event as most envelopes announce one: the envelope's tag and id, its fields through
  * the smart constructors, then the rest as given.
  */
-function received<
-  T extends ChatEvent["event_type"],
-  F extends Parameters<typeof decodeFields>[1],
-  R,
->(
+function received<T extends ChatEvent["event_type"], F extends ParsedFields, R>(
   event: { readonly event_type: T; readonly event_id: string },
   fields: F,
   rest: R,
