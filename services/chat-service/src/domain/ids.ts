@@ -1,5 +1,5 @@
 /** Identifiers shared by the chat aggregates. */
-import { matching } from "@chat-ts/shared/validation";
+import { matching } from "./validation.ts";
 
 export type UserId = string & { readonly __brand: "UserId" };
 export type ChannelId = string & { readonly __brand: "ChannelId" };

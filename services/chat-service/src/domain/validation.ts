@@ -1,2 +1,2 @@
-/** The validation refusal and checks of every chat-service smart constructor (shared with user-service). */
-export { invalid, storable, type ValidationError } from "@chat-ts/shared/validation";
+/** What chat-service smart constructors refuse and check with: shared with user-service. */
+export { invalid, matching, storable, type ValidationError } from "@chat-ts/shared/validation";

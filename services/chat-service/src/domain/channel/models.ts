@@ -1,8 +1,7 @@
 /** Channels: public, private and direct, and who may see them. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../ids.ts";
-import { matching } from "@chat-ts/shared/validation";
-import { invalid, storable, type ValidationError } from "../validation.ts";
+import { invalid, matching, storable, type ValidationError } from "../validation.ts";
 
 export type ChannelName = string & { readonly __brand: "ChannelName" };
 
