@@ -15,7 +15,7 @@ import type { ChannelId, UserId } from "../../services/chat-service/src/domain/i
 import { MemoryChannelRepository } from "../../services/chat-service/src/outbound/memory/channel_repository.ts";
 import { PostgresChannelRepository } from "../../services/chat-service/src/outbound/postgres/channel_repository.ts";
 import { uniqueChannelName } from "../support/names.ts";
-import { contract, inProcess, onPglite, onPostgres } from "./support.ts";
+import { contract, inMemoryAndPostgres } from "./support.ts";
 
 const newUserId = () => crypto.randomUUID() as UserId;
 // Whole seconds: Postgres and JS agree on them.
@@ -46,11 +46,13 @@ function directChannel(a: UserId, b: UserId): DirectChannel {
   };
 }
 
-contract<ChannelRepository>("channel repository", [
-  inProcess("in-memory", () => new MemoryChannelRepository()),
-  onPglite(["chat"], (sql) => new PostgresChannelRepository(sql)),
-  onPostgres("chat", 2, (sql) => new PostgresChannelRepository(sql)),
-], {
+const repositories = inMemoryAndPostgres<ChannelRepository>(
+  MemoryChannelRepository,
+  PostgresChannelRepository,
+  "chat",
+);
+
+contract("channel repository", repositories, {
   "a created channel is found as it was created; an unknown id is not": async (repo) => {
     const channel = publicChannel();
     assert.deepEqual(await repo.createNamed(channel), ok(channel));

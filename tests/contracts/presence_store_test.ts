@@ -36,7 +36,7 @@ contract<PresenceStore>("PresenceStore", [
   "a connection is live until its expiry, with its declared status": async (store) => {
     const u = newUser();
     const c = conn("1");
-    await store.connect(u, c, "online", T + 30_000, T);
+    await store.connect({ userId: u, connection: c, status: "online" }, T + 30_000, T);
     const live = await store.snapshot(u, T + 1);
     assert.deepEqual([...live.connections], [[c, "online"]]);
     assert.equal(live.earliestExpiry, T + 30_000);
@@ -51,8 +51,8 @@ contract<PresenceStore>("PresenceStore", [
   ) => {
     const u = newUser();
     const [a, b] = [conn("a"), conn("b")];
-    await store.connect(u, a, "online", T + 30_000, T);
-    await store.connect(u, b, "away", T + 30_000, T);
+    await store.connect({ userId: u, connection: a, status: "online" }, T + 30_000, T);
+    await store.connect({ userId: u, connection: b, status: "away" }, T + 30_000, T);
     await store.disconnect(u, a, T + 5_000, T + 10);
     const one = await store.snapshot(u, T + 20);
     assert.deepEqual([...one.connections], [[b, "away"]]);
@@ -65,20 +65,20 @@ contract<PresenceStore>("PresenceStore", [
   "declaring changes a held connection and never revives a closed one": async (store) => {
     const u = newUser();
     const c = conn("1");
-    await store.declare(u, c, "online", true, T);
+    await store.declare({ userId: u, connection: c, status: "online" }, true, T);
     assert.equal((await store.snapshot(u, T)).connections.size, 0);
-    await store.connect(u, c, "online", T + 30_000, T);
-    await store.declare(u, c, "away", false, T + 500);
+    await store.connect({ userId: u, connection: c, status: "online" }, T + 30_000, T);
+    await store.declare({ userId: u, connection: c, status: "away" }, false, T + 500);
     const away = await store.snapshot(u, T + 600);
     assert.deepEqual([...away.connections], [[c, "away"]]);
     assert.equal(away.activeAt, T, "coming back without doing anything is not activity");
-    await store.declare(u, c, "online", true, T + 700);
+    await store.declare({ userId: u, connection: c, status: "online" }, true, T + 700);
     assert.equal((await store.snapshot(u, T + 800)).activeAt, T + 700);
   },
   "a heartbeat renews connections and reports those it restored": async (store) => {
     const u = newUser();
     const [held, lost] = [conn("held"), conn("lost")];
-    await store.connect(u, held, "online", T + 30_000, T);
+    await store.connect({ userId: u, connection: held, status: "online" }, T + 30_000, T);
     const restored = await store.refresh(
       [
         { userId: u, connection: held, status: "online" },

@@ -5,7 +5,7 @@ import { type ReadMarkers, UNREAD_CAP } from "../../services/chat-service/src/do
 import { MemoryReadMarkers } from "../../services/chat-service/src/outbound/memory/read_markers.ts";
 import { PostgresReadMarkers } from "../../services/chat-service/src/outbound/postgres/read_markers.ts";
 import { TimeUuidGenerator } from "../../services/chat-service/src/outbound/time_uuid/time_uuid_generator.ts";
-import { contract, inProcess, onPglite, onPostgres } from "./support.ts";
+import { contract, inMemoryAndPostgres } from "./support.ts";
 
 const ids = new TimeUuidGenerator();
 const uuid = <T>() => crypto.randomUUID() as T;
@@ -24,11 +24,9 @@ async function send(reads: ReadMarkers, channelId: ChannelId, userId: UserId, n 
 const unread = async (reads: ReadMarkers, user: UserId, channel: ChannelId) =>
   (await reads.summaries(user, [channel]))[0].unreadCount;
 
-contract<ReadMarkers>("read markers", [
-  inProcess("in-memory", () => new MemoryReadMarkers()),
-  onPglite(["chat"], (sql) => new PostgresReadMarkers(sql)),
-  onPostgres("chat", 4, (sql) => new PostgresReadMarkers(sql)),
-], {
+const markers = inMemoryAndPostgres<ReadMarkers>(MemoryReadMarkers, PostgresReadMarkers, "chat", 4);
+
+contract("read markers", markers, {
   "with no marker every message is unread; last_message is the newest": async (reads) => {
     const [channel, author, reader] = [uuid<ChannelId>(), uuid<UserId>(), uuid<UserId>()];
     const sent = await send(reads, channel, author, 3);

@@ -72,6 +72,28 @@ export function onPostgres<T>(
   };
 }
 
+/** The migration set that builds each test database, as PGlite applies it. */
+const MIGRATION_SET_OF = { users: "user", chat: "chat" } as const;
+
+/**
+ * A port the real deployment keeps in Postgres and the embedded mode in memory (or on PGlite):
+ * the in-memory twin, the Postgres adapter on PGlite with `database`'s migrations, and the same
+ * adapter on the test deployment's `database` with a pool of `max` connections.
+ */
+export function inMemoryAndPostgres<T>(
+  InMemory: new () => T,
+  OnSql: new (sql: Sql) => T,
+  database: keyof typeof MIGRATION_SET_OF,
+  max = 2,
+): Implementation<T>[] {
+  const make = (sql: Sql) => new OnSql(sql);
+  return [
+    inProcess("in-memory", () => new InMemory()),
+    onPglite([MIGRATION_SET_OF[database]], make),
+    onPostgres(database, max, make),
+  ];
+}
+
 const migrations = new URL("../../migrations/", import.meta.url).pathname;
 
 /** An in-memory PGlite database with the given migration sets applied, as the embedded mode does. */

@@ -13,7 +13,7 @@ import type { UserStore } from "../../services/user-service/src/domain/user/port
 import { MemoryUserStore } from "../../services/user-service/src/outbound/memory/user_store.ts";
 import { PostgresUserStore } from "../../services/user-service/src/outbound/postgres/user_store.ts";
 import { uniqueName } from "../support/names.ts";
-import { contract, inProcess, onPglite, onPostgres } from "./support.ts";
+import { contract, inMemoryAndPostgres } from "./support.ts";
 
 function newUser(name = uniqueName("u")): User {
   // Postgres keeps microseconds, JS milliseconds: whole milliseconds compare equal everywhere.
@@ -30,11 +30,9 @@ function newUser(name = uniqueName("u")): User {
 
 const insert = (store: UserStore, user: User) => store.transaction((tx) => tx.users.insert(user));
 
-contract<UserStore>("user repository", [
-  inProcess("in-memory", () => new MemoryUserStore()),
-  onPglite(["user"], (sql) => new PostgresUserStore(sql)),
-  onPostgres("users", 2, (sql) => new PostgresUserStore(sql)),
-], {
+const stores = inMemoryAndPostgres<UserStore>(MemoryUserStore, PostgresUserStore, "users");
+
+contract("user repository", stores, {
   "an inserted user is found by id and by username in any case": async (store) => {
     const user = newUser();
     assert.deepEqual(await insert(store, user), ok(user));

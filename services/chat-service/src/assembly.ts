@@ -10,11 +10,14 @@ import {
   CHAT_RECIPIENTS_HEADER,
   CHAT_TYPING_TOPIC,
   consume,
+  type ConsumeOptions,
+  type Decode,
   type EventSource,
   PRESENCE_CHANGES_TOPIC,
   recordHeader,
   type RecordSink,
   type RunningSubscription,
+  type Subscription,
   USER_EVENTS_TOPIC,
 } from "@chat-ts/shared/events";
 import type { Readiness } from "@chat-ts/shared/http";
@@ -295,23 +298,22 @@ export function assembleChatService(
   const start = async (): Promise<void> => {
     const source = ports.eventSource;
     readers = await Promise.all([
-      // Fan-out: every instance reads every shard in a group of its own, from now on.
-      source.subscribe({
-        group: `chat-service-fanout-${config.instanceId}`,
-        topics: CHAT_MESSAGE_TOPICS,
-        fromBeginning: false,
-        handle: consume(decodeChatEvent, (event) => gateway.deliver(event), {
-          logger,
-          onFailure: "skip",
+      // Fan-out: every shard, skipping what no local socket waits for.
+      liveReader(
+        "fanout",
+        CHAT_MESSAGE_TOPICS,
+        decodeChatEvent,
+        (event) => gateway.deliver(event),
+        {
           wanted: (record) =>
             gateway.wants(record.key, recordHeader(record, CHAT_RECIPIENTS_HEADER)),
-        }),
-        fetch: {
-          minBytes: config.fetchMinBytes ?? 1,
-          maxWaitMs: config.fetchWaitMs,
-          partitionsConsumedConcurrently: 4,
+          fetch: {
+            minBytes: config.fetchMinBytes ?? 1,
+            maxWaitMs: config.fetchWaitMs,
+            partitionsConsumedConcurrently: 4,
+          },
         },
-      }),
+      ),
       // One group per deployment applies each user event once to the shared replica; a failure
       // is retried rather than skipping a user change…
       source.subscribe({
@@ -348,31 +350,46 @@ export function assembleChatService(
     gateway.presence?.start();
   };
 
+  /**
+   * A reader for this instance's sockets: a group of its own reads every record from now on; a
+   * failed delivery is logged and dropped (live delivery is best effort, clients catch up).
+   */
+  const liveReader = <T>(
+    reader: string,
+    topics: readonly string[],
+    decode: Decode<T>,
+    deliver: (value: T) => Promise<void> | void,
+    tuning: Pick<ConsumeOptions, "wanted"> & Pick<Subscription, "fetch"> = {},
+  ): Promise<RunningSubscription> =>
+    ports.eventSource.subscribe({
+      group: `chat-service-${reader}-${config.instanceId}`,
+      topics,
+      fromBeginning: false,
+      handle: consume(decode, deliver, { logger, onFailure: "skip", wanted: tuning.wanted }),
+      ...(tuning.fetch === undefined ? {} : { fetch: tuning.fetch }),
+    });
+
   /** Presence changes and typing notices: every instance reads all of them, from now on. */
   const presenceReaders = (): Promise<RunningSubscription>[] => {
     const presence = gateway.presence;
     if (presence === undefined) return [];
     return [
-      ports.eventSource.subscribe({
-        group: `chat-service-presence-${config.instanceId}`,
-        topics: [PRESENCE_CHANGES_TOPIC],
-        fromBeginning: false,
-        handle: consume(decodePresenceChange, (change) => presence.deliverPresence(change), {
-          logger,
-          onFailure: "skip",
-        }),
-        // Partitions are keyed by user: each user's changes stay in order.
-        fetch: { minBytes: 1, maxWaitMs: 5000, partitionsConsumedConcurrently: 4 },
-      }),
-      ports.eventSource.subscribe({
-        group: `chat-service-typing-${config.instanceId}`,
-        topics: [CHAT_TYPING_TOPIC],
-        fromBeginning: false,
-        handle: consume(decodeTypingNotice, (notice) => presence.deliverTyping(notice), {
-          logger,
-          onFailure: "skip",
-        }),
-      }),
+      liveReader(
+        "presence",
+        [PRESENCE_CHANGES_TOPIC],
+        decodePresenceChange,
+        (change) => presence.deliverPresence(change),
+        {
+          // Partitions are keyed by user: each user's changes stay in order.
+          fetch: { minBytes: 1, maxWaitMs: 5000, partitionsConsumedConcurrently: 4 },
+        },
+      ),
+      liveReader(
+        "typing",
+        [CHAT_TYPING_TOPIC],
+        decodeTypingNotice,
+        (notice) => presence.deliverTyping(notice),
+      ),
     ];
   };
 

@@ -1,6 +1,5 @@
 /** Identifiers shared by the chat aggregates. */
-import { err, ok, type Result } from "@chat-ts/shared/result";
-import { invalid, type ValidationError } from "./validation.ts";
+import { matching } from "./validation.ts";
 
 export type UserId = string & { readonly __brand: "UserId" };
 export type ChannelId = string & { readonly __brand: "ChannelId" };
@@ -15,8 +14,7 @@ export const TIME_UUID_PATTERN =
 
 /** Ids are compared as text, so they are kept lower-case. */
 function uuidParser<T extends string>(field: string, pattern = UUID, rule = "must be a UUID") {
-  return (raw: string, as = field): Result<T, ValidationError> =>
-    pattern.test(raw) ? ok(raw.toLowerCase() as T) : err(invalid(as, rule));
+  return matching<T>(pattern, field, rule, (raw) => raw.toLowerCase());
 }
 
 export const UserId = { parse: uuidParser<UserId>("user_id") };

@@ -1,7 +1,7 @@
 /** Channels: public, private and direct, and who may see them. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import type { ChannelId, UserId } from "../ids.ts";
-import { invalid, storable, type ValidationError } from "../validation.ts";
+import { invalid, matching, storable, type ValidationError } from "../validation.ts";
 
 export type ChannelName = string & { readonly __brand: "ChannelName" };
 
@@ -10,11 +10,7 @@ export const CHANNEL_NAME_RULE = "must be 3–50 characters: letters, digits or 
 export const DESCRIPTION_MAX_LENGTH = 500;
 
 export const ChannelName = {
-  parse(raw: string): Result<ChannelName, ValidationError> {
-    return CHANNEL_NAME_PATTERN.test(raw)
-      ? ok(raw as ChannelName)
-      : err(invalid("name", CHANNEL_NAME_RULE));
-  },
+  parse: matching<ChannelName>(CHANNEL_NAME_PATTERN, "name", CHANNEL_NAME_RULE),
 };
 
 /** Trimmed; a blank description is none. */

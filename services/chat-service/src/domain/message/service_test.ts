@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "@chat-ts/shared/logger";
 import { unwrap } from "@chat-ts/shared/result";
-import type { MessageId, UserId } from "../ids.ts";
+import type { ChannelId, MessageId, UserId } from "../ids.ts";
 import { ChannelName } from "../channel/models.ts";
 import { ClientId, MessageContent } from "./models.ts";
 import { MemoryChannelRepository } from "../../outbound/memory/channel_repository.ts";
@@ -258,6 +258,13 @@ Deno.test("messages: a reply quotes its original (author, preview) as it is now,
   assert.deepEqual(history.value[0].quote, { id: original.value.id, deleted: true });
 });
 
+/** Alice sends `text` to a channel: whom the sent message mentions. */
+async function mentionsOf(messages: MessageService, channelId: ChannelId, text: string) {
+  const sent = await messages.send(alice, channelId, { content: content(text) });
+  assert.ok(sent.ok);
+  return sent.value.mentions;
+}
+
 Deno.test("messages: @names resolve at send to users who may read the channel; unknown names stay text; an edit keeps them", async () => {
   const { messages, lobby, inner, published } = await setup();
   const sent = await messages.send(alice, lobby, {
@@ -270,12 +277,8 @@ Deno.test("messages: @names resolve at send to users who may read the channel; u
   assert.ok(announced?.type === "message_sent");
   assert.deepEqual(announced.message.mentions, [bob, alice]);
   // A private channel's mentions are its members: Bob cannot read "inner".
-  const closed = await messages.send(alice, inner, { content: content("hi @bob and @alice") });
-  assert.ok(closed.ok);
-  assert.deepEqual(closed.value.mentions, [alice]);
-  const none = await messages.send(alice, lobby, { content: content("nobody here") });
-  assert.ok(none.ok);
-  assert.equal(none.value.mentions, undefined);
+  assert.deepEqual(await mentionsOf(messages, inner, "hi @bob and @alice"), [alice]);
+  assert.equal(await mentionsOf(messages, lobby, "nobody here"), undefined);
   // Mentions are fixed at send: an edit neither adds nor removes them.
   const edited = await messages.edit(alice, lobby, sent.value.id, content("never mind @carol"));
   assert.ok(edited.ok);
@@ -288,11 +291,7 @@ Deno.test("messages: @names resolve at send to users who may read the channel; u
 Deno.test("messages: a member the replica does not know yet is found among the channel's members", async () => {
   // The replica knows nobody; the directory answers "alice" for every id.
   const { messages, lobby, inner } = await setup({ named: {} });
-  const closed = await messages.send(alice, inner, { content: content("note to @alice") });
-  assert.ok(closed.ok);
-  assert.deepEqual(closed.value.mentions, [alice]);
+  assert.deepEqual(await mentionsOf(messages, inner, "note to @alice"), [alice]);
   // A public channel has no member list to fall back on.
-  const open = await messages.send(alice, lobby, { content: content("note to @alice") });
-  assert.ok(open.ok);
-  assert.equal(open.value.mentions, undefined);
+  assert.equal(await mentionsOf(messages, lobby, "note to @alice"), undefined);
 });

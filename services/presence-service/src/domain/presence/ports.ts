@@ -36,13 +36,7 @@ export interface UserSnapshot {
  */
 export interface PresenceStore {
   /** Adds (or renews) a connection until `expiresAt`; the user is active and seen at `at`. */
-  connect(
-    userId: UserId,
-    connection: ConnectionKey,
-    status: DeclaredStatus,
-    expiresAt: number,
-    at: number,
-  ): Promise<void>;
+  connect(live: LiveConnection, expiresAt: number, at: number): Promise<void>;
   /** Removes a connection; the user counts as there until `graceUntil` if it was the last. */
   disconnect(
     userId: UserId,
@@ -51,13 +45,7 @@ export interface PresenceStore {
     at: number,
   ): Promise<void>;
   /** A known connection's declared status; ignored for a connection the store does not hold. */
-  declare(
-    userId: UserId,
-    connection: ConnectionKey,
-    status: DeclaredStatus,
-    active: boolean,
-    at: number,
-  ): Promise<void>;
+  declare(live: LiveConnection, active: boolean, at: number): Promise<void>;
   /** Renews (or restores) every listed connection until `expiresAt`. Returns users with a restored one. */
   refresh(connections: readonly LiveConnection[], expiresAt: number, at: number): Promise<UserId[]>;
   snapshot(userId: UserId, now: number): Promise<UserSnapshot>;

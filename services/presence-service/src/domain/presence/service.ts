@@ -46,19 +46,14 @@ export class PresenceService {
     const now = this.deps.clock.now().getTime();
     switch (report.type) {
       case "connected":
-        await store.connect(
-          report.userId,
-          report.connection,
-          report.status,
-          now + timings.ttlMs,
-          at,
-        );
+        // The report names the connection as the store keeps it: user, key, declared status.
+        await store.connect(report, now + timings.ttlMs, at);
         return this.evaluate(report.userId);
       case "disconnected":
         await store.disconnect(report.userId, report.connection, now + timings.graceMs, at);
         return this.evaluate(report.userId);
       case "status_set":
-        await store.declare(report.userId, report.connection, report.status, report.active, at);
+        await store.declare(report, report.active, at);
         return this.evaluate(report.userId);
       case "heartbeat": {
         const restored = await store.refresh(report.connections, now + timings.ttlMs, at);

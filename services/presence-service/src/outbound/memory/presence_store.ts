@@ -34,15 +34,9 @@ export class InMemoryPresenceStore implements PresenceStore {
     return state;
   }
 
-  connect(
-    userId: UserId,
-    connection: ConnectionKey,
-    status: DeclaredStatus,
-    expiresAt: number,
-    at: number,
-  ): Promise<void> {
-    const user = this.#user(userId);
-    user.connections.set(connection, { status, expiresAt });
+  connect(live: LiveConnection, expiresAt: number, at: number): Promise<void> {
+    const user = this.#user(live.userId);
+    user.connections.set(live.connection, { status: live.status, expiresAt });
     user.activeAt = Math.max(user.activeAt ?? at, at);
     user.seenAt = Math.max(user.seenAt ?? at, at);
     return Promise.resolve();
@@ -61,17 +55,11 @@ export class InMemoryPresenceStore implements PresenceStore {
     return Promise.resolve();
   }
 
-  declare(
-    userId: UserId,
-    connection: ConnectionKey,
-    status: DeclaredStatus,
-    active: boolean,
-    at: number,
-  ): Promise<void> {
-    const user = this.#users.get(userId);
-    const held = user?.connections.get(connection);
+  declare(live: LiveConnection, active: boolean, at: number): Promise<void> {
+    const user = this.#users.get(live.userId);
+    const held = user?.connections.get(live.connection);
     if (user === undefined || held === undefined) return Promise.resolve();
-    held.status = status;
+    held.status = live.status;
     if (active) user.activeAt = Math.max(user.activeAt ?? at, at);
     user.seenAt = Math.max(user.seenAt ?? at, at);
     return Promise.resolve();

@@ -63,13 +63,8 @@ export class RedisPresenceStore implements PresenceStore {
     });
   }
 
-  async connect(
-    userId: UserId,
-    connection: ConnectionKey,
-    status: DeclaredStatus,
-    expiresAt: number,
-    at: number,
-  ): Promise<void> {
+  async connect(live: LiveConnection, expiresAt: number, at: number): Promise<void> {
+    const { userId, connection, status } = live;
     await this.redis.multi()
       .zAdd(conns(userId), { score: expiresAt, value: connection })
       .hSet(declaredKey(userId), connection, status)
@@ -95,13 +90,8 @@ export class RedisPresenceStore implements PresenceStore {
     await this.#max(userId, { seen_at: at });
   }
 
-  async declare(
-    userId: UserId,
-    connection: ConnectionKey,
-    status: DeclaredStatus,
-    active: boolean,
-    at: number,
-  ): Promise<void> {
+  async declare(live: LiveConnection, active: boolean, at: number): Promise<void> {
+    const { userId, connection, status } = live;
     // Only a connection the store holds: a late frame after its close must not revive it.
     if ((await this.redis.zScore(conns(userId), connection)) === null) return;
     await this.redis.hSet(declaredKey(userId), connection, status);

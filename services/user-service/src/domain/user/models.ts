@@ -1,7 +1,7 @@
 /** The user aggregate: validated values and the user record. */
 import { err, ok, type Result } from "@chat-ts/shared/result";
 import { isStorableText, UNSTORABLE_TEXT_RULE } from "@chat-ts/shared/text";
-import type { ValidationError } from "./errors.ts";
+import { invalid, matching, type ValidationError } from "@chat-ts/shared/validation";
 
 export type UserId = string & { readonly __brand: "UserId" };
 export type Username = string & { readonly __brand: "Username" };
@@ -25,36 +25,14 @@ export const PASSWORD_RULE = `must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LE
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const invalid = (field: string, rule: string): ValidationError => ({
-  type: "validation",
-  field,
-  rule,
-  message: `${field}: ${rule}`,
-});
+/** Ids and searches are compared as text, so they are kept lower-case. */
+const lowerCase = (raw: string) => raw.toLowerCase();
 
-export const UserId = {
-  parse(raw: string): Result<UserId, ValidationError> {
-    return UUID_PATTERN.test(raw)
-      ? ok(raw.toLowerCase() as UserId)
-      : err(invalid("user_id", USER_ID_RULE));
-  },
-};
-
+export const UserId = { parse: matching<UserId>(UUID_PATTERN, "user_id", USER_ID_RULE, lowerCase) };
 export const SessionId = {
-  parse(raw: string): Result<SessionId, ValidationError> {
-    return UUID_PATTERN.test(raw)
-      ? ok(raw.toLowerCase() as SessionId)
-      : err(invalid("session_id", "must be a UUID"));
-  },
+  parse: matching<SessionId>(UUID_PATTERN, "session_id", "must be a UUID", lowerCase),
 };
-
-export const Username = {
-  parse(raw: string): Result<Username, ValidationError> {
-    return USERNAME_PATTERN.test(raw)
-      ? ok(raw as Username)
-      : err(invalid("username", USERNAME_RULE));
-  },
-};
+export const Username = { parse: matching<Username>(USERNAME_PATTERN, "username", USERNAME_RULE) };
 
 /**
  * What people search matches: the start of a username, ignoring case (stored lower-cased).
@@ -67,11 +45,12 @@ export const USERNAME_PREFIX_RULE =
   "must be 2–32 characters of a username (letters, digits or underscores)";
 
 export const UsernamePrefix = {
-  parse(raw: string): Result<UsernamePrefix, ValidationError> {
-    return USERNAME_PREFIX_PATTERN.test(raw)
-      ? ok(raw.toLowerCase() as UsernamePrefix)
-      : err(invalid("query", USERNAME_PREFIX_RULE));
-  },
+  parse: matching<UsernamePrefix>(
+    USERNAME_PREFIX_PATTERN,
+    "query",
+    USERNAME_PREFIX_RULE,
+    lowerCase,
+  ),
 };
 
 /** What anyone signed in may learn of another user: never the email address. */
@@ -106,11 +85,11 @@ const PASSWORD_HASH_PATTERN =
   /^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 export const PasswordHash = {
-  parse(raw: string): Result<PasswordHash, ValidationError> {
-    return PASSWORD_HASH_PATTERN.test(raw)
-      ? ok(raw as PasswordHash)
-      : err(invalid("password_hash", "must be an Argon2id PHC string"));
-  },
+  parse: matching<PasswordHash>(
+    PASSWORD_HASH_PATTERN,
+    "password_hash",
+    "must be an Argon2id PHC string",
+  ),
 };
 
 export interface User {
