@@ -12,3 +12,17 @@ export function envArgs(name: string): Record<string, string> {
     Deno.args.flatMap((a, i) => Deno.args[i - 1] === `--${name}` ? [a.split("=", 2)] : []),
   );
 }
+
+/**
+ * The flags of the benchmarks that send messages while worker threads receive them: `--rate`
+ * msg/s for `--seconds`, after `--warmup` seconds at the same rate (0: measure from the first
+ * message), received by `--workers` threads (`workers` when not given).
+ */
+export function sendingArgs(workers: number) {
+  return {
+    rate: arg("rate", 500),
+    seconds: arg("seconds", 60),
+    warmup: arg("warmup", 10),
+    workers: arg("workers", workers),
+  };
+}

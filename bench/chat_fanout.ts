@@ -26,19 +26,15 @@
  *   [--user-service-down] [--timeline]
  * (infrastructure up and migrated: ./deno task infra:up && ./deno task migrate)
  */
-import { cpuMeter, percentile, replies, rssKiB } from "./measure.ts";
+import { cpuMeter, percentile, replies, rssKiB, startRecording, stopRecording } from "./measure.ts";
 import { api } from "../tests/support/http.ts";
 import { uniqueChannelName } from "../tests/support/names.ts";
 import { startStack } from "../tests/support/stack.ts";
-import { arg, envArgs } from "./args.ts";
+import { arg, envArgs, sendingArgs } from "./args.ts";
 
-const RATE = arg("rate", 500);
+const { rate: RATE, seconds: SECONDS, warmup: WARMUP, workers: WORKERS } = sendingArgs(2);
 const SUBSCRIBERS = arg("subscribers", 100);
-const SECONDS = arg("seconds", 60);
 const IDLE = arg("idle", 2000);
-/** Seconds sent at the same rate before measuring (0: measure from the first message). */
-const WARMUP = arg("warmup", 10);
-const WORKERS = arg("workers", 2);
 /** `--user-service-down`: stop user-service before sending, to see delivery while it is down. */
 const USER_SERVICE_DOWN = Deno.args.includes("--user-service-down");
 /** `--timeline`: per-second send and delivery percentiles, to see when a tail happens. */
@@ -269,19 +265,12 @@ try {
     }
     const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
     const cpu = await cpuMeter(chats.map((c) => c.pid), stack.gatewayPids);
-    for (const w of workers) w.postMessage({ type: "record", on: true });
+    startRecording(workers);
     const sends = await sendFor(rate, SECONDS);
     await new Promise((r) => setTimeout(r, 2000)); // let the last deliveries land
     const cpuUsed = await cpu.used();
     const rssAfter = await Promise.all(chats.map((c) => rssKiB(c.pid)));
-    const results = await Promise.all(workers.map((w) => {
-      const result = replies(w, "result");
-      w.postMessage({ type: "record", on: false });
-      return result;
-    }));
-    const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-    const deliveries = results.reduce((n, r) => n + r.deliveries, 0);
-    const abnormal = results.reduce((n, r) => n + r.closedAbnormally, 0);
+    const { results, latencies, deliveries, abnormal } = await stopRecording(workers);
     return { rate, sends, cpuUsed, rssBefore, rssAfter, results, latencies, deliveries, abnormal };
   };
 

@@ -87,3 +87,31 @@ export function replies(worker: Worker, type: string): Promise<any> {
     worker.addEventListener("message", listener);
   });
 }
+
+/** What a delivery worker (deliveries.ts) recorded over one measured phase. */
+export interface DeliveryResult {
+  readonly deliveries: number;
+  readonly latencies: readonly number[];
+  readonly sentTimes: readonly number[];
+  readonly closedAbnormally: number;
+}
+
+/** Starts a measured phase on the delivery workers. */
+export function startRecording(workers: readonly Worker[]): void {
+  for (const w of workers) w.postMessage({ type: "record", on: true });
+}
+
+/** Ends the phase: what each worker recorded, the latencies of all of them in order, and totals. */
+export async function stopRecording(workers: readonly Worker[]) {
+  const results: DeliveryResult[] = await Promise.all(workers.map((w) => {
+    const result = replies(w, "result");
+    w.postMessage({ type: "record", on: false });
+    return result;
+  }));
+  return {
+    results,
+    latencies: results.flatMap((r) => r.latencies).sort((a, b) => a - b),
+    deliveries: results.reduce((n, r) => n + r.deliveries, 0),
+    abnormal: results.reduce((n, r) => n + r.closedAbnormally, 0),
+  };
+}

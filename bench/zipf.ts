@@ -13,15 +13,12 @@
 import { api } from "../tests/support/http.ts";
 import { uniqueChannelName } from "../tests/support/names.ts";
 import { startStack } from "../tests/support/stack.ts";
-import { cpuMeter, percentile, replies, rssKiB } from "./measure.ts";
-import { arg } from "./args.ts";
+import { cpuMeter, percentile, replies, rssKiB, startRecording, stopRecording } from "./measure.ts";
+import { arg, sendingArgs } from "./args.ts";
 
 const CONNECTIONS = arg("connections", 5000);
 const CHANNELS = arg("channels", 2000);
-const RATE = arg("rate", 500);
-const SECONDS = arg("seconds", 60);
-const WARMUP = arg("warmup", 10);
-const WORKERS = arg("workers", 4);
+const { rate: RATE, seconds: SECONDS, warmup: WARMUP, workers: WORKERS } = sendingArgs(4);
 const SENDER_SOCKETS = 10;
 
 /** The k-th largest channel (from 1): 1,200 / k^0.9 members, at least 2 (k=1: 1,200; k≥200: 2–10). */
@@ -157,18 +154,12 @@ try {
   const chats = stack.chatPids;
   const refusedBefore = refused;
   const cpu = await cpuMeter(chats);
-  for (const w of workers) w.postMessage({ type: "record", on: true });
+  startRecording(workers);
   const sends = await sendFor(SECONDS);
   await new Promise((r) => setTimeout(r, 3000)); // the last deliveries land
   const used = await cpu.used();
   const rss = await Promise.all(chats.map(rssKiB));
-  const results = await Promise.all(workers.map((w) => {
-    const result = replies(w, "result");
-    w.postMessage({ type: "record", on: false });
-    return result;
-  }));
-  const deliveries = results.reduce((n, r) => n + r.deliveries, 0);
-  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const { latencies, deliveries, abnormal } = await stopRecording(workers);
   const chatSeconds = used.perInstance.reduce((a, b) => a + b, 0);
   const µs = (s: number) => ((s / deliveries) * 1e6).toFixed(1);
   console.log(
@@ -196,7 +187,7 @@ try {
   console.log(
     `  RSS per instance: ${
       rss.map((k) => `${(k / 1024).toFixed(0)} MiB`).join(", ")
-    }; sockets closed abnormally: ${results.reduce((n, r) => n + r.closedAbnormally, 0)}`,
+    }; sockets closed abnormally: ${abnormal}`,
   );
   for (const w of workers) w.terminate();
   for (const ws of senders) ws.close();

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
-import { TestSocket } from "../support/socket.ts";
+import { socketOpener, TestSocket } from "../support/socket.ts";
 import type { RegisteredUser } from "../support/stack.ts";
 import { stackFixture } from "../support/stack_fixture.ts";
 
@@ -23,11 +23,7 @@ const env = stackFixture({}, async (stack) => {
 });
 
 const sockets: TestSocket[] = [];
-const open = async (base: string, user: RegisteredUser) => {
-  const socket = await TestSocket.open(base, user.token);
-  sockets.push(socket);
-  return socket;
-};
+const open = socketOpener(sockets);
 Deno.test.afterAll(async () => {
   await Promise.all(sockets.map((s) => s.close()));
 });

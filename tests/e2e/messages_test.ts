@@ -11,7 +11,7 @@ import { TEST_JWT_SECRET } from "../support/env.ts";
 import { mentionFrameOf } from "../support/frames.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
-import { TestSocket } from "../support/socket.ts";
+import { socketOpener, TestSocket } from "../support/socket.ts";
 import type { RegisteredUser } from "../support/stack.ts";
 import { stackFixture } from "../support/stack_fixture.ts";
 
@@ -28,11 +28,7 @@ Deno.test.afterAll(async () => {
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `messages: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });
 
-const open = async (base: string, user: RegisteredUser) => {
-  const socket = await TestSocket.open(base, user.token);
-  sockets.push(socket);
-  return socket;
-};
+const open = socketOpener(sockets);
 
 async function channel(owner: RegisteredUser): Promise<string> {
   const { a } = await env();

@@ -11,7 +11,7 @@ import { testDatabaseUrl } from "../support/env.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
 import { assertOnlineAwayAndBack, presenceOf } from "../support/frames.ts";
-import { TestSocket } from "../support/socket.ts";
+import { socketOpener, TestSocket } from "../support/socket.ts";
 import type { RegisteredUser } from "../support/stack.ts";
 import { stackFixture } from "../support/stack_fixture.ts";
 
@@ -43,11 +43,7 @@ const test = (name: string, fn: () => Promise<void>) =>
     },
   });
 
-const open = async (base: string, user: RegisteredUser) => {
-  const socket = await TestSocket.open(base, user.token);
-  sockets.push(socket);
-  return socket;
-};
+const open = socketOpener(sockets);
 
 async function direct(a: RegisteredUser, b: RegisteredUser): Promise<string> {
   const { a: url } = await env();
@@ -70,12 +66,16 @@ async function users(...prefixes: string[]) {
   return await Promise.all(prefixes.map((p) => stack.register(p)));
 }
 
-test("online, away and offline with last seen reach a DM partner on another instance, once each", async () => {
-  const { a, b, presenceUrl } = await env();
+/** Alice and Bob in a direct conversation, watched by a socket of Bob's on the instance at `base`. */
+async function aliceWatchedByBob(base: string) {
   const [alice, bob] = await users("alice", "bob");
   const dm = await direct(alice, bob);
-  const onB = await open(b, bob);
-  await onB.subscribe(dm);
+  return { alice, bob, dm, watcher: await open(base, bob, dm) };
+}
+
+test("online, away and offline with last seen reach a DM partner on another instance, once each", async () => {
+  const { a, b, presenceUrl } = await env();
+  const { alice, bob, watcher: onB } = await aliceWatchedByBob(b);
   const onA = await open(a, alice);
   await assertOnlineAwayAndBack(onB, onA, alice.id);
 
@@ -116,10 +116,7 @@ test("online, away and offline with last seen reach a DM partner on another inst
 
 test("two tabs on two instances: closing one keeps the user online, closing both makes them offline", async () => {
   const { a, b } = await env();
-  const [alice, bob] = await users("alice", "bob");
-  const dm = await direct(alice, bob);
-  const watcher = await open(a, bob);
-  await watcher.subscribe(dm);
+  const { alice, watcher } = await aliceWatchedByBob(a);
   const tab1 = await open(a, alice);
   const tab2 = await open(b, alice);
   assert.equal((await watcher.next(presenceOf(alice.id))).status, "online");
@@ -134,8 +131,7 @@ test("presence frames reach only sockets subscribed to a channel the user belong
   const { a, b } = await env();
   const [alice, bob, carol] = await users("alice", "bob", "carol");
   const dm = await direct(alice, bob);
-  const bobs = await open(b, bob);
-  await bobs.subscribe(dm);
+  const bobs = await open(b, bob, dm);
   const bobsOther = await open(a, bob); // subscribed to nothing
   const carols = await open(b, carol);
   const publicChannel = await api(a, "POST", "/api/channels", carol.token, {
@@ -152,10 +148,7 @@ test("presence frames reach only sockets subscribed to a channel the user belong
 
 test("a SIGKILLed chat-service instance's users go offline within the TTL", async () => {
   const { stack, a, c } = await env();
-  const [alice, bob] = await users("alice", "bob");
-  const dm = await direct(alice, bob);
-  const watcher = await open(a, bob);
-  await watcher.subscribe(dm);
+  const { alice, watcher } = await aliceWatchedByBob(a);
   const doomed = new TestSocket(
     new WebSocket(`${c.replace("http", "ws")}/ws?token=${encodeURIComponent(alice.token)}`),
   );
@@ -179,11 +172,9 @@ test("typing crosses instances, never reaches the sender or a non-member, and is
   const { a, b } = await env();
   const [alice, bob, mallory] = await users("alice", "bob", "mallory");
   const dm = await direct(alice, bob);
-  const aliceOnA = await open(a, alice);
-  const bobOnB = await open(b, bob);
+  const aliceOnA = await open(a, alice, dm);
+  const bobOnB = await open(b, bob, dm);
   const malloryOnB = await open(b, mallory);
-  await aliceOnA.subscribe(dm);
-  await bobOnB.subscribe(dm);
   const latencies: number[] = [];
   for (let round = 0; round < 5; round++) {
     const sentAt = performance.now();
@@ -216,10 +207,8 @@ test("presence-service down: chat and typing keep working without errors; presen
   const dm = await direct(alice, bob);
   await stack.stopPresenceService();
   try {
-    const onA = await open(a, alice);
-    const onB = await open(b, bob);
-    await onA.subscribe(dm);
-    await onB.subscribe(dm);
+    const onA = await open(a, alice, dm);
+    const onB = await open(b, bob, dm);
     onA.send({ type: "set_status", status: "away" });
     onA.send({ type: "typing", channel_id: dm });
     assert.equal((await onB.next((f) => f.type === "typing")).user_id, alice.id);
@@ -237,8 +226,7 @@ test("presence-service down: chat and typing keep working without errors; presen
     return read.status === 200 && read.body.data[0].status === "offline" ? true : undefined;
   });
   // …and live presence works again.
-  const watcher = await open(b, bob);
-  await watcher.subscribe(dm);
+  const watcher = await open(b, bob, dm);
   await open(a, alice);
   // Frames of the transitions replayed after the restart (away, offline) may still be on their
   // way to this instance: what counts is that Alice's new connection shows her online.

@@ -12,7 +12,7 @@ import { TEST_JWT_SECRET } from "../support/env.ts";
 import { api } from "../support/http.ts";
 import { uniqueChannelName } from "../support/names.ts";
 import { RawSocket } from "../support/raw_socket.ts";
-import { assertUpgradeRefusesBadTokens, TestSocket } from "../support/socket.ts";
+import { assertUpgradeRefusesBadTokens, socketOpener, TestSocket } from "../support/socket.ts";
 import { type RegisteredUser, startStack } from "../support/stack.ts";
 import { stackFixture } from "../support/stack_fixture.ts";
 import { assertNewMessageFrame, badFrames } from "../support/frames.ts";
@@ -35,11 +35,7 @@ const sockets: TestSocket[] = [];
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name: `chat ws: ${name}`, sanitizeResources: false, sanitizeOps: false, fn });
 
-const open = async (base: string, user: RegisteredUser) => {
-  const socket = await TestSocket.open(base, user.token);
-  sockets.push(socket);
-  return socket;
-};
+const open = socketOpener(sockets);
 
 async function channel(
   owner: RegisteredUser,
@@ -140,10 +136,8 @@ test("bad frames get an error frame and the connection stays usable", async () =
 test("a message sent through instance A reaches clients on A and B, sender included", async () => {
   const { a, b, alice, bob } = await env();
   const channelId = await channel(alice);
-  const onA = await open(a, alice);
-  const onB = await open(b, bob);
-  await onA.subscribe(channelId);
-  await onB.subscribe(channelId);
+  const onA = await open(a, alice, channelId);
+  const onB = await open(b, bob, channelId);
   onA.send({ type: "send_message", channel_id: channelId, content: "across instances" });
   const [fromA, fromB] = await Promise.all([
     onA.next(isMessage(channelId)),
@@ -157,10 +151,8 @@ test("a message sent through instance A reaches clients on A and B, sender inclu
 test("100 messages to one channel arrive in order on both instances", async () => {
   const { a, b, alice, bob, carol } = await env();
   const channelId = await channel(alice);
-  const onA = await open(a, bob);
-  const onB = await open(b, carol);
-  await onA.subscribe(channelId);
-  await onB.subscribe(channelId);
+  const onA = await open(a, bob, channelId);
+  const onB = await open(b, carol, channelId);
   const sent: string[] = [];
   for (let i = 0; i < 100; i++) {
     sent.push((await send(i % 2 === 0 ? a : b, alice, channelId, `m${i}`)).id);
@@ -177,10 +169,8 @@ test("a private channel never leaks to a non-member, over HTTP or WebSocket", as
   const { a, b, alice, bob, carol } = await env();
   const secret = await channel(alice, "private");
   const open_ = await channel(alice);
-  const member = await open(b, alice);
-  const outsider = await open(b, carol);
-  await member.subscribe(secret);
-  await outsider.subscribe(open_);
+  const member = await open(b, alice, secret);
+  const outsider = await open(b, carol, open_);
   outsider.send({ type: "subscribe", channel_id: secret });
   assert.equal((await outsider.next((f) => f.type === "error")).code, "not_found");
   await send(a, alice, secret, "for members only");
@@ -209,8 +199,7 @@ test("a private channel never leaks to a non-member, over HTTP or WebSocket", as
 
   // Removed members stop receiving at once (their subscription no longer passes the rule on resubscribe).
   await api(a, "POST", `/api/channels/${secret}/members`, alice.token, { user_id: bob.id });
-  const bobWs = await open(a, bob);
-  await bobWs.subscribe(secret);
+  const bobWs = await open(a, bob, secret);
   await api(a, "DELETE", `/api/channels/${secret}/members/${bob.id}`, bob.token);
   bobWs.send({ type: "subscribe", channel_id: secret });
   assert.equal((await bobWs.next((f) => f.type === "error")).code, "not_found");
@@ -219,8 +208,7 @@ test("a private channel never leaks to a non-member, over HTTP or WebSocket", as
 test("a retried send_message with the same client_id is delivered and stored once", async () => {
   const { a, alice } = await env();
   const channelId = await channel(alice);
-  const ws = await open(a, alice);
-  await ws.subscribe(channelId);
+  const ws = await open(a, alice, channelId);
   for (let i = 0; i < 3; i++) {
     ws.send({ type: "send_message", channel_id: channelId, content: "once", client_id: "retry-1" });
   }
@@ -236,8 +224,7 @@ test("a retried send_message with the same client_id is delivered and stored onc
 test("reconnecting with after loses nothing and doubles nothing, even while messages keep coming", async () => {
   const { a, b, alice, bob } = await env();
   const channelId = await channel(alice);
-  const first = await open(a, bob);
-  await first.subscribe(channelId);
+  const first = await open(a, bob, channelId);
   const m0 = await send(a, alice, channelId, "before");
   assert.equal((await first.next(isMessage(channelId))).id, m0.id);
   await first.close();
@@ -306,8 +293,7 @@ test("chat.messages events: keyed by channel on its shard, same id and timestamp
     await new Promise((r) => setTimeout(r, 1000)); // offsets resolved to "latest"
 
     const channelId = await channel(alice);
-    const ws = await open(b, bob);
-    await ws.subscribe(channelId);
+    const ws = await open(b, bob, channelId);
     const sent = await send(a, alice, channelId, "on the wire");
     const frame = await ws.next(isMessage(channelId));
     await api(a, "DELETE", `/api/channels/${channelId}/messages/${sent.id}`, alice.token);
@@ -368,8 +354,7 @@ test("a client too far behind is closed with 1013 while the others keep receivin
   const channelId = await channel(alice);
   const slow = await RawSocket.open(a, bob.token);
   await slow.sendText(JSON.stringify({ type: "subscribe", channel_id: channelId }));
-  const healthy = await open(a, carol);
-  await healthy.subscribe(channelId);
+  const healthy = await open(a, carol, channelId);
   const content = "€".repeat(4000); // 12 kB a frame
   const total = 1000; // 12 MB: more than the kernel buffers between the sockets plus 1 MiB
   let sent = 0;

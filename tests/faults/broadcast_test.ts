@@ -6,48 +6,37 @@
  * Kafka and Cassandra: kafka_cassandra_test.ts.
  */
 import assert from "node:assert/strict";
-import { PrivatePostgres, startFaultStack, withFaultStack } from "../support/fault_stack.ts";
+import {
+  faultStreamTest,
+  faultTest,
+  killedAndRestarted,
+  PrivatePostgres,
+  startFaultStack,
+} from "../support/fault_stack.ts";
 import { assertHeld } from "../support/fault_stream.ts";
 
-const options = { sanitizeResources: false, sanitizeOps: false };
-
-Deno.test({
-  name: "faults: user-service SIGKILLed mid-stream: sends go on, nothing lost or doubled",
-  ...options,
-  async fn() {
-    await withFaultStack(async (stack) => {
-      const report = await stack.streamThrough({
-        inject: () => stack.killUserService(),
-        heal: () => stack.startUserService(),
-      });
-      assertHeld("user-service", report, 5000);
-      assert.equal(report.attempts["503"] ?? 0, 0, "user-service is not on the send path");
-    });
+faultStreamTest(
+  "faults: user-service SIGKILLed mid-stream: sends go on, nothing lost or doubled",
+  (stack) => stack.userServiceKilled,
+  (report) => {
+    assertHeld("user-service", report, 5000);
+    assert.equal(report.attempts["503"] ?? 0, 0, "user-service is not on the send path");
   },
-});
+);
 
-Deno.test({
-  name:
-    "faults: a chat-service instance SIGKILLed mid-stream: its subscriber reconnects with after, nothing lost or doubled",
-  ...options,
-  async fn() {
-    await withFaultStack(async (stack) => {
-      const report = await stack.streamThrough({
-        inject: () => stack.killChat(1),
-        heal: () => stack.startChat(1),
-      });
-      assertHeld("chat-service instance 1", report, 5000);
-      assert.ok(report.subscribers[1].reconnects >= 1, "instance 1's subscriber reconnected");
-      assert.equal(report.subscribers[0].reconnects, 0, "instance 0's subscriber stayed");
-    });
+faultStreamTest(
+  "faults: a chat-service instance SIGKILLed mid-stream: its subscriber reconnects with after, nothing lost or doubled",
+  (stack) => stack.chatDown(1, "SIGKILL"),
+  (report) => {
+    assertHeld("chat-service instance 1", report, 5000);
+    assert.ok(report.subscribers[1].reconnects >= 1, "instance 1's subscriber reconnected");
+    assert.equal(report.subscribers[0].reconnects, 0, "instance 0's subscriber stayed");
   },
-});
+);
 
-Deno.test({
-  name:
-    "faults: PostgreSQL SIGKILLed mid-stream: 503 + Retry-After while down, recovery without restart",
-  ...options,
-  async fn() {
+faultTest(
+  "faults: PostgreSQL SIGKILLed mid-stream: 503 + Retry-After while down, recovery without restart",
+  async () => {
     const postgres = new PrivatePostgres();
     await postgres.create();
     const stack = await startFaultStack({
@@ -55,10 +44,7 @@ Deno.test({
       chat: { DATABASE_URL: postgres.url("chat") },
     });
     try {
-      const report = await stack.streamThrough({
-        inject: () => postgres.kill(),
-        heal: () => postgres.start(),
-      });
+      const report = await stack.streamThrough(killedAndRestarted(postgres));
       try {
         assertHeld("postgres", report, 10_000);
       } catch (error) {
@@ -75,4 +61,4 @@ Deno.test({
       await postgres.destroy();
     }
   },
-});
+);

@@ -5,11 +5,9 @@
  * machine's shared infrastructure is never touched.
  */
 import assert from "node:assert/strict";
-import { PrivatePostgres, withFaultStack } from "../support/fault_stack.ts";
+import { faultStreamTest, killedAndRestarted, PrivatePostgres } from "../support/fault_stack.ts";
 import { assertHeld } from "../support/fault_stream.ts";
 import { PrivateCassandra, PrivateKafka } from "../support/private_jvm.ts";
-
-const options = { sanitizeResources: false, sanitizeOps: false };
 
 interface PrivateInfra {
   readonly kafka: PrivateKafka;
@@ -50,40 +48,26 @@ async function privateEnv() {
   };
 }
 
-Deno.test({
-  name:
-    "faults: Kafka SIGKILLed mid-stream: sends answer promptly, subscribers get everything once, in order, after it returns",
-  ...options,
-  async fn() {
-    const { kafka } = await privateInfra();
-    await withFaultStack(async (stack) => {
-      const report = await stack.streamThrough({
-        inject: () => kafka.kill(),
-        heal: () => kafka.start(),
-      }, { settleMs: 45_000 });
-      assertHeld("kafka", report, 45_000);
-      assert.equal(report.attempts["503"] ?? 0, 0, "no send needs Kafka");
-      assert.ok(report.p99AnswerMs <= 1000, `send p99 ${report.p99AnswerMs} ms during the outage`);
-    }, await privateEnv());
+faultStreamTest(
+  "faults: Kafka SIGKILLed mid-stream: sends answer promptly, subscribers get everything once, in order, after it returns",
+  async () => killedAndRestarted((await privateInfra()).kafka),
+  (report) => {
+    assertHeld("kafka", report, 45_000);
+    assert.equal(report.attempts["503"] ?? 0, 0, "no send needs Kafka");
+    assert.ok(report.p99AnswerMs <= 1000, `send p99 ${report.p99AnswerMs} ms during the outage`);
   },
-});
+  { env: privateEnv, options: { settleMs: 45_000 } },
+);
 
-Deno.test({
-  name:
-    "faults: Cassandra SIGKILLed mid-stream: 503 + Retry-After while down, recovery without restart",
-  ...options,
-  async fn() {
-    const { cassandra } = await privateInfra();
-    await withFaultStack(async (stack) => {
-      const report = await stack.streamThrough({
-        inject: () => cassandra.kill(),
-        heal: () => cassandra.start(),
-      });
-      if ((report.attempts["500"] ?? 0) > 0) {
-        console.log(stack.chatLogs().split("\n").filter((l) => l.includes('"error"')).join("\n"));
-      }
-      assertHeld("cassandra", report, 15_000);
-      assert.ok((report.attempts["503"] ?? 0) > 0, "sends were refused with 503 while it was down");
-    }, await privateEnv());
+faultStreamTest(
+  "faults: Cassandra SIGKILLed mid-stream: 503 + Retry-After while down, recovery without restart",
+  async () => killedAndRestarted((await privateInfra()).cassandra),
+  (report, stack) => {
+    if ((report.attempts["500"] ?? 0) > 0) {
+      console.log(stack.chatLogs().split("\n").filter((l) => l.includes('"error"')).join("\n"));
+    }
+    assertHeld("cassandra", report, 15_000);
+    assert.ok((report.attempts["503"] ?? 0) > 0, "sends were refused with 503 while it was down");
   },
-});
+  { env: privateEnv },
+);

@@ -5,24 +5,16 @@
  * losing nothing and doubling nothing.
  */
 import assert from "node:assert/strict";
-import { withFaultStack } from "../support/fault_stack.ts";
+import { faultStreamTest } from "../support/fault_stack.ts";
 import { assertHeld } from "../support/fault_stream.ts";
 
-Deno.test({
-  name:
-    "faults: a chat-service instance stopped with SIGTERM mid-stream closes with 1001; its subscriber resumes with after",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await withFaultStack(async (stack) => {
-      const report = await stack.streamThrough({
-        inject: () => stack.stopChat(1),
-        heal: () => stack.startChat(1),
-      });
-      assertHeld("chat-service instance 1 SIGTERM", report, 5000);
-      const codes = report.subscribers[1].closeCodes;
-      assert.ok(codes.length > 0 && codes.every((c) => c === 1001), `closed with 1001: ${codes}`);
-      assert.equal(report.subscribers[0].reconnects, 0);
-    });
+faultStreamTest(
+  "faults: a chat-service instance stopped with SIGTERM mid-stream closes with 1001; its subscriber resumes with after",
+  (stack) => stack.chatDown(1, "SIGTERM"),
+  (report) => {
+    assertHeld("chat-service instance 1 SIGTERM", report, 5000);
+    const codes = report.subscribers[1].closeCodes;
+    assert.ok(codes.length > 0 && codes.every((c) => c === 1001), `closed with 1001: ${codes}`);
+    assert.equal(report.subscribers[0].reconnects, 0);
   },
-});
+);

@@ -28,12 +28,13 @@ export interface FaultStack {
   readonly userServiceUrl: string;
   readonly chatUrls: readonly string[];
   register(prefix?: string): Promise<RegisteredUser>;
-  killUserService(): Promise<void>;
-  startUserService(): Promise<void>;
-  killChat(index: number): Promise<void>;
-  /** SIGTERM: the graceful stop of a deploy. */
-  stopChat(index: number): Promise<void>;
-  startChat(index: number): Promise<void>;
+  /** user-service SIGKILLed, then started again on its ports. */
+  readonly userServiceKilled: Fault;
+  /**
+   * Chat-service instance `index` SIGKILLed (a crash) or stopped with SIGTERM (the graceful stop
+   * of a deploy), then started again on its port.
+   */
+  chatDown(index: number, signal: "SIGKILL" | "SIGTERM"): Fault;
   /** What the running chat-service instances logged (warn and above), for a failing test. */
   chatLogs(): string;
   /** The fault stream (fault_stream.ts) through this stack's instances and its users. */
@@ -74,26 +75,25 @@ export async function startFaultStack(
     register,
     streamThrough: (fault, options) =>
       streamThroughFault({ ...options, chatUrls, register, fault }),
-    async killUserService() {
-      if (user !== undefined) await killService(user);
-      user = undefined;
+    userServiceKilled: {
+      async inject() {
+        if (user !== undefined) await killService(user);
+        user = undefined;
+      },
+      async heal() {
+        user ??= await startUser();
+      },
     },
-    async startUserService() {
-      user ??= await startUser();
-    },
-    async killChat(i) {
-      const c = chats[i];
-      chats[i] = undefined;
-      if (c !== undefined) await killService(c);
-    },
-    async stopChat(i) {
-      const c = chats[i];
-      chats[i] = undefined;
-      await c?.stop();
-    },
-    async startChat(i) {
-      chats[i] ??= await startChat(i);
-    },
+    chatDown: (i, signal) => ({
+      async inject() {
+        const c = chats[i];
+        chats[i] = undefined;
+        if (c !== undefined) await (signal === "SIGKILL" ? killService(c) : c.stop());
+      },
+      async heal() {
+        chats[i] ??= await startChat(i);
+      },
+    }),
     chatLogs: () => chats.map((c) => c?.output() ?? "").join("\n"),
     async stop() {
       await Promise.all([user?.stop(), ...chats.map((c) => c?.stop())]);
@@ -112,6 +112,40 @@ export async function withFaultStack(
   } finally {
     await stack.stop();
   }
+}
+
+/** A fault test: Deno.test without the sanitizers (it starts processes and leaves readers). */
+export function faultTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({ name, sanitizeResources: false, sanitizeOps: false, fn });
+}
+
+/** The fault of a component that is SIGKILLed and started again (a private JVM or PostgreSQL). */
+export function killedAndRestarted(
+  component: { kill(): Promise<void>; start(): Promise<void> },
+): Fault {
+  return { inject: () => component.kill(), heal: () => component.start() };
+}
+
+/**
+ * A fault test of the fault stream: on a fresh fault stack (started with `setup.env`), the
+ * stream through `fault` (of the stack), then `check` of its report; the stack stopped
+ * afterwards, whatever happened.
+ */
+export function faultStreamTest(
+  name: string,
+  fault: (stack: FaultStack) => Fault | Promise<Fault>,
+  check: (report: StreamReport, stack: FaultStack) => void,
+  setup: {
+    readonly env?: () => Promise<Parameters<typeof startFaultStack>[0]>;
+    readonly options?: Omit<StreamOptions, "chatUrls" | "register" | "fault">;
+  } = {},
+): void {
+  faultTest(name, async () => {
+    await withFaultStack(
+      async (stack) => check(await stack.streamThrough(await fault(stack), setup.options), stack),
+      await setup.env?.(),
+    );
+  });
 }
 
 const PG_BIN = "/usr/lib/postgresql/15/bin";

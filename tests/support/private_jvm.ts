@@ -31,8 +31,17 @@ abstract class PrivateJvm {
   #process: Deno.ChildProcess | undefined;
   dir = "";
 
-  protected abstract javaArgs(): string[];
-  protected abstract readonly port: number;
+  /** What differs between the servers' command lines (see `#javaArgs`). */
+  protected abstract jvm(): {
+    /** Initial and maximum heap alike, e.g. "384m". */
+    readonly heap: string;
+    readonly options: readonly string[];
+    readonly classpath: string;
+    /** The main class and its arguments. */
+    readonly main: readonly string[];
+  };
+  /** Its client port, a free one of its own. */
+  readonly port = freePort();
   protected abstract readonly name: string;
 
   /** Starts the JVM and waits until its client port answers. */
@@ -43,7 +52,7 @@ abstract class PrivateJvm {
       write: true,
     });
     this.#process = new Deno.Command("java", {
-      args: this.javaArgs(),
+      args: this.#javaArgs(),
       stdout: "piped",
       stderr: "piped",
       stdin: "null",
@@ -58,6 +67,20 @@ abstract class PrivateJvm {
       }
       if (Date.now() > deadline) throw new Error(`private ${this.name} did not start in time`);
     }
+  }
+
+  /** A fixed heap, and out of memory ends the JVM (a test sees it exit, not hang), then `jvm()`. */
+  #javaArgs(): string[] {
+    const { heap, options, classpath, main } = this.jvm();
+    return [
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
+      "-XX:+ExitOnOutOfMemoryError",
+      ...options,
+      "-cp",
+      classpath,
+      ...main,
+    ];
   }
 
   async kill(): Promise<void> {
@@ -77,7 +100,6 @@ abstract class PrivateJvm {
 }
 
 export class PrivateKafka extends PrivateJvm {
-  readonly port = freePort();
   readonly #controllerPort = freePort();
   protected readonly name = "Kafka";
   readonly #libs = `${cache}/kafka-3.9.1/libs`;
@@ -86,20 +108,18 @@ export class PrivateKafka extends PrivateJvm {
     return `127.0.0.1:${this.port}`;
   }
 
-  protected javaArgs(): string[] {
-    return [
-      "-Xms384m",
-      "-Xmx384m",
-      "-XX:+UseG1GC",
-      "-XX:+ExitOnOutOfMemoryError",
-      "-Djava.awt.headless=true",
-      "-cp",
-      `${this.#libs}/*`,
-      `-Dlog4j.configuration=file:${infra}/kafka/log4j.properties`,
-      `-Dkafka.logs.dir=${this.dir}/logs`,
-      "kafka.Kafka",
-      `${this.dir}/server.properties`,
-    ];
+  protected jvm() {
+    return {
+      heap: "384m",
+      options: [
+        "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
+        `-Dlog4j.configuration=file:${infra}/kafka/log4j.properties`,
+        `-Dkafka.logs.dir=${this.dir}/logs`,
+      ],
+      classpath: `${this.#libs}/*`,
+      main: ["kafka.Kafka", `${this.dir}/server.properties`],
+    };
   }
 
   /** Formats its storage, starts it and creates the topics. */
@@ -151,7 +171,6 @@ export class PrivateKafka extends PrivateJvm {
 }
 
 export class PrivateCassandra extends PrivateJvm {
-  readonly port = freePort();
   readonly #storagePort = freePort();
   readonly #jmxPort = freePort();
   protected readonly name = "Cassandra";
@@ -160,24 +179,23 @@ export class PrivateCassandra extends PrivateJvm {
     return `127.0.0.1:${this.port}`;
   }
 
-  protected javaArgs(): string[] {
-    return [
-      "-Xms768m",
-      "-Xmx768m",
-      "-Xss256k",
-      "-XX:+ExitOnOutOfMemoryError",
-      ...this.#jvmOptions,
-      `-Dcassandra.config=file://${this.dir}/cassandra.yaml`,
-      `-Dcassandra.storagedir=${this.dir}`,
-      `-Dcassandra.logdir=${this.dir}/logs`,
-      `-Dlogback.configurationFile=${infra}/cassandra/logback.xml`,
-      "-Dcassandra-foreground=yes",
-      "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-      `-Dcassandra.jmx.local.port=${this.#jmxPort}`,
-      "-cp",
-      `${cache}/cassandra-5.0.9/libs/*`,
-      "org.apache.cassandra.service.CassandraDaemon",
-    ];
+  protected jvm() {
+    return {
+      heap: "768m",
+      options: [
+        "-Xss256k",
+        ...this.#jvmOptions,
+        `-Dcassandra.config=file://${this.dir}/cassandra.yaml`,
+        `-Dcassandra.storagedir=${this.dir}`,
+        `-Dcassandra.logdir=${this.dir}/logs`,
+        `-Dlogback.configurationFile=${infra}/cassandra/logback.xml`,
+        "-Dcassandra-foreground=yes",
+        "-Dcassandra.skip_wait_for_gossip_to_settle=0",
+        `-Dcassandra.jmx.local.port=${this.#jmxPort}`,
+      ],
+      classpath: `${cache}/cassandra-5.0.9/libs/*`,
+      main: ["org.apache.cassandra.service.CassandraDaemon"],
+    };
   }
 
   #jvmOptions: string[] = [];

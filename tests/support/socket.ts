@@ -94,3 +94,16 @@ export class TestSocket {
     await this.closed;
   }
 }
+
+/**
+ * `open(base, user, ...channelIds)`: a socket of `user` on the instance at `base`, subscribed
+ * to `channelIds`, kept in `opened` (the test file's list, closed after its tests).
+ */
+export function socketOpener(opened: TestSocket[]) {
+  return async (base: string, user: { readonly token: string }, ...channelIds: string[]) => {
+    const socket = await TestSocket.open(base, user.token);
+    opened.push(socket);
+    for (const channelId of channelIds) await socket.subscribe(channelId);
+    return socket;
+  };
+}

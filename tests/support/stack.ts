@@ -47,30 +47,41 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** user-service as its own process under `deno task start`, on the given ports. */
 /**
  * Limits live in the shared Redis: each test stack counts under its own prefix (unless the
  * caller gives one), so one run's failed logins never throttle another run from the same address.
  */
 const limitsPrefix = () => `limits-test-${crypto.randomUUID()}`;
 
+/**
+ * A service of services/ as its own process under `deno task start` on `port`: the tests' JWT
+ * secret and warn-level logs, then the service's own variables and the caller's (`env` wins).
+ */
+function startServiceProcess(
+  service: string,
+  port: number,
+  env: Record<string, string>,
+  timeoutMs?: number,
+): Promise<ServiceProcess> {
+  return startTask({
+    cwd: `${root}services/${service}`,
+    task: "start",
+    env: { HTTP_PORT: String(port), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: "warn", ...env },
+    readyUrl: `http://127.0.0.1:${port}/health/ready`,
+    timeoutMs,
+  });
+}
+
+/** user-service as its own process under `deno task start`, on the given ports. */
 export function startUserServiceProcess(
   httpPort: number,
   grpcPort: number,
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
-  return startTask({
-    cwd: `${root}services/user-service`,
-    task: "start",
-    env: {
-      HTTP_PORT: String(httpPort),
-      GRPC_PORT: String(grpcPort),
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: "warn",
-      LIMITS_REDIS_PREFIX: limitsPrefix(),
-      ...env,
-    },
-    readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
+  return startServiceProcess("user-service", httpPort, {
+    GRPC_PORT: String(grpcPort),
+    LIMITS_REDIS_PREFIX: limitsPrefix(),
+    ...env,
   });
 }
 
@@ -80,20 +91,11 @@ export function startChatServiceProcess(
   userServiceGrpc: string,
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
-  return startTask({
-    cwd: `${root}services/chat-service`,
-    task: "start",
-    env: {
-      HTTP_PORT: String(port),
-      JWT_SECRET: TEST_JWT_SECRET,
-      USER_SERVICE_GRPC_URL: userServiceGrpc,
-      LOG_LEVEL: "warn",
-      LIMITS_REDIS_PREFIX: limitsPrefix(),
-      ...env,
-    },
-    readyUrl: `http://127.0.0.1:${port}/health/ready`,
-    timeoutMs: 60_000,
-  });
+  return startServiceProcess("chat-service", port, {
+    USER_SERVICE_GRPC_URL: userServiceGrpc,
+    LIMITS_REDIS_PREFIX: limitsPrefix(),
+    ...env,
+  }, 60_000);
 }
 
 /** Registers and logs in a fresh user through user-service's HTTP API. */
@@ -146,19 +148,10 @@ export function startPresenceServiceProcess(
   httpPort: number,
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
-  return startTask({
-    cwd: `${root}services/presence-service`,
-    task: "start",
-    env: {
-      HTTP_PORT: String(httpPort),
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: "warn",
-      PRESENCE_GROUP: `presence-service-test-${crypto.randomUUID()}`,
-      ...env,
-    },
-    readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
-    timeoutMs: 60_000,
-  });
+  return startServiceProcess("presence-service", httpPort, {
+    PRESENCE_GROUP: `presence-service-test-${crypto.randomUUID()}`,
+    ...env,
+  }, 60_000);
 }
 
 /** A gateway in front of the given services, as its own process under `deno task start`. */
@@ -167,22 +160,31 @@ export function startGatewayProcess(
   upstreams: { users: string; chat: readonly string[]; presence: string },
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
-  return startTask({
-    cwd: `${root}services/gateway`,
-    task: "start",
-    env: {
-      HTTP_PORT: String(port),
-      JWT_SECRET: TEST_JWT_SECRET,
-      USER_SERVICE_URL: upstreams.users,
-      CHAT_SERVICE_URLS: upstreams.chat.join(","),
-      PRESENCE_SERVICE_URL: upstreams.presence,
-      LOG_LEVEL: "warn",
-      LIMITS_REDIS_PREFIX: limitsPrefix(),
-      ...env,
+  return startServiceProcess("gateway", port, {
+    USER_SERVICE_URL: upstreams.users,
+    CHAT_SERVICE_URLS: upstreams.chat.join(","),
+    PRESENCE_SERVICE_URL: upstreams.presence,
+    LIMITS_REDIS_PREFIX: limitsPrefix(),
+    ...env,
+  }, 60_000);
+}
+
+/** A process of the stack that tests may stop and start again (on the same ports). */
+function restartable(start: () => Promise<ServiceProcess>) {
+  let running: ServiceProcess | undefined;
+  return {
+    get pid() {
+      return running?.pid;
     },
-    readyUrl: `http://127.0.0.1:${port}/health/ready`,
-    timeoutMs: 60_000,
-  });
+    async start() {
+      running ??= await start();
+    },
+    async stop() {
+      const stopping = running;
+      running = undefined;
+      await stopping?.stop();
+    },
+  };
 }
 
 export async function startStack(options: {
@@ -202,25 +204,23 @@ export async function startStack(options: {
     PRESENCE_GROUP: `presence-service-test-${crypto.randomUUID()}`,
     ...options.presence,
   };
-  const startPresence = () => startPresenceServiceProcess(presencePort, presenceEnv);
+  const presence = restartable(() => startPresenceServiceProcess(presencePort, presenceEnv));
   // One prefix for the whole stack: its instances share their limits, as a deployment's do.
   const limits = { LIMITS_REDIS_PREFIX: limitsPrefix() };
-  let presence: ServiceProcess | undefined;
   /** The chat-service instances; user-service is tracked apart so tests can stop and restart it. */
   const started: ServiceProcess[] = [];
   const pastUserServices: ServiceProcess[] = [];
-  const startUserService = async () => {
+  const userService = restartable(async () => {
     const running = await startUserServiceProcess(httpPort, grpcPort, {
       ...limits,
       ...options.userEnv,
     });
     pastUserServices.push(running);
     return running;
-  };
-  let userService: ServiceProcess | undefined;
+  });
   try {
-    userService = await startUserService();
-    if (options.presence !== undefined) presence = await startPresence();
+    await userService.start();
+    if (options.presence !== undefined) await presence.start();
     const ports = Array.from({ length: options.chatInstances ?? 2 }, () => freePort());
     const chats = await Promise.all(
       ports.map((port) =>
@@ -246,43 +246,27 @@ export async function startStack(options: {
       chatUrls: ports.map((p) => `http://127.0.0.1:${p}`),
       chatPids: chats.map((c) => c.pid),
       get userPid() {
-        return userService?.pid;
+        return userService.pid;
       },
       get presencePid() {
-        return presence?.pid;
+        return presence.pid;
       },
       register: (prefix = "u") => registerUser(userServiceUrl, prefix),
       logs: () => [...pastUserServices, ...started].map((p) => p.output()).join("\n"),
-      async stopUserService() {
-        const running = userService;
-        userService = undefined;
-        await running?.stop();
-      },
-      async startUserService() {
-        userService ??= await startUserService();
-      },
+      stopUserService: userService.stop,
+      startUserService: userService.start,
       presenceUrl: options.presence === undefined ? undefined : `http://127.0.0.1:${presencePort}`,
-      async stopPresenceService() {
-        const running = presence;
-        presence = undefined;
-        await running?.stop();
-      },
-      async startPresenceService() {
-        presence ??= await startPresence();
-      },
+      stopPresenceService: presence.stop,
+      startPresenceService: presence.start,
       gatewayUrls: gatewayPorts.map((p) => `http://127.0.0.1:${p}`),
       gatewayPids: gateways.map((g) => g.pid),
       killChatInstance: (index) => killService(chats[index]),
       async stop() {
-        await Promise.all([
-          ...started.map((s) => s.stop()),
-          userService?.stop(),
-          presence?.stop(),
-        ]);
+        await Promise.all([...started.map((s) => s.stop()), userService.stop(), presence.stop()]);
       },
     };
   } catch (error) {
-    await Promise.all([...started.map((s) => s.stop()), userService?.stop(), presence?.stop()]);
+    await Promise.all([...started.map((s) => s.stop()), userService.stop(), presence.stop()]);
     throw error;
   }
 }

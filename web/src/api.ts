@@ -46,67 +46,72 @@ export function createApi(origin: string, session: SessionAccess) {
   const chat = createChatClient(origin, { headers });
   const presence = createPresenceClient(origin, { headers });
 
-  /** Runs a request; a 401 renews the access token silently and tries once more. */
-  const call = async <R extends { status: number }>(request: () => Promise<R>): Promise<R> => {
-    const res = await reach(request);
-    if (res.status !== 401 || token() === undefined) return res;
-    if (!(await session.refresh().catch(() => false))) return res;
-    return await reach(request);
+  /**
+   * Runs a request and answers its response when its status is one of `ok` (typed by it), or
+   * throws its `ApiError`; a 401 renews the access token silently and tries once more.
+   */
+  const call = async <R extends ClientResponse<unknown, number, string>, S extends number>(
+    request: () => Promise<R>,
+    ...ok: S[]
+  ): Promise<Answered<R, S>> => {
+    let res = await reach(request);
+    if (res.status === 401 && token() !== undefined && await session.refresh().catch(() => false)) {
+      res = await reach(request);
+    }
+    return await answered(res, ok);
   };
 
   return {
     /** Status and last seen of up to 200 users. */
     async presence(userIds: readonly string[]) {
-      const res = await call(() =>
-        presence.api.presence.$get({ query: { user_ids: userIds.join(",") } })
+      const res = await call(
+        () => presence.api.presence.$get({ query: { user_ids: userIds.join(",") } }),
+        200,
       );
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+      return (await res.json()).data;
     },
 
     /** A new token pair for a refresh token (it is used up). */
     async refresh(refreshToken: string) {
-      const res = await reach(() =>
-        users.api.auth.refresh.$post({ json: { refresh_token: refreshToken } })
+      const res = await answered(
+        await reach(() => users.api.auth.refresh.$post({ json: { refresh_token: refreshToken } })),
+        [200],
       );
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+      return (await res.json()).data;
     },
 
     /** Ends the session of `accessToken` on the server (its tokens stop working everywhere). */
     async logout(accessToken: string) {
-      const res = await reach(() =>
-        users.api.auth.logout.$post(undefined, {
-          headers: { Authorization: `Bearer ${accessToken}` },
-        })
+      // 401: the session had already ended.
+      await answered(
+        await reach(() =>
+          users.api.auth.logout.$post(undefined, {
+            headers: { Authorization: `Bearer ${accessToken}` },
+          })
+        ),
+        [204, 401],
       );
-      if (res.status === 204 || res.status === 401) return;
-      throw await failure(res);
     },
 
     async register(body: { username: string; email_address: string; password: string }) {
-      const res = await call(() => users.api.users.$post({ json: body }));
-      if (res.status === 201) return (await res.json()).data;
-      throw await failure(res);
+      const res = await call(() => users.api.users.$post({ json: body }), 201);
+      return (await res.json()).data;
     },
 
     async login(body: { username: string; password: string }) {
-      const res = await call(() => users.api.users.login.$post({ json: body }));
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+      const res = await call(() => users.api.users.login.$post({ json: body }), 200);
+      return (await res.json()).data;
     },
 
     /** People search: users whose username starts with `prefix` (2+ characters), by name. */
     async searchUsers(prefix: string, limit = 10) {
-      const res = await call(() => users.api.users.$get({ query: { query: prefix, limit } }));
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+      const res = await call(() => users.api.users.$get({ query: { query: prefix, limit } }), 200);
+      return (await res.json()).data;
     },
 
     async user(id: string) {
-      const res = await call(() => users.api.users[":id"].$get({ param: { id } }));
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+      const res = await call(() => users.api.users[":id"].$get({ param: { id } }), 200);
+      return (await res.json()).data;
     },
 
     /** Public channels by name, or (`member`) every channel the caller belongs to. */
@@ -118,17 +123,14 @@ export function createApi(origin: string, session: SessionAccess) {
             ...(options.after === undefined ? {} : { after: options.after }),
             ...(options.limit === undefined ? {} : { limit: options.limit }),
           },
-        })
-      );
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+        }), 200);
+      return (await res.json()).data;
     },
 
     /** One channel; 404 also when the caller may not see it. */
     async channel(id: string) {
-      const res = await call(() => chat.api.channels[":id"].$get({ param: { id } }));
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+      const res = await call(() => chat.api.channels[":id"].$get({ param: { id } }), 200);
+      return (await res.json()).data;
     },
 
     async createChannel(body: {
@@ -136,20 +138,21 @@ export function createApi(origin: string, session: SessionAccess) {
       name: string;
       description?: string;
     }) {
-      const res = await call(() => chat.api.channels.$post({ json: body }));
-      if (res.status === 201) return (await res.json()).data;
-      throw await failure(res);
+      const res = await call(() => chat.api.channels.$post({ json: body }), 201);
+      return (await res.json()).data;
     },
 
     /** The direct conversation with `participantId`, created when the pair has none yet. */
     async directChannel(participantId: string) {
-      const res = await call(() =>
-        chat.api.channels.$post({
-          json: { channel_type: "direct", participant_id: participantId },
-        })
+      const res = await call(
+        () =>
+          chat.api.channels.$post({
+            json: { channel_type: "direct", participant_id: participantId },
+          }),
+        201,
+        200,
       );
-      if (res.status === 201 || res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+      return (await res.json()).data;
     },
 
     async addMember(channelId: string, userId: string) {
@@ -157,10 +160,8 @@ export function createApi(origin: string, session: SessionAccess) {
         chat.api.channels[":id"].members.$post({
           param: { id: channelId },
           json: { user_id: userId },
-        })
-      );
-      if (res.status === 201) return (await res.json()).data;
-      throw await failure(res);
+        }), 201);
+      return (await res.json()).data;
     },
 
     /** Marks a channel read up to a message (the server's marker only moves forward). */
@@ -169,29 +170,29 @@ export function createApi(origin: string, session: SessionAccess) {
         chat.api.channels[":id"].read.$post({
           param: { id: channelId },
           json: { message_id: messageId },
-        })
-      );
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+        }), 200);
+      return (await res.json()).data;
     },
 
     /** A private or direct channel's members with usernames, in join order (up to 200). */
     async members(channelId: string) {
-      const res = await call(() =>
-        chat.api.channels[":id"].members.$get({ param: { id: channelId }, query: { limit: 200 } })
+      const res = await call(
+        () =>
+          chat.api.channels[":id"].members.$get({
+            param: { id: channelId },
+            query: { limit: 200 },
+          }),
+        200,
       );
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+      return (await res.json()).data;
     },
 
     /** Removes a member of a private channel: yourself to leave, anyone if you created it. */
     async removeMember(channelId: string, userId: string): Promise<void> {
-      const res = await call(() =>
+      await call(() =>
         chat.api.channels[":id"].members[":user_id"].$delete({
           param: { id: channelId, user_id: userId },
-        })
-      );
-      if (res.status !== 204) throw await failure(res);
+        }), 204);
     },
 
     /** One page of history, newest first: the newest messages, or those older than `before`. */
@@ -200,10 +201,8 @@ export function createApi(origin: string, session: SessionAccess) {
         chat.api.channels[":id"].messages.$get({
           param: { id: channelId },
           query: { limit: HISTORY_PAGE, ...(before === undefined ? {} : { before }) },
-        })
-      );
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+        }), 200);
+      return (await res.json()).data;
     },
 
     /** Sends over HTTP; retrying with the same `clientId` returns the original message. */
@@ -216,10 +215,8 @@ export function createApi(origin: string, session: SessionAccess) {
             client_id: clientId,
             ...(replyTo === undefined ? {} : { reply_to: replyTo }),
           },
-        })
-      );
-      if (res.status === 201) return (await res.json()).data;
-      throw await failure(res);
+        }), 201);
+      return (await res.json()).data;
     },
 
     /** The author replaces a message's content; answers the whole edited message. */
@@ -228,27 +225,22 @@ export function createApi(origin: string, session: SessionAccess) {
         chat.api.channels[":id"].messages[":message_id"].$patch({
           param: { id: channelId, message_id: messageId },
           json: { content },
-        })
-      );
-      if (res.status === 200) return (await res.json()).data;
-      throw await failure(res);
+        }), 200);
+      return (await res.json()).data;
     },
 
     async deleteMessage(channelId: string, messageId: string): Promise<void> {
-      const res = await call(() =>
+      await call(() =>
         chat.api.channels[":id"].messages[":message_id"].$delete({
           param: { id: channelId, message_id: messageId },
-        })
-      );
-      if (res.status !== 204) throw await failure(res);
+        }), 204);
     },
 
     /** Reacts with an emoji (`on`) or takes the reaction back; idempotent either way. */
     async react(channelId: string, messageId: string, emoji: string, on: boolean): Promise<void> {
       const route = chat.api.channels[":id"].messages[":message_id"].reactions[":emoji"];
       const param = { id: channelId, message_id: messageId, emoji };
-      const res = await call(() => on ? route.$put({ param }) : route.$delete({ param }));
-      if (res.status !== 204) throw await failure(res);
+      await call(() => on ? route.$put({ param }) : route.$delete({ param }), 204);
     },
 
     /**
@@ -262,6 +254,26 @@ export function createApi(origin: string, session: SessionAccess) {
       return url.toString();
     },
   };
+}
+
+/** The responses among `R` whose status is one of `S`. */
+type Answered<R, S> = Extract<R, { status: S }>;
+
+/** Whether `res` answered with one of the `ok` statuses (narrowing its type to theirs). */
+function isAnswered<R extends { status: number }, S extends number>(
+  res: R,
+  ok: readonly S[],
+): res is Answered<R, S> {
+  return ok.some((status) => status === res.status);
+}
+
+/** `res` when its status is one of `ok`; otherwise its `ApiError` is thrown. */
+async function answered<R extends ClientResponse<unknown, number, string>, S extends number>(
+  res: R,
+  ok: readonly S[],
+): Promise<Answered<R, S>> {
+  if (isAnswered(res, ok)) return res;
+  throw await failure(res);
 }
 
 /** Runs one request; a network failure becomes an `ApiError` with status 0. */

@@ -169,10 +169,14 @@ function startGateway(settings: Record<string, string> = {}) {
       sockets.push(socket);
       return socket;
     },
+    /** Alice, Bob, and a public channel of Alice's (Bob not subscribed to it). */
+    async aliceAndBob() {
+      const [alice, bob] = await Promise.all(["alice", "bob"].map(gateway.person));
+      return { alice, bob, channelId: await gateway.channel(alice) };
+    },
     /** Alice's public channel, with Bob subscribed to it on a socket of his. */
     async aliceAndSubscribedBob() {
-      const [alice, bob] = await Promise.all(["alice", "bob"].map(gateway.person));
-      const channelId = await gateway.channel(alice);
+      const { alice, bob, channelId } = await gateway.aliceAndBob();
       const socket = await gateway.open(bob);
       await socket.subscribe(channelId);
       return { alice, bob, channelId, socket };
@@ -280,8 +284,7 @@ test("every frame: ping, subscribe, send_message to every subscriber (sender too
 
 test("bad frames get an error frame with their ref, and the connection stays usable", async () => {
   await using gw = startGateway();
-  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
-  const channelId = await gw.channel(alice);
+  const { alice, bob, channelId } = await gw.aliceAndBob();
   const secret = await gw.channel(alice, "private");
   const ws = await gw.open(bob);
   const bad = badFrames(channelId, secret);
@@ -392,8 +395,7 @@ test("replay: subscribe with after sends what was missed once, and a late live c
 
 test("replay: messages arriving while the replay runs follow it, none twice", async () => {
   await using gw = startGateway();
-  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
-  const channelId = await gw.channel(alice);
+  const { alice, bob, channelId } = await gw.aliceAndBob();
   const m0 = await gw.send(alice, channelId, "seen");
   const m1 = await gw.send(alice, channelId, "missed");
   // Stored before the replay reads history, fanned out while it runs.
@@ -419,8 +421,7 @@ test("replay: messages arriving while the replay runs follow it, none twice", as
 
 test("replay is capped: the newest messages follow a replay_truncated error", async () => {
   await using gw = startGateway({ WS_REPLAY_CAP: "3" });
-  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
-  const channelId = await gw.channel(alice);
+  const { alice, bob, channelId } = await gw.aliceAndBob();
   const m0 = await gw.send(alice, channelId, "seen");
   const sent: string[] = [];
   for (let i = 0; i < 6; i++) sent.push((await gw.send(alice, channelId, `n${i}`)).id);
@@ -723,8 +724,7 @@ test("edit: the author's PATCH reaches every subscriber as message_edited, after
 
 test("replay: subscribe with after carries edits made since, of older messages too", async () => {
   await using gw = startGateway();
-  const [alice, bob] = await Promise.all(["alice", "bob"].map(gw.person));
-  const channelId = await gw.channel(alice);
+  const { alice, bob, channelId } = await gw.aliceAndBob();
   const old = await gw.send(alice, channelId, "old");
   const seen = await gw.send(alice, channelId, "seen");
   const missed = await gw.send(alice, channelId, "missed");

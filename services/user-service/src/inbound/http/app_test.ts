@@ -39,6 +39,11 @@ async function errorOf(res: Response, status: number) {
   return body.error as { code: string; message: string };
 }
 
+/** The error code of a request without a body, answered with `status` (checked by `errorOf`). */
+async function codeOf(method: string, path: string, token: string | undefined, status: number) {
+  return (await errorOf(await send(method, path, undefined, token), status)).code;
+}
+
 /** Tests share one service and its connection pool, closed by the last test. */
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({
@@ -172,15 +177,9 @@ test("GET /api/users/{id}: any authenticated user reads any profile", async () =
   const res = await send("GET", `/api/users/${alice.user.id}`, undefined, bob.token);
   assert.equal(res.status, 200);
   assert.deepEqual((await res.json()).data, alice.user);
+  assert.equal(await codeOf("GET", "/api/users/not-a-uuid", bob.token, 400), "invalid_parameter");
   assert.equal(
-    (await errorOf(await send("GET", "/api/users/not-a-uuid", undefined, bob.token), 400)).code,
-    "invalid_parameter",
-  );
-  assert.equal(
-    (await errorOf(
-      await send("GET", `/api/users/${crypto.randomUUID()}`, undefined, bob.token),
-      404,
-    )).code,
+    await codeOf("GET", `/api/users/${crypto.randomUUID()}`, bob.token, 404),
     "not_found",
   );
 });
@@ -260,25 +259,12 @@ test("PATCH changes oneself; updated_at moves; others get 403", async () => {
 test("DELETE removes oneself (204), then 404; others get 403", async () => {
   const alice = await register();
   const bob = await register();
-  assert.equal(
-    (await errorOf(
-      await send("DELETE", `/api/users/${alice.user.id}`, undefined, bob.token),
-      403,
-    )).code,
-    "forbidden",
-  );
+  assert.equal(await codeOf("DELETE", `/api/users/${alice.user.id}`, bob.token, 403), "forbidden");
   const deleted = await send("DELETE", `/api/users/${alice.user.id}`, undefined, alice.token);
   assert.equal(deleted.status, 204);
+  assert.equal(await codeOf("GET", `/api/users/${alice.user.id}`, bob.token, 404), "not_found");
   assert.equal(
-    (await errorOf(await send("GET", `/api/users/${alice.user.id}`, undefined, bob.token), 404))
-      .code,
-    "not_found",
-  );
-  assert.equal(
-    (await errorOf(
-      await send("DELETE", `/api/users/${alice.user.id}`, undefined, alice.token),
-      404,
-    )).code,
+    await codeOf("DELETE", `/api/users/${alice.user.id}`, alice.token, 404),
     "not_found",
   );
   const patch = await send(
@@ -312,8 +298,7 @@ test("refresh rotates the pair; reuse ends the session; logout is 204 and ends i
   const reused = await send("POST", "/api/auth/refresh", { refresh_token: first.refresh_token });
   assert.equal((await errorOf(reused, 401)).code, "invalid_refresh_token");
   assert.equal(
-    (await errorOf(await send("GET", `/api/users/${alice.user.id}`, undefined, second.token), 401))
-      .code,
+    await codeOf("GET", `/api/users/${alice.user.id}`, second.token, 401),
     "invalid_token",
   );
   // Logout (the session of register()'s login): 204, then its token is refused.
