@@ -99,7 +99,14 @@ export async function startConsumer(
 ): Promise<RunningConsumer> {
   /** The last handled offset by topic and partition, committed (+1) every interval. */
   const handled = new Map<string, Map<number, string>>();
+  const commitIntervalMs = options.commitIntervalMs ?? 1000;
+  // Armed by the first record handled after a commit, not an interval: an idle consumer wakes
+  // for nothing.
+  let commitTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopping = false;
   const commit = async () => {
+    clearTimeout(commitTimer);
+    commitTimer = undefined;
     if (handled.size === 0) return;
     const offsets = [...handled].flatMap(([topic, partitions]) =>
       [...partitions].map(([partition, offset]) => ({
@@ -153,16 +160,16 @@ export async function startConsumer(
           let partitions = handled.get(topic);
           if (partitions === undefined) handled.set(topic, partitions = new Map());
           partitions.set(partition, last);
+          if (!stopping) commitTimer ??= setTimeout(() => void commit(), commitIntervalMs);
         }
       }
       await heartbeat();
     },
   });
   await joined;
-  const timer = setInterval(() => void commit(), options.commitIntervalMs ?? 1000);
   return {
     async stop() {
-      clearInterval(timer);
+      stopping = true;
       await commit();
       await consumer.disconnect();
     },
@@ -184,7 +191,7 @@ export function kafkaEventSource(kafka: Kafka, logger: Logger): EventSource {
         heartbeatInterval: 3000,
         ...(subscription.fetch === undefined ? {} : {
           // The broker answers a fetch once `minBytes` are there or `maxWaitMs` have passed (the
-          // fan-out's defaults: at the first record, else after 1 s).
+          // fan-out's defaults: at the first record, else after 5 s).
           minBytes: subscription.fetch.minBytes,
           maxWaitTimeInMs: subscription.fetch.maxWaitMs,
         }),

@@ -38,3 +38,30 @@ Deno.test("kafkajs idle fix: a pending request is still checked again, and a thr
   clearTimeout(q.throttleCheckTimeoutId);
   assert.equal(checks, 0);
 });
+
+Deno.test("kafkajs idle fix: an answer that never comes still times out", async () => {
+  const q = new RequestQueue({
+    maxInFlightRequests: 1,
+    requestTimeout: 300,
+    enforceRequestTimeout: true,
+    clientId: "test",
+    broker: "localhost:0",
+    logger,
+    isConnected: () => true,
+  });
+  const timedOut = Promise.withResolvers<void>();
+  q.inflight.set(1, {
+    sentAt: Date.now(),
+    requestTimeout: 300,
+    timeoutRequest: () => timedOut.resolve(),
+  });
+  const started = Date.now();
+  q.scheduleRequestTimeoutCheck();
+  try {
+    await timedOut.promise;
+    const waited = Date.now() - started;
+    assert.ok(waited >= 300 && waited < 600, `timed out after ${waited} ms`);
+  } finally {
+    q.destroy();
+  }
+});

@@ -126,6 +126,17 @@ export class OutboxRelay {
     return (await this.#publishBatch()).published;
   }
 
+  /**
+   * Whether any row waits: one statement, where a batch is a transaction of three. The idle poll
+   * asks this first, so a quiet service makes one round trip a second.
+   */
+  async #anyUnpublished(): Promise<boolean> {
+    const { sql, table } = this.#o;
+    const [{ waiting }] = await sql<{ waiting: boolean }[]>`
+      select exists (select 1 from ${sql(table.name)} where published_at is null) as waiting`;
+    return waiting;
+  }
+
   /** `heldBack`: rows of the batch left for later, behind an earlier row another relay holds. */
   async #publishBatch(): Promise<{ published: number; heldBack: boolean }> {
     const { sql, table, batchSize } = this.#o;
@@ -189,12 +200,17 @@ export class OutboxRelay {
 
   async #run(): Promise<void> {
     let backoff = 0;
+    // An idle poll (not woken, nothing left over from the last batch) probes before it locks.
+    let probe = false;
     while (this.#running) {
       let published = 0;
       let heldBack = false;
+      const woken = this.#woken;
       this.#woken = false;
       try {
-        ({ published, heldBack } = await this.#publishBatch());
+        if (!probe || woken || await this.#anyUnpublished()) {
+          ({ published, heldBack } = await this.#publishBatch());
+        }
         await this.#prune();
         if (!this.#state.healthy) this.#o.logger.info("outbox relay recovered");
         this.#state = { healthy: true, published: this.#state.published + published };
@@ -209,7 +225,11 @@ export class OutboxRelay {
         this.#state = { ...this.#state, healthy: false, lastError: message };
       }
       // A full batch means more may be waiting, and a wake-up during the batch a new row.
-      if (backoff === 0 && (published === this.#o.batchSize || this.#woken)) continue;
+      if (backoff === 0 && (published === this.#o.batchSize || this.#woken)) {
+        probe = false;
+        continue;
+      }
+      probe = backoff === 0 && !heldBack;
       await this.#sleep(
         backoff > 0 ? backoff : heldBack ? this.#o.heldBackMs : this.#o.idleMs,
       );
