@@ -8,3 +8,5 @@ export * from "./client.ts";
 export * from "./openapi_merge.ts";
 export * from "./serve.ts";
 export * from "./service_app.ts";
+export * from "./answers.ts";
+export * from "./route.ts";

@@ -25,7 +25,9 @@ export interface ServedProcess {
 }
 
 export function serveUntilSignalled(
-  app: { readonly fetch: Deno.ServeHandler },
+  app: {
+    readonly fetch: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>;
+  },
   served: ServedProcess,
 ): Deno.HttpServer {
   const { logger } = served;
