@@ -9,7 +9,7 @@ import type { Result } from "../result.ts";
 import { declaredErrorResponse } from "./errors.ts";
 
 /** The status and code a domain error answers with (the message is the error's own). */
-export type ErrorMapping<E> = (c: Context, error: E) => readonly [ContentfulStatusCode, string];
+export type ErrorMapping<E> = (error: E, c: Context) => readonly [ContentfulStatusCode, string];
 
 /** What a route documents of its errors: its `errorsOf` entries, by status. */
 type Declared<S extends ContentfulStatusCode> = { readonly [K in S]: unknown };
@@ -17,7 +17,7 @@ type Declared<S extends ContentfulStatusCode> = { readonly [K in S]: unknown };
 export function domainAnswers<E extends { readonly message: string }>(mapping: ErrorMapping<E>) {
   /** The error, typed as one of the statuses the route documents (`declaredErrorResponse`). */
   const error = <S extends ContentfulStatusCode>(c: Context, e: E, declared: Declared<S>) => {
-    const [status, code] = mapping(c, e);
+    const [status, code] = mapping(e, c);
     return declaredErrorResponse(c, declared, status, code, e.message);
   };
   return {

@@ -3,7 +3,7 @@
  * and the middleware that checks it) is said once, each route says only what is its own.
  */
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
-import { BEARER, jsonContent, PUBLIC } from "./openapi.ts";
+import { BEARER, errorsOf, type ErrorStatus, jsonContent, PUBLIC } from "./openapi.ts";
 
 /** Who may call a route: anyone, or the holder of a token that `middleware` checks. */
 export type Access<M> =
@@ -22,11 +22,23 @@ export function resourceRoutes<const A extends Access<RouteConfig["middleware"]>
   tag: string,
   access: A,
 ) {
-  return <P extends string, const R extends OwnConfig<P>>(route: R) =>
+  return <P extends string, R extends OwnConfig<P>>(route: R) =>
     createRoute({ ...route, tags: [tag], ...access });
 }
 
 /** A required JSON request body of `schema`. */
 export function jsonBody<T>(schema: T, description: string) {
   return { required: true as const, ...jsonContent(schema, description) };
+}
+
+type Described = { readonly [K in ErrorStatus]?: string };
+
+/**
+ * `errorsOf` for the routes of a service that all give the `common` answers (the 503 of an
+ * outage, the 401 of the bearer check): those are said once, each route says its own.
+ */
+export function errorsWith<const C extends Described>(common: C) {
+  return <const D extends { readonly [K in Exclude<ErrorStatus, keyof C>]?: string }>(
+    described: D,
+  ) => errorsOf({ ...described, ...common });
 }

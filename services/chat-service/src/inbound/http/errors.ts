@@ -8,7 +8,7 @@ import type { MessageError } from "../../domain/message/errors.ts";
 /** `answer.error`, `answer.data`, `answer.done`: how a chat route answers its service's results. */
 export const answer = domainAnswers<MessageError>(answerTo);
 
-function answerTo(c: Context, error: MessageError): [ContentfulStatusCode, string] {
+function answerTo(error: MessageError, c: Context): [ContentfulStatusCode, string] {
   switch (error.type) {
     case "validation":
     case "unsupported":

@@ -5,8 +5,7 @@
 import {
   BEARER,
   createApiApp,
-  errorsOf,
-  type ErrorStatus,
+  errorsWith,
   resourceRoutes,
   UNAVAILABLE,
 } from "@chat-ts/shared/http";
@@ -22,8 +21,4 @@ export function chatResource(tag: string, auth: ChatAuth) {
 }
 
 /** A chat route's error answers: its own, and the 401 and 503 every chat route gives. */
-export function chatErrorsOf<
-  const D extends { readonly [K in Exclude<ErrorStatus, 401 | 503>]?: string },
->(described: D) {
-  return errorsOf({ ...described, 401: UNAUTHORIZED, 503: UNAVAILABLE });
-}
+export const chatErrorsOf = errorsWith({ 401: UNAUTHORIZED, 503: UNAVAILABLE });

@@ -17,6 +17,7 @@ import {
   ListChannelsQuery,
   MarkReadBody,
   toChannelJson,
+  toReadStateJson,
   withReadState,
 } from "../schemas.ts";
 
@@ -110,22 +111,11 @@ export function channelRoutes(
         },
         responses: { 200: json(ReadStateEnvelope, "Your read state now"), ...markReadErrors },
       }),
-      async (c) =>
-        answer.data(
-          c,
-          await reads.markRead(
-            c.var.caller.userId,
-            c.req.valid("param").id,
-            c.req.valid("json").message_id,
-          ),
-          markReadErrors,
-          200,
-          (read) => ({
-            channel_id: read.channelId,
-            unread_count: read.unreadCount,
-            last_read_id: read.lastReadId,
-          }),
-        ),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const read = await reads.markRead(c.var.caller.userId, id, c.req.valid("json").message_id);
+        return answer.data(c, read, markReadErrors, 200, toReadStateJson);
+      },
     )
     .openapi(
       route({
