@@ -2,7 +2,7 @@
 import { BODY_ERRORS, jsonBody, jsonContent as json } from "@chat-ts/shared/http";
 import type { z } from "@hono/zod-openapi";
 import { err, type Result } from "@chat-ts/shared/result";
-import type { UserId } from "../../../domain/ids.ts";
+import type { MessageId, UserId } from "../../../domain/ids.ts";
 import { type MessageError, messageNotFound } from "../../../domain/message/errors.ts";
 import { Emoji } from "../../../domain/message/reactions.ts";
 import type { MessageService } from "../../../domain/message/service.ts";
@@ -48,19 +48,29 @@ const reactionErrors = chatErrorsOf({
   422: "emoji is not one emoji",
 });
 
+/**
+ * A call on the message `message_id` names. Any UUID is a well-formed id; one that is not
+ * time-based names no message, so it is a 404 as a missing one (`MessageParams`).
+ */
+async function ofMessage<T>(
+  messageId: MessageId | null,
+  call: (messageId: MessageId) => Promise<Result<T, MessageError>> | Result<T, MessageError>,
+): Promise<Result<T, MessageError>> {
+  return messageId === null ? err(messageNotFound) : await call(messageId);
+}
+
 export function messageRoutes(deps: { messages: MessageService; auth: ChatAuth }) {
   const { messages, auth } = deps;
   /** Adding or taking back a reaction: the same parameters, checked the same way. */
-  const changeReaction = async (
+  const changeReaction = (
     change: "react" | "unreact",
     caller: UserId,
     { id, message_id, emoji }: z.output<typeof ReactionParams>,
-  ): Promise<Result<void, MessageError>> => {
-    if (message_id === null) return err(messageNotFound);
-    const parsed = Emoji.parse(emoji);
-    if (!parsed.ok) return parsed;
-    return await messages[change](caller, id, message_id, parsed.value);
-  };
+  ) =>
+    ofMessage(message_id, (messageId) => {
+      const parsed = Emoji.parse(emoji);
+      return parsed.ok ? messages[change](caller, id, messageId, parsed.value) : parsed;
+    });
   const { app, route } = chatResource("Messages", auth);
   return app
     .openapi(
@@ -121,12 +131,10 @@ export function messageRoutes(deps: { messages: MessageService; auth: ChatAuth }
       }),
       async (c) => {
         const { id, message_id } = c.req.valid("param");
-        if (message_id === null) return answer.error(c, messageNotFound, editMessageErrors);
-        const edited = await messages.edit(
-          c.var.caller.userId,
-          id,
+        const { content } = c.req.valid("json");
+        const edited = await ofMessage(
           message_id,
-          c.req.valid("json").content,
+          (messageId) => messages.edit(c.var.caller.userId, id, messageId, content),
         );
         return answer.data(c, edited, editMessageErrors, 200, toMessageJson);
       },
@@ -142,12 +150,11 @@ export function messageRoutes(deps: { messages: MessageService; auth: ChatAuth }
       }),
       async (c) => {
         const { id, message_id } = c.req.valid("param");
-        if (message_id === null) return answer.error(c, messageNotFound, deleteMessageErrors);
-        return answer.done(
-          c,
-          await messages.delete(c.var.caller.userId, id, message_id),
-          deleteMessageErrors,
+        const deleted = await ofMessage(
+          message_id,
+          (messageId) => messages.delete(c.var.caller.userId, id, messageId),
         );
+        return answer.done(c, deleted, deleteMessageErrors);
       },
     )
     .openapi(
