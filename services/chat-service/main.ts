@@ -18,7 +18,8 @@ import {
   KafkaRecordSink,
 } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
-import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
+import { serveUntilSignalled } from "@chat-ts/shared/http";
+import { exitOnUncaughtErrors } from "@chat-ts/shared/shutdown";
 import { withTimeout } from "@chat-ts/shared/timeout";
 import {
   connectPostgres,
@@ -145,25 +146,24 @@ redisMetrics(chat.metrics, redis);
 consumerLagMetrics(chat.metrics, kafkaAdmin, chat.readers);
 const app = chat.createApp({ tokens: createTokenCodec({ secret: config.JWT_SECRET }) });
 
-const server = Deno.serve({
-  hostname: config.HTTP_HOST,
-  port: config.HTTP_PORT,
-  onListen: ({ hostname, port }) =>
-    logger.info("chat-service listening", { http: `${hostname}:${port}` }),
-}, app.fetch);
-
-// A peer that never completes the close handshake must not keep the process alive.
-stopOnSignals(logger, async () => {
-  chat.gateway.closeAll();
-  // Leaving the groups commits the consumed offsets.
-  await chat.stop();
-  await withTimeout(server.shutdown(), 5000).catch(() =>
-    logger.warn("HTTP server drain timed out")
-  );
-  await publisher.close().catch(() => {});
-  await presenceSink.close().catch(() => {});
-  await kafkaAdmin.disconnect().catch(() => {});
-  grpcUsers.close();
-  await closeRedis(redis);
-  await Promise.allSettled([sql.end({ timeout: 5 }), cassandra.shutdown()]);
-}, { deadlineMs: 10_000 });
+serveUntilSignalled(app, {
+  name: "chat-service",
+  address: config,
+  logger,
+  beforeDrain: async () => {
+    chat.gateway.closeAll();
+    // Leaving the groups commits the consumed offsets.
+    await chat.stop();
+  },
+  // A peer that never completes the close handshake must not keep the process alive.
+  drainMs: 5000,
+  afterDrain: async () => {
+    await publisher.close().catch(() => {});
+    await presenceSink.close().catch(() => {});
+    await kafkaAdmin.disconnect().catch(() => {});
+    grpcUsers.close();
+    await closeRedis(redis);
+    await Promise.allSettled([sql.end({ timeout: 5 }), cassandra.shutdown()]);
+  },
+  deadlineMs: 10_000,
+});

@@ -3,13 +3,14 @@
  * sessions it learns from Kafka, the rate limits it shares through Redis → one HTTP origin.
  */
 import { configOrExit } from "@chat-ts/shared/config";
+import { serveUntilSignalled } from "@chat-ts/shared/http";
 import { createTokenCodec, refusingRevoked } from "@chat-ts/shared/jwt";
 import { createKafka } from "@chat-ts/shared/kafka";
 import { redisLimits } from "@chat-ts/shared/limits";
 import { createLogger } from "@chat-ts/shared/logger";
 import { closeRedis, connectRedis, redisIsReady } from "@chat-ts/shared/redis";
 import { Revocations } from "@chat-ts/shared/revocations";
-import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
+import { exitOnUncaughtErrors } from "@chat-ts/shared/shutdown";
 import { loadGatewayConfig } from "./src/config.ts";
 import { createGatewayApp } from "./src/inbound/http/app.ts";
 import { networkUpstream } from "./src/outbound/http/network_upstream.ts";
@@ -62,22 +63,21 @@ const app = createGatewayApp({
   },
 });
 
-const server = Deno.serve({
-  hostname: config.HTTP_HOST,
-  port: config.HTTP_PORT,
-  onListen: ({ hostname, port }) =>
-    logger.info("gateway listening", {
-      http: `${hostname}:${port}`,
-      users: config.USER_SERVICE_URL,
-      chat: config.CHAT_SERVICE_URLS,
-      presence: config.PRESENCE_SERVICE_URL,
-    }),
-}, app.fetch);
-
-stopOnSignals(logger, async () => {
-  for (const upstream of Object.values(upstreams)) upstream.closeAll();
-  await server.shutdown();
-  clearInterval(pruner);
-  await sessions.stop();
-  await closeRedis(redis);
+serveUntilSignalled(app, {
+  name: "gateway",
+  address: config,
+  logger,
+  listening: {
+    users: config.USER_SERVICE_URL,
+    chat: config.CHAT_SERVICE_URLS,
+    presence: config.PRESENCE_SERVICE_URL,
+  },
+  beforeDrain: () => {
+    for (const upstream of Object.values(upstreams)) upstream.closeAll();
+  },
+  afterDrain: async () => {
+    clearInterval(pruner);
+    await sessions.stop();
+    await closeRedis(redis);
+  },
 });

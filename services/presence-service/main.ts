@@ -3,6 +3,7 @@
  * reader, the sweeper and the HTTP server.
  */
 import { configOrExit } from "@chat-ts/shared/config";
+import { serveUntilSignalled } from "@chat-ts/shared/http";
 import { createTokenCodec } from "@chat-ts/shared/jwt";
 import {
   consumerLagMetrics,
@@ -13,7 +14,7 @@ import {
 import { createLogger } from "@chat-ts/shared/logger";
 import { connectPostgres, postgresIsReady, postgresMetrics } from "@chat-ts/shared/postgres";
 import { closeRedis, connectRedis, redisIsReady, redisMetrics } from "@chat-ts/shared/redis";
-import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
+import { exitOnUncaughtErrors } from "@chat-ts/shared/shutdown";
 import { assemblePresenceService } from "./src/assembly.ts";
 import { loadPresenceServiceConfig } from "./src/config.ts";
 import { PostgresLastSeenRepository } from "./src/outbound/postgres/last_seen_repository.ts";
@@ -64,18 +65,16 @@ redisMetrics(service.metrics, redis);
 consumerLagMetrics(service.metrics, kafkaAdmin, service.readers);
 const app = service.createApp({ tokens: createTokenCodec({ secret: config.JWT_SECRET }) });
 
-const server = Deno.serve({
-  hostname: config.HTTP_HOST,
-  port: config.HTTP_PORT,
-  onListen: ({ hostname, port }) =>
-    logger.info("presence-service listening", { http: `${hostname}:${port}` }),
-}, app.fetch);
-
-stopOnSignals(logger, async () => {
-  await service.stop();
-  await server.shutdown();
-  await sink.close().catch(() => {});
-  await kafkaAdmin.disconnect().catch(() => {});
-  await closeRedis(redis);
-  await sql.end({ timeout: 5 });
-}, { deadlineMs: 10_000 });
+serveUntilSignalled(app, {
+  name: "presence-service",
+  address: config,
+  logger,
+  beforeDrain: () => service.stop(),
+  afterDrain: async () => {
+    await sink.close().catch(() => {});
+    await kafkaAdmin.disconnect().catch(() => {});
+    await closeRedis(redis);
+    await sql.end({ timeout: 5 });
+  },
+  deadlineMs: 10_000,
+});

@@ -1,8 +1,9 @@
 /** user-service composition root: config → adapters → HTTP, gRPC and the outbox relay. */
 import { configOrExit } from "@chat-ts/shared/config";
+import { serveUntilSignalled } from "@chat-ts/shared/http";
 import { createKafka } from "@chat-ts/shared/kafka";
 import { createLogger } from "@chat-ts/shared/logger";
-import { exitOnUncaughtErrors, stopOnSignals } from "@chat-ts/shared/shutdown";
+import { exitOnUncaughtErrors } from "@chat-ts/shared/shutdown";
 import { connectPostgres, postgresMetrics } from "@chat-ts/shared/postgres";
 import { redisLimits } from "@chat-ts/shared/limits";
 import { closeRedis, connectRedis, redisIsReady, redisMetrics } from "@chat-ts/shared/redis";
@@ -48,21 +49,16 @@ const grpcServer = await startUserGrpcServer({
   port: config.GRPC_PORT,
   logger,
 });
-const httpServer = Deno.serve({
-  hostname: config.HTTP_HOST,
-  port: config.HTTP_PORT,
-  onListen: ({ hostname, port }) =>
-    logger.info("user-service listening", {
-      http: `${hostname}:${port}`,
-      grpc_port: grpcServer.port,
-    }),
-}, app.fetch);
-
-stopOnSignals(logger, async () => {
-  await httpServer.shutdown();
-  await grpcServer.stop();
-  await relay.stop();
-  await publisher.close().catch(() => {});
-  await closeRedis(redis);
-  await sql.end({ timeout: 5 });
+serveUntilSignalled(app, {
+  name: "user-service",
+  address: config,
+  logger,
+  listening: { grpc_port: grpcServer.port },
+  afterDrain: async () => {
+    await grpcServer.stop();
+    await relay.stop();
+    await publisher.close().catch(() => {});
+    await closeRedis(redis);
+    await sql.end({ timeout: 5 });
+  },
 });

@@ -6,3 +6,7 @@ export * from "./metrics.ts";
 export * from "./openapi.ts";
 export * from "./client.ts";
 export * from "./openapi_merge.ts";
+export * from "./serve.ts";
+export * from "./service_app.ts";
+export * from "./answers.ts";
+export * from "./route.ts";

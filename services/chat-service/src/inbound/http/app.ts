@@ -4,15 +4,7 @@
  * carries every route's types to clients built with `hc<AppType>`.
  */
 import { asyncApiHandler } from "@chat-ts/shared/asyncapi";
-import {
-  bearerAuth,
-  createApiApp,
-  documentApi,
-  installApiDefaults,
-  liveHandler,
-  type Readiness,
-  readyHandler,
-} from "@chat-ts/shared/http";
+import { bearerAuth, type Readiness, serviceApp } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Registry } from "@chat-ts/shared/metrics";
@@ -46,40 +38,32 @@ const parseUserId = (raw: string) => {
 };
 
 export function createChatApp(deps: ChatAppDeps) {
-  const app = createApiApp();
-  installApiDefaults(app, deps.logger, {
-    bodyTimeoutMs: deps.bodyTimeoutMs,
-    metrics: deps.metrics,
-  });
   const auth = bearerAuth(deps.tokens, parseUserId, { logger: deps.logger });
-
-  const routes = app
-    .route("/", channelRoutes({ channels: deps.channels, reads: deps.reads, auth }))
-    .route("/", memberRoutes({ channels: deps.channels, auth }))
-    .route("/", messageRoutes({ messages: deps.messages, auth }))
-    .route(
-      "/",
-      socketRoutes({
-        gateway: deps.gateway,
-        tokens: deps.tokens,
-        parseUserId,
-        logger: deps.logger,
-      }),
-    )
-    .get("/health/live", liveHandler)
-    .get("/health/ready", readyHandler(deps.readiness));
-
-  documentApi(app, {
+  return serviceApp(deps, {
     title: "chat-ts chat-service",
     description: "Channels, members and messages. Live delivery is the WebSocket at " +
       "`/ws?token=` (the AsyncAPI document at `/asyncapi.json`, docs/websocket.md).",
-  }, [
-    { name: "Channels", description: "Public, private and direct channels; read state" },
-    { name: "Members", description: "Who belongs to a private channel" },
-    { name: "Messages", description: "History, sending, editing, deleting, reactions" },
-  ]);
-  app.get("/asyncapi.json", asyncApiHandler);
-  return routes;
+    tags: [
+      { name: "Channels", description: "Public, private and direct channels; read state" },
+      { name: "Members", description: "Who belongs to a private channel" },
+      { name: "Messages", description: "History, sending, editing, deleting, reactions" },
+    ],
+  }, (app) => {
+    app.get("/asyncapi.json", asyncApiHandler);
+    return app
+      .route("/", channelRoutes({ channels: deps.channels, reads: deps.reads, auth }))
+      .route("/", memberRoutes({ channels: deps.channels, auth }))
+      .route("/", messageRoutes({ messages: deps.messages, auth }))
+      .route(
+        "/",
+        socketRoutes({
+          gateway: deps.gateway,
+          tokens: deps.tokens,
+          parseUserId,
+          logger: deps.logger,
+        }),
+      );
+  });
 }
 
 export type AppType = ReturnType<typeof createChatApp>;

@@ -1,21 +1,14 @@
 /** The one mapping from chat-domain errors to HTTP responses. */
-import { declaredErrorResponse } from "@chat-ts/shared/http";
+import { domainAnswers } from "@chat-ts/shared/http";
 import { RETRY_AFTER_SECONDS } from "@chat-ts/shared/unavailable";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { MessageError } from "../../domain/message/errors.ts";
 
-/** Typed as the statuses the route documents (`declared`, its `errorsOf` entries). */
-export function chatErrorResponse<S extends ContentfulStatusCode>(
-  c: Context,
-  error: MessageError,
-  declared: { readonly [K in S]: unknown },
-) {
-  const [status, code] = answerTo(c, error);
-  return declaredErrorResponse(c, declared, status, code, error.message);
-}
+/** `answer.error`, `answer.data`, `answer.done`: how a chat route answers its service's results. */
+export const answer = domainAnswers<MessageError>(answerTo);
 
-function answerTo(c: Context, error: MessageError): [ContentfulStatusCode, string] {
+function answerTo(error: MessageError, c: Context): [ContentfulStatusCode, string] {
   switch (error.type) {
     case "validation":
     case "unsupported":

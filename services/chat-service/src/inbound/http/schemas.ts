@@ -181,6 +181,14 @@ export const ReadStateJson = z.object({
   unread_count: z.number().int(),
   last_read_id: z.uuid().nullable(),
 }).openapi("ReadState");
+export type ReadStateJson = z.infer<typeof ReadStateJson>;
+
+/** The caller's read state of a channel, as `POST /api/channels/{id}/read` answers it. */
+export const toReadStateJson = (summary: ReadSummary): ReadStateJson => ({
+  channel_id: summary.channelId,
+  unread_count: summary.unreadCount,
+  last_read_id: summary.lastReadId,
+});
 
 /** A channel of `?member=me` with the caller's unread state in it. */
 export function withReadState(json: ChannelJson, summary: ReadSummary | undefined): ChannelJson {

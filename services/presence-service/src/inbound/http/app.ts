@@ -1,12 +1,5 @@
 /** presence-service's HTTP API: presence reads, health and the OpenAPI document. */
-import {
-  createApiApp,
-  documentApi,
-  installApiDefaults,
-  liveHandler,
-  type Readiness,
-  readyHandler,
-} from "@chat-ts/shared/http";
+import { type Readiness, serviceApp } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { Logger } from "@chat-ts/shared/logger";
 import type { Registry } from "@chat-ts/shared/metrics";
@@ -23,17 +16,11 @@ export interface PresenceAppDeps {
 }
 
 export function createPresenceApp(deps: PresenceAppDeps) {
-  const app = createApiApp();
-  installApiDefaults(app, deps.logger, { metrics: deps.metrics });
-  const routes = app
-    .route("/", presenceRoutes(deps))
-    .get("/health/live", liveHandler)
-    .get("/health/ready", readyHandler(deps.readiness));
-  documentApi(app, {
+  return serviceApp(deps, {
     title: "chat-ts presence-service",
     description: "Who is online, away or offline, and when they were last seen.",
-  }, [{ name: "Presence", description: "Online status and last seen (docs/presence.md)" }]);
-  return routes;
+    tags: [{ name: "Presence", description: "Online status and last seen (docs/presence.md)" }],
+  }, (app) => app.route("/", presenceRoutes(deps)));
 }
 
 export type AppType = ReturnType<typeof createPresenceApp>;

@@ -3,15 +3,7 @@
  * defined beside its handler, mounted here with `.route()` so `AppType` carries every route's
  * types to clients built with `hc<AppType>`.
  */
-import {
-  createApiApp,
-  documentApi,
-  installApiDefaults,
-  liveHandler,
-  type Readiness,
-  readyHandler,
-  type TrustedProxies,
-} from "@chat-ts/shared/http";
+import { type Readiness, serviceApp, type TrustedProxies } from "@chat-ts/shared/http";
 import type { TokenCodec } from "@chat-ts/shared/jwt";
 import type { KeyedLimit } from "@chat-ts/shared/limits";
 import type { Logger } from "@chat-ts/shared/logger";
@@ -37,25 +29,14 @@ export interface UserAppDeps {
 }
 
 export function createUserApp(deps: UserAppDeps) {
-  const app = createApiApp();
-  installApiDefaults(app, deps.logger, {
-    bodyTimeoutMs: deps.bodyTimeoutMs,
-    metrics: deps.metrics,
-  });
-  const routes = app
-    .route("/", userRoutes(deps))
-    .route("/", authRoutes(deps))
-    .get("/health/live", liveHandler)
-    .get("/health/ready", readyHandler(deps.readiness));
-
-  documentApi(app, {
+  return serviceApp(deps, {
     title: "chat-ts user-service",
     description: "Accounts and sessions: register, log in, refresh, log out, find people.",
-  }, [
-    { name: "Users", description: "Accounts: register, read, change, delete, search" },
-    { name: "Sessions", description: "Logging in and out, refreshing tokens" },
-  ]);
-  return routes;
+    tags: [
+      { name: "Users", description: "Accounts: register, read, change, delete, search" },
+      { name: "Sessions", description: "Logging in and out, refreshing tokens" },
+    ],
+  }, (app) => app.route("/", userRoutes(deps)).route("/", authRoutes(deps)));
 }
 
 export type AppType = ReturnType<typeof createUserApp>;

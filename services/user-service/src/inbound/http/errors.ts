@@ -1,7 +1,6 @@
 /** The one mapping from user-domain errors to HTTP responses, and its OpenAPI declaration. */
-import { declaredErrorResponse } from "@chat-ts/shared/http";
+import { domainAnswers } from "@chat-ts/shared/http";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Context } from "hono";
 import type { UserError } from "../../domain/user/errors.ts";
 
 /** What the bearer check of `caller.ts` answers, for the routes that need a token. */
@@ -10,14 +9,8 @@ export const CALLER_ERRORS = {
   404: "The caller's account no longer exists",
 } as const;
 
-export function userErrorResponse<S extends ContentfulStatusCode>(
-  c: Context,
-  error: UserError,
-  declared: { readonly [K in S]: unknown },
-) {
-  const [status, code] = answerTo(error);
-  return declaredErrorResponse(c, declared, status, code, error.message);
-}
+/** `answer.error`, `answer.data`, `answer.done`: how a user route answers its service's results. */
+export const answer = domainAnswers<UserError>(answerTo);
 
 function answerTo(error: UserError): [ContentfulStatusCode, string] {
   switch (error.type) {

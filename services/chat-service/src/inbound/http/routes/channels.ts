@@ -1,23 +1,15 @@
 /** `/api/channels`: create, list and read channels. */
-import { createRoute } from "@hono/zod-openapi";
-import {
-  BEARER,
-  BODY_ERRORS,
-  createApiApp,
-  errorsOf,
-  jsonContent as json,
-  UNAVAILABLE,
-} from "@chat-ts/shared/http";
+import { BODY_ERRORS, jsonBody, jsonContent as json } from "@chat-ts/shared/http";
 import type { ChannelService } from "../../../domain/channel/service.ts";
 import type { ReadService } from "../../../domain/read/service.ts";
-import type { ChatAuth, ChatEnv } from "../env.ts";
-import { chatErrorResponse } from "../errors.ts";
+import type { ChatAuth } from "../env.ts";
+import { answer } from "../errors.ts";
+import { chatErrorsOf, chatResource } from "../resource.ts";
 import {
   ChannelEnvelope,
   ChannelListEnvelope,
   NOT_VISIBLE,
   ReadStateEnvelope,
-  UNAUTHORIZED,
 } from "../responses.ts";
 import {
   ChannelIdParam,
@@ -25,51 +17,42 @@ import {
   ListChannelsQuery,
   MarkReadBody,
   toChannelJson,
+  toReadStateJson,
   withReadState,
 } from "../schemas.ts";
 
-const createChannelErrors = errorsOf({
+const createChannelErrors = chatErrorsOf({
   ...BODY_ERRORS,
-  401: UNAUTHORIZED,
   409: "A public or private channel of that name exists",
   422: "A field breaks its rule, or participant_id names no user (or the caller)",
   429: "Too many channels created this hour; Retry-After says when to try again",
-  503: UNAVAILABLE,
 });
-const listChannelsErrors = errorsOf({
+const listChannelsErrors = chatErrorsOf({
   400: "limit, after or member breaks its rule (the message names it)",
-  401: UNAUTHORIZED,
-  503: UNAVAILABLE,
 });
-const markReadErrors = errorsOf({
+const markReadErrors = chatErrorsOf({
   ...BODY_ERRORS,
-  401: UNAUTHORIZED,
   404: "No such channel or message visible to the caller",
   422: "message_id is not a message id",
-  503: UNAVAILABLE,
 });
-const getChannelErrors = errorsOf({
+const getChannelErrors = chatErrorsOf({
   400: "id is not a UUID",
-  401: UNAUTHORIZED,
   404: NOT_VISIBLE,
-  503: UNAVAILABLE,
 });
 
 export function channelRoutes(
   deps: { channels: ChannelService; reads: ReadService; auth: ChatAuth },
 ) {
   const { channels, reads, auth } = deps;
-  return createApiApp<ChatEnv>()
+  const { app, route } = chatResource("Channels", auth);
+  return app
     .openapi(
-      createRoute({
+      route({
         method: "post",
         path: "/api/channels",
         operationId: "createChannel",
         summary: "Create a channel, or find the pair's direct channel",
-        tags: ["Channels"],
-        security: BEARER,
-        middleware: [auth] as const,
-        request: { body: { required: true, ...json(CreateChannelBody, "The channel to create") } },
+        request: { body: jsonBody(CreateChannelBody, "The channel to create") },
         responses: {
           201: json(ChannelEnvelope, "Created"),
           200: json(ChannelEnvelope, "The pair's existing direct channel"),
@@ -84,7 +67,7 @@ export function channelRoutes(
             ? { type: "direct", participantId: body.participant_id }
             : { type: body.channel_type, name: body.name, description: body.description ?? null },
         );
-        if (!result.ok) return chatErrorResponse(c, result.error, createChannelErrors);
+        if (!result.ok) return answer.error(c, result.error, createChannelErrors);
         return c.json(
           { data: toChannelJson(result.value.channel) },
           result.value.created ? 201 : 200,
@@ -92,14 +75,11 @@ export function channelRoutes(
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "get",
         path: "/api/channels",
         operationId: "listChannels",
         summary: "List public channels, or the caller's with unread counts",
-        tags: ["Channels"],
-        security: BEARER,
-        middleware: [auth] as const,
         request: { query: ListChannelsQuery },
         responses: { 200: json(ChannelListEnvelope, "Channels by name"), ...listChannelsErrors },
       }),
@@ -120,49 +100,39 @@ export function channelRoutes(
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "post",
         path: "/api/channels/{id}/read",
         operationId: "markRead",
         summary: "Mark a channel read up to a message",
-        tags: ["Channels"],
-        security: BEARER,
-        middleware: [auth] as const,
         request: {
           params: ChannelIdParam,
-          body: { required: true, ...json(MarkReadBody, "The newest message read") },
+          body: jsonBody(MarkReadBody, "The newest message read"),
         },
         responses: { 200: json(ReadStateEnvelope, "Your read state now"), ...markReadErrors },
       }),
       async (c) => {
-        const result = await reads.markRead(
-          c.var.caller.userId,
-          c.req.valid("param").id,
-          c.req.valid("json").message_id,
-        );
-        if (!result.ok) return chatErrorResponse(c, result.error, markReadErrors);
-        const { channelId, unreadCount, lastReadId } = result.value;
-        return c.json({
-          data: { channel_id: channelId, unread_count: unreadCount, last_read_id: lastReadId },
-        }, 200);
+        const { id } = c.req.valid("param");
+        const read = await reads.markRead(c.var.caller.userId, id, c.req.valid("json").message_id);
+        return answer.data(c, read, markReadErrors, 200, toReadStateJson);
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "get",
         path: "/api/channels/{id}",
         operationId: "getChannel",
         summary: "Read a channel",
-        tags: ["Channels"],
-        security: BEARER,
-        middleware: [auth] as const,
         request: { params: ChannelIdParam },
         responses: { 200: json(ChannelEnvelope, "The channel"), ...getChannelErrors },
       }),
-      async (c) => {
-        const result = await channels.accessible(c.var.caller.userId, c.req.valid("param").id);
-        if (!result.ok) return chatErrorResponse(c, result.error, getChannelErrors);
-        return c.json({ data: toChannelJson(result.value) }, 200);
-      },
+      async (c) =>
+        answer.data(
+          c,
+          await channels.accessible(c.var.caller.userId, c.req.valid("param").id),
+          getChannelErrors,
+          200,
+          toChannelJson,
+        ),
     );
 }

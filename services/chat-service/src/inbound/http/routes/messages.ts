@@ -1,19 +1,15 @@
 /** `/api/channels/{id}/messages`: send, read history, edit, delete, react. */
-import { createRoute } from "@hono/zod-openapi";
-import {
-  BEARER,
-  BODY_ERRORS,
-  createApiApp,
-  errorsOf,
-  jsonContent as json,
-  UNAVAILABLE,
-} from "@chat-ts/shared/http";
-import { messageNotFound } from "../../../domain/message/errors.ts";
+import { BODY_ERRORS, jsonBody, jsonContent as json } from "@chat-ts/shared/http";
+import type { z } from "@hono/zod-openapi";
+import { err, type Result } from "@chat-ts/shared/result";
+import type { MessageId, UserId } from "../../../domain/ids.ts";
+import { type MessageError, messageNotFound } from "../../../domain/message/errors.ts";
 import { Emoji } from "../../../domain/message/reactions.ts";
 import type { MessageService } from "../../../domain/message/service.ts";
-import type { ChatAuth, ChatEnv } from "../env.ts";
-import { chatErrorResponse } from "../errors.ts";
-import { MessageEnvelope, MessageListEnvelope, NOT_VISIBLE, UNAUTHORIZED } from "../responses.ts";
+import type { ChatAuth } from "../env.ts";
+import { answer } from "../errors.ts";
+import { chatErrorsOf, chatResource } from "../resource.ts";
+import { MessageEnvelope, MessageListEnvelope, NOT_VISIBLE } from "../responses.ts";
 import {
   ChannelIdParam,
   EditMessageBody,
@@ -24,65 +20,68 @@ import {
   toMessageJson,
 } from "../schemas.ts";
 
-const sendMessageErrors = errorsOf({
+const sendMessageErrors = chatErrorsOf({
   ...BODY_ERRORS,
-  401: UNAUTHORIZED,
   404: NOT_VISIBLE,
   422: "content breaks its rule, or reply_to names no message of the channel",
   429: "Too many messages; Retry-After says when to try again",
-  503: UNAVAILABLE,
 });
-const listMessagesErrors = errorsOf({
+const listMessagesErrors = chatErrorsOf({
   400: "limit, before or after breaks its rule, or both before and after are given",
-  401: UNAUTHORIZED,
   404: NOT_VISIBLE,
-  503: UNAVAILABLE,
 });
-const editMessageErrors = errorsOf({
+const editMessageErrors = chatErrorsOf({
   ...BODY_ERRORS,
-  401: UNAUTHORIZED,
   403: "Only the author can edit a message",
   404: "No such channel or message visible to the caller",
   422: "content breaks its rule",
-  503: UNAVAILABLE,
 });
-const deleteMessageErrors = errorsOf({
+const deleteMessageErrors = chatErrorsOf({
   400: "id or message_id is not a UUID",
-  401: UNAUTHORIZED,
   403: "Only the author can delete a message",
   404: "No such channel or message visible to the caller",
-  503: UNAVAILABLE,
 });
-const addReactionErrors = errorsOf({
+/** Adding and taking back a reaction fail alike. */
+const reactionErrors = chatErrorsOf({
   400: "id or message_id is not a UUID",
-  401: UNAUTHORIZED,
   404: "No such channel or message visible to the caller",
   422: "emoji is not one emoji",
-  503: UNAVAILABLE,
 });
-const removeReactionErrors = errorsOf({
-  400: "id or message_id is not a UUID",
-  401: UNAUTHORIZED,
-  404: "No such channel or message visible to the caller",
-  422: "emoji is not one emoji",
-  503: UNAVAILABLE,
-});
+
+/**
+ * A call on the message `message_id` names. Any UUID is a well-formed id; one that is not
+ * time-based names no message, so it is a 404 as a missing one (`MessageParams`).
+ */
+async function ofMessage<T>(
+  messageId: MessageId | null,
+  call: (messageId: MessageId) => Promise<Result<T, MessageError>> | Result<T, MessageError>,
+): Promise<Result<T, MessageError>> {
+  return messageId === null ? err(messageNotFound) : await call(messageId);
+}
 
 export function messageRoutes(deps: { messages: MessageService; auth: ChatAuth }) {
   const { messages, auth } = deps;
-  return createApiApp<ChatEnv>()
+  /** Adding or taking back a reaction: the same parameters, checked the same way. */
+  const changeReaction = (
+    change: "react" | "unreact",
+    caller: UserId,
+    { id, message_id, emoji }: z.output<typeof ReactionParams>,
+  ) =>
+    ofMessage(message_id, (messageId) => {
+      const parsed = Emoji.parse(emoji);
+      return parsed.ok ? messages[change](caller, id, messageId, parsed.value) : parsed;
+    });
+  const { app, route } = chatResource("Messages", auth);
+  return app
     .openapi(
-      createRoute({
+      route({
         method: "post",
         path: "/api/channels/{id}/messages",
         operationId: "sendMessage",
         summary: "Send a message",
-        tags: ["Messages"],
-        security: BEARER,
-        middleware: [auth] as const,
         request: {
           params: ChannelIdParam,
-          body: { required: true, ...json(SendMessageBody, "The message") },
+          body: jsonBody(SendMessageBody, "The message"),
         },
         responses: {
           201: json(MessageEnvelope, "Sent (or the original, for a retried client_id)"),
@@ -96,19 +95,15 @@ export function messageRoutes(deps: { messages: MessageService; auth: ChatAuth }
           clientId: body.client_id,
           replyTo: body.reply_to,
         });
-        if (!result.ok) return chatErrorResponse(c, result.error, sendMessageErrors);
-        return c.json({ data: toMessageJson(result.value) }, 201);
+        return answer.data(c, result, sendMessageErrors, 201, toMessageJson);
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "get",
         path: "/api/channels/{id}/messages",
         operationId: "listMessages",
         summary: "Read a channel's history, newest first",
-        tags: ["Messages"],
-        security: BEARER,
-        middleware: [auth] as const,
         request: { params: ChannelIdParam, query: HistoryQuery },
         responses: { 200: json(MessageListEnvelope, "Newest first"), ...listMessagesErrors },
       }),
@@ -119,103 +114,78 @@ export function messageRoutes(deps: { messages: MessageService; auth: ChatAuth }
           before: query.before,
           after: query.after,
         });
-        if (!result.ok) return chatErrorResponse(c, result.error, listMessagesErrors);
-        return c.json({ data: result.value.map(toMessageJson) }, 200);
+        return answer.data(c, result, listMessagesErrors, 200, (page) => page.map(toMessageJson));
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "patch",
         path: "/api/channels/{id}/messages/{message_id}",
         operationId: "editMessage",
         summary: "Edit your message",
-        tags: ["Messages"],
-        security: BEARER,
-        middleware: [auth] as const,
         request: {
           params: MessageParams,
-          body: { required: true, ...json(EditMessageBody, "The new content") },
+          body: jsonBody(EditMessageBody, "The new content"),
         },
         responses: { 200: json(MessageEnvelope, "Edited"), ...editMessageErrors },
       }),
       async (c) => {
         const { id, message_id } = c.req.valid("param");
-        if (message_id === null) return chatErrorResponse(c, messageNotFound, editMessageErrors);
-        const result = await messages.edit(
-          c.var.caller.userId,
-          id,
+        const { content } = c.req.valid("json");
+        const edited = await ofMessage(
           message_id,
-          c.req.valid("json").content,
+          (messageId) => messages.edit(c.var.caller.userId, id, messageId, content),
         );
-        if (!result.ok) return chatErrorResponse(c, result.error, editMessageErrors);
-        return c.json({ data: toMessageJson(result.value) }, 200);
+        return answer.data(c, edited, editMessageErrors, 200, toMessageJson);
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "delete",
         path: "/api/channels/{id}/messages/{message_id}",
         operationId: "deleteMessage",
         summary: "Delete your message",
-        tags: ["Messages"],
-        security: BEARER,
-        middleware: [auth] as const,
         request: { params: MessageParams },
         responses: { 204: { description: "Deleted" }, ...deleteMessageErrors },
       }),
       async (c) => {
         const { id, message_id } = c.req.valid("param");
-        if (message_id === null) return chatErrorResponse(c, messageNotFound, deleteMessageErrors);
-        const result = await messages.delete(c.var.caller.userId, id, message_id);
-        if (!result.ok) return chatErrorResponse(c, result.error, deleteMessageErrors);
-        return c.body(null, 204);
+        const deleted = await ofMessage(
+          message_id,
+          (messageId) => messages.delete(c.var.caller.userId, id, messageId),
+        );
+        return answer.done(c, deleted, deleteMessageErrors);
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "put",
         path: "/api/channels/{id}/messages/{message_id}/reactions/{emoji}",
         operationId: "addReaction",
         summary: "React to a message",
-        tags: ["Messages"],
-        security: BEARER,
-        middleware: [auth] as const,
         request: { params: ReactionParams },
-        responses: { 204: { description: "Reacted (also when already)" }, ...addReactionErrors },
+        responses: { 204: { description: "Reacted (also when already)" }, ...reactionErrors },
       }),
       async (c) => {
-        const { id, message_id, emoji } = c.req.valid("param");
-        if (message_id === null) return chatErrorResponse(c, messageNotFound, addReactionErrors);
-        const parsed = Emoji.parse(emoji);
-        if (!parsed.ok) return chatErrorResponse(c, parsed.error, addReactionErrors);
-        const result = await messages.react(c.var.caller.userId, id, message_id, parsed.value);
-        if (!result.ok) return chatErrorResponse(c, result.error, addReactionErrors);
-        return c.body(null, 204);
+        const reacted = await changeReaction("react", c.var.caller.userId, c.req.valid("param"));
+        return answer.done(c, reacted, reactionErrors);
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "delete",
         path: "/api/channels/{id}/messages/{message_id}/reactions/{emoji}",
         operationId: "removeReaction",
         summary: "Take back your reaction",
-        tags: ["Messages"],
-        security: BEARER,
-        middleware: [auth] as const,
         request: { params: ReactionParams },
         responses: {
           204: { description: "No reaction of the caller's left" },
-          ...removeReactionErrors,
+          ...reactionErrors,
         },
       }),
       async (c) => {
-        const { id, message_id, emoji } = c.req.valid("param");
-        if (message_id === null) return chatErrorResponse(c, messageNotFound, removeReactionErrors);
-        const parsed = Emoji.parse(emoji);
-        if (!parsed.ok) return chatErrorResponse(c, parsed.error, removeReactionErrors);
-        const result = await messages.unreact(c.var.caller.userId, id, message_id, parsed.value);
-        if (!result.ok) return chatErrorResponse(c, result.error, removeReactionErrors);
-        return c.body(null, 204);
+        const taken = await changeReaction("unreact", c.var.caller.userId, c.req.valid("param"));
+        return answer.done(c, taken, reactionErrors);
       },
     );
 }

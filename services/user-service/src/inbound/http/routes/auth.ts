@@ -2,7 +2,6 @@
  * Sessions: logging in (`POST /api/users/login`, alias `POST /api/auth/login`), refreshing
  * (`POST /api/auth/refresh`) and logging out (`POST /api/auth/logout`) — DESIGN §3, §9.
  */
-import { createRoute } from "@hono/zod-openapi";
 import {
   BEARER,
   BODY_ERRORS,
@@ -10,9 +9,11 @@ import {
   createApiApp,
   errorResponse,
   errorsOf,
+  jsonBody,
   jsonContent as json,
   peerAddress,
   PUBLIC,
+  resourceRoutes,
   type TrustedProxies,
   UNAVAILABLE,
 } from "@chat-ts/shared/http";
@@ -22,7 +23,7 @@ import type { Logger } from "@chat-ts/shared/logger";
 import type { Context } from "hono";
 import type { UserService } from "../../../domain/user/service.ts";
 import { authenticated, type CallerVariables } from "../caller.ts";
-import { CALLER_ERRORS, userErrorResponse } from "../errors.ts";
+import { answer, CALLER_ERRORS } from "../errors.ts";
 import { LoginBody, RefreshBody, SessionEnvelope, toSessionJson } from "../schemas.ts";
 
 const loginErrors = errorsOf({
@@ -44,20 +45,20 @@ const logoutErrors = errorsOf({
   503: UNAVAILABLE,
 });
 
+const publicRoute = resourceRoutes("Sessions", { security: PUBLIC });
+
 /** Generic in the path so each route keeps its literal path type (hc<AppType> needs it). */
 const loginRoute = <P extends string>(
   path: P,
   operation: { readonly operationId: string; readonly summary: string },
 ) =>
-  createRoute({
+  publicRoute({
     method: "post",
     path,
     ...operation,
-    tags: ["Sessions"],
-    security: PUBLIC,
     description: "An access token (`JWT_TTL_SECONDS`) and a refresh token. Failed logins back " +
       "off per username and per client address (docs/limits.md).",
-    request: { body: { required: true, ...json(LoginBody, "Credentials") } },
+    request: { body: jsonBody(LoginBody, "Credentials") },
     responses: {
       200: json(SessionEnvelope, "Logged in"),
       ...loginErrors,
@@ -121,11 +122,15 @@ export function authRoutes(
           throttle.address.failed([address]),
         ]);
       }
-      return userErrorResponse(c, result.error, loginErrors);
+      return answer.error(c, result.error, loginErrors);
     }
     await throttle?.username.succeeded(nameKey);
     return c.json({ data: toSessionJson(result.value) }, 200);
   };
+  const callerRoute = resourceRoutes("Sessions", {
+    security: BEARER,
+    middleware: authenticated(deps.tokens, users, logger),
+  });
   return createApiApp<{ Variables: CallerVariables }>()
     .openapi(
       loginRoute("/api/users/login", {
@@ -139,15 +144,13 @@ export function authRoutes(
       (c) => login(c, c.req.valid("json")),
     )
     .openapi(
-      createRoute({
+      publicRoute({
         method: "post",
         path: "/api/auth/refresh",
         operationId: "refreshSession",
         summary: "Trade a refresh token for a new token pair",
         description: "The refresh token is used up: the answer carries its successor.",
-        tags: ["Sessions"],
-        security: PUBLIC,
-        request: { body: { required: true, ...json(RefreshBody, "The current refresh token") } },
+        request: { body: jsonBody(RefreshBody, "The current refresh token") },
         responses: {
           200: json(SessionEnvelope, "A new token pair"),
           ...refreshErrors,
@@ -157,22 +160,19 @@ export function authRoutes(
         const result = await users.refresh(c.req.valid("json").refresh_token);
         if (!result.ok) {
           logger.info("refresh refused", { reason: result.error.type });
-          return userErrorResponse(c, result.error, refreshErrors);
+          return answer.error(c, result.error, refreshErrors);
         }
         return c.json({ data: toSessionJson(result.value) }, 200);
       },
     )
     .openapi(
-      createRoute({
+      callerRoute({
         method: "post",
         path: "/api/auth/logout",
         operationId: "logout",
         summary: "End the caller's session",
         description: "Its access tokens are refused from now on, by every service, and its " +
           "WebSocket connections are closed.",
-        tags: ["Sessions"],
-        security: BEARER,
-        middleware: authenticated(deps.tokens, users, logger),
         responses: {
           204: { description: "The session has ended" },
           ...logoutErrors,
@@ -182,7 +182,7 @@ export function authRoutes(
         const session = c.var.callerSession;
         if (session !== undefined) {
           const result = await users.logout(c.var.callerId, session);
-          if (!result.ok) return userErrorResponse(c, result.error, logoutErrors);
+          if (!result.ok) return answer.error(c, result.error, logoutErrors);
           logger.info("session ended", {
             user_id: c.var.callerId,
             session_id: session,

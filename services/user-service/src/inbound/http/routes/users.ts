@@ -1,13 +1,14 @@
 /** `/api/users`: register, and read, change or delete an account (DESIGN §3). */
-import { createRoute } from "@hono/zod-openapi";
 import {
   BEARER,
   BODY_ERRORS,
   createApiApp,
   errorResponse,
   errorsOf,
+  jsonBody,
   jsonContent as json,
   PUBLIC,
+  resourceRoutes,
   UNAVAILABLE,
 } from "@chat-ts/shared/http";
 import type { KeyedLimit } from "@chat-ts/shared/limits";
@@ -16,7 +17,7 @@ import type { Logger } from "@chat-ts/shared/logger";
 import { UsernamePrefix } from "../../../domain/user/models.ts";
 import type { UserService } from "../../../domain/user/service.ts";
 import { authenticated, type CallerVariables } from "../caller.ts";
-import { CALLER_ERRORS, userErrorResponse } from "../errors.ts";
+import { answer, CALLER_ERRORS } from "../errors.ts";
 import {
   RegisterBody,
   SearchQuery,
@@ -74,17 +75,18 @@ export function userRoutes(
   },
 ) {
   const { users } = deps;
-  const auth = authenticated(deps.tokens, users, deps.logger);
+  const route = resourceRoutes("Users", {
+    security: BEARER,
+    middleware: authenticated(deps.tokens, users, deps.logger),
+  });
+  const publicRoute = resourceRoutes("Users", { security: PUBLIC });
   return createApiApp<{ Variables: CallerVariables }>()
     .openapi(
-      createRoute({
+      route({
         method: "get",
         path: "/api/users",
         operationId: "searchUsers",
         summary: "Find people by the start of their username",
-        tags: ["Users"],
-        security: BEARER,
-        middleware: auth,
         request: { query: SearchQuery },
         responses: {
           200: json(UserSummariesEnvelope, "Users whose username starts with `query`"),
@@ -94,7 +96,7 @@ export function userRoutes(
       async (c) => {
         const { query, limit } = c.req.valid("query");
         const prefix = UsernamePrefix.parse(query);
-        if (!prefix.ok) return userErrorResponse(c, prefix.error, searchUsersErrors);
+        if (!prefix.ok) return answer.error(c, prefix.error, searchUsersErrors);
         const allowance = await deps.searchLimit?.take(c.var.callerId);
         if (allowance !== undefined && !allowance.ok) {
           c.header("Retry-After", String(allowance.retryAfterSeconds));
@@ -110,14 +112,12 @@ export function userRoutes(
       },
     )
     .openapi(
-      createRoute({
+      publicRoute({
         method: "post",
         path: "/api/users",
         operationId: "register",
         summary: "Register an account",
-        tags: ["Users"],
-        security: PUBLIC,
-        request: { body: { required: true, ...json(RegisterBody, "New account") } },
+        request: { body: jsonBody(RegisterBody, "New account") },
         responses: {
           201: json(UserEnvelope, "Registered"),
           ...registerErrors,
@@ -130,42 +130,38 @@ export function userRoutes(
           emailAddress: body.email_address,
           password: body.password,
         });
-        if (!result.ok) return userErrorResponse(c, result.error, registerErrors);
-        return c.json({ data: toUserJson(result.value) }, 201);
+        return answer.data(c, result, registerErrors, 201, toUserJson);
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "get",
         path: "/api/users/{id}",
         operationId: "getUser",
         summary: "Read a user",
-        tags: ["Users"],
-        security: BEARER,
-        middleware: auth,
         request: { params: UserIdParam },
         responses: {
           200: json(UserEnvelope, "The user"),
           ...getUserErrors,
         },
       }),
-      async (c) => {
-        const result = await users.getUser(c.req.valid("param").id);
-        if (!result.ok) return userErrorResponse(c, result.error, getUserErrors);
-        return c.json({ data: toUserJson(result.value) }, 200);
-      },
+      async (c) =>
+        answer.data(
+          c,
+          await users.getUser(c.req.valid("param").id),
+          getUserErrors,
+          200,
+          toUserJson,
+        ),
     )
     .openapi(
-      createRoute({
+      route({
         method: "patch",
         path: "/api/users/{id}",
         operationId: "updateUser",
         summary: "Change your username, email address or password",
         description: "A new password ends every other session of the account.",
-        tags: ["Users"],
-        security: BEARER,
-        middleware: auth,
-        request: { params: UserIdParam, body: { required: true, ...json(UpdateBody, "Changes") } },
+        request: { params: UserIdParam, body: jsonBody(UpdateBody, "Changes") },
         responses: {
           200: json(UserEnvelope, "Updated"),
           ...updateUserErrors,
@@ -178,7 +174,7 @@ export function userRoutes(
           emailAddress: body.email_address,
           password: body.password,
         }, c.var.callerSession);
-        if (!result.ok) return userErrorResponse(c, result.error, updateUserErrors);
+        if (!result.ok) return answer.error(c, result.error, updateUserErrors);
         if (body.password !== undefined) {
           deps.logger.info("session ended", {
             user_id: c.var.callerId,
@@ -189,15 +185,12 @@ export function userRoutes(
       },
     )
     .openapi(
-      createRoute({
+      route({
         method: "delete",
         path: "/api/users/{id}",
         operationId: "deleteUser",
         summary: "Delete your account",
         description: "Ends every session; chat-service erases the account's name from messages.",
-        tags: ["Users"],
-        security: BEARER,
-        middleware: auth,
         request: { params: UserIdParam },
         responses: {
           204: { description: "Deleted" },
@@ -206,7 +199,7 @@ export function userRoutes(
       }),
       async (c) => {
         const result = await users.deleteUser(c.var.callerId, c.req.valid("param").id);
-        if (!result.ok) return userErrorResponse(c, result.error, deleteUserErrors);
+        if (!result.ok) return answer.error(c, result.error, deleteUserErrors);
         deps.logger.info("session ended", { user_id: c.var.callerId, reason: "account_deleted" });
         return c.body(null, 204);
       },
