@@ -9,7 +9,12 @@ export function arg(name: string, fallback: number): number {
 /** Every `--name NAME=VALUE` given, as variables (e.g. for a service's environment). */
 export function envArgs(name: string): Record<string, string> {
   return Object.fromEntries(
-    Deno.args.flatMap((a, i) => Deno.args[i - 1] === `--${name}` ? [a.split("=", 2)] : []),
+    // At the first "=" only: a value may hold one too (`DENO_V8_FLAGS=--max-semi-space-size=2`).
+    Deno.args.flatMap((a, i) =>
+      Deno.args[i - 1] === `--${name}`
+        ? [[a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]]
+        : []
+    ),
   );
 }
 
