@@ -264,7 +264,7 @@ try {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const rssBefore = await Promise.all(chats.map((c) => rssKiB(c.pid)));
-    const cpu = await cpuMeter(chats.map((c) => c.pid), stack.gatewayPids);
+    const cpu = await cpuMeter(chats.map((c) => c.pid), stack.gatewayPids, stack.userPid);
     startRecording(workers);
     const sends = await sendFor(rate, SECONDS);
     await new Promise((r) => setTimeout(r, 2000)); // let the last deliveries land
@@ -340,7 +340,7 @@ try {
         perDelivery(cpuUsed.generator)
       }${
         GATEWAY ? `, gateway ${perDelivery(cpuUsed.gateway)} (${cpuUsed.gateway.toFixed(1)} s)` : ""
-      }`,
+      }; user-service ${cpuUsed.userService.toFixed(2)} s in all`,
     );
     chats.forEach((_c, i) =>
       console.log(

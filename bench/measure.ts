@@ -16,17 +16,22 @@ export function percentile(sorted: readonly number[], p: number): number {
 /**
  * CPU seconds used from now on by the chat-service instances (by their `deno task` pids),
  * the local Kafka, Cassandra and Postgres (by their pid files under .infra/; Postgres with
- * its backends), and this process (the load generator and its workers).
+ * its backends), this process (the load generator and its workers), and user-service (which
+ * should do nothing while chat traffic flows).
  */
 export async function cpuMeter(
   chatTaskPids: readonly number[],
   gatewayTaskPids: readonly number[] = [],
+  userServiceTaskPid?: number,
 ) {
   const infra = new URL("../.infra/", import.meta.url).pathname;
   const chatPids = await Promise.all(chatTaskPids.map(servicePid));
   const gatewayPids = (await Promise.all(gatewayTaskPids.map(servicePid))).filter((p) =>
     p !== undefined
   );
+  const userServicePid = userServiceTaskPid === undefined
+    ? undefined
+    : await servicePid(userServiceTaskPid);
   const pidFile = (path: string) =>
     Deno.readTextFile(`${infra}${path}`).then((t) => [Number(t.split("\n")[0])], () => []);
   const withChildren = async (roots: number[]): Promise<number[]> => {
@@ -54,6 +59,7 @@ export async function cpuMeter(
     postgres: await sum(components.postgres),
     generator: await sum([Deno.pid]),
     gateway: await sum(gatewayPids),
+    userService: userServicePid === undefined ? 0 : await cpuSeconds(userServicePid),
   });
   const start = await read();
   return {
@@ -70,6 +76,7 @@ export async function cpuMeter(
         postgres,
         generator: end.generator - start.generator,
         gateway: end.gateway - start.gateway,
+        userService: end.userService - start.userService,
       };
     },
   };
