@@ -29,9 +29,9 @@ export async function cpuMeter(
   const gatewayPids = (await Promise.all(gatewayTaskPids.map(servicePid))).filter((p) =>
     p !== undefined
   );
-  const userServicePid = userServiceTaskPid === undefined
-    ? undefined
-    : await servicePid(userServiceTaskPid);
+  const userServicePids = userServiceTaskPid === undefined
+    ? []
+    : [await servicePid(userServiceTaskPid)].filter((p) => p !== undefined);
   const pidFile = (path: string) =>
     Deno.readTextFile(`${infra}${path}`).then((t) => [Number(t.split("\n")[0])], () => []);
   const withChildren = async (roots: number[]): Promise<number[]> => {
@@ -59,7 +59,7 @@ export async function cpuMeter(
     postgres: await sum(components.postgres),
     generator: await sum([Deno.pid]),
     gateway: await sum(gatewayPids),
-    userService: userServicePid === undefined ? 0 : await cpuSeconds(userServicePid),
+    userService: await sum(userServicePids),
   });
   const start = await read();
   return {

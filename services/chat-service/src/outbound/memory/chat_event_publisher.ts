@@ -3,30 +3,16 @@
  * and envelopes as on Kafka (see outbound/envelopes), without a broker.
  */
 import type { InProcessEventBus } from "@chat-ts/shared/events";
-import type { ChannelCreated, MembershipEvent } from "../../domain/channel/events.ts";
-import type { ReadMarked } from "../../domain/read/events.ts";
-import type { ChannelEventPublisher } from "../../domain/channel/ports.ts";
-import type { MessageEvent } from "../../domain/message/events.ts";
-import type { MessageEventPublisher } from "../../domain/message/ports.ts";
-import { toRecord } from "../envelopes/chat_envelope.ts";
+import { type ChatEventSent, toRecord } from "../envelopes/chat_envelope.ts";
+import { ChatEventRecorder } from "../envelopes/chat_event_recorder.ts";
 import type { ChatRecord } from "../postgres/chat_outbox.ts";
 
-export class InProcessChatEventPublisher implements MessageEventPublisher, ChannelEventPublisher {
-  constructor(private readonly bus: InProcessEventBus) {}
-
-  publish(event: MessageEvent): Promise<void> {
-    return this.bus.publish([toRecord(event)]);
+export class InProcessChatEventPublisher extends ChatEventRecorder {
+  constructor(private readonly bus: InProcessEventBus) {
+    super();
   }
 
-  publishChannelCreated(event: ChannelCreated): Promise<void> {
-    return this.bus.publish([toRecord(event)]);
-  }
-
-  publishMembership(event: MembershipEvent): Promise<void> {
-    return this.bus.publish([toRecord(event)]);
-  }
-
-  publishReadMarked(event: ReadMarked): Promise<void> {
+  protected record(event: ChatEventSent): Promise<void> {
     return this.bus.publish([toRecord(event)]);
   }
 
