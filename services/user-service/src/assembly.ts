@@ -53,9 +53,14 @@ export function assembleUserService(
     secret: config.JWT_SECRET,
     ttlSeconds: config.JWT_TTL_SECONDS,
   });
+  const relay = new OutboxRelay({ sql, publisher, logger: logger.child({ component: "outbox" }) });
   const users = new UserService({
     // Postgres' outages become DependencyUnavailable (503); every other error stays a bug.
-    store: unavailableAs("postgres", postgresUnavailable, new PostgresUserStore(sql)),
+    store: unavailableAs(
+      "postgres",
+      postgresUnavailable,
+      new PostgresUserStore(sql, () => relay.wake()),
+    ),
     hasher: {
       hash: async (password) => (await hashPassword(password)) as PasswordHash,
       verify: verifyPassword,
@@ -93,7 +98,6 @@ export function assembleUserService(
       "login:address",
     ),
   };
-  const relay = new OutboxRelay({ sql, publisher, logger: logger.child({ component: "outbox" }) });
   // This instance's registry (main.ts adds the drivers' metrics to it).
   const metrics = createMetricsRegistry("user-service");
   outboxMetrics(metrics, relay);

@@ -53,7 +53,12 @@ export class PostgresUserStore implements UserStore {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
 
-  constructor(private readonly sql: Sql) {
+  /**
+   * `eventsCommitted` runs once a transaction that appended events has committed: the relay's
+   * wake-up, so they leave now rather than at its next poll (an ended session reaches the
+   * gateways within milliseconds, not up to a second).
+   */
+  constructor(private readonly sql: Sql, private readonly eventsCommitted?: () => void) {
     this.users = repository(sql);
     this.sessions = postgresSessions(sql);
   }
@@ -61,16 +66,25 @@ export class PostgresUserStore implements UserStore {
   async transaction<T, E>(
     work: (tx: UserTransaction) => Promise<Result<T, E>>,
   ): Promise<Result<T, E>> {
+    let appended = false;
     try {
-      return await this.sql.begin(async (tx) => {
+      const committed = await this.sql.begin(async (tx) => {
+        const events = outbox(tx);
         const result = await work({
           users: repository(tx),
           sessions: postgresSessions(tx),
-          outbox: outbox(tx),
+          outbox: {
+            append: (event) => {
+              appended = true;
+              return events.append(event);
+            },
+          },
         });
         if (!result.ok) throw new Rollback(result);
         return result;
       });
+      if (appended) this.eventsCommitted?.();
+      return committed;
     } catch (error) {
       if (error instanceof Rollback) return error.result;
       throw error;
