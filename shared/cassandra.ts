@@ -1,5 +1,6 @@
 /** Cassandra sessions through npm:cassandra-driver, configured the same way for every service. */
 import cassandra from "cassandra-driver";
+import "./cassandra_idle_fix.ts";
 import { observedGauge, type Registry } from "./metrics.ts";
 import { errorCode, SOCKET_OUTAGE_CODES } from "./unavailable.ts";
 
