@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { errorJson } from "../../inbound/http/answers.ts";
+import { unavailableJson } from "../../inbound/http/answers.ts";
 import type { UpstreamService } from "../../domain/route/ports.ts";
 
 /** Request headers that belong to one hop, not to the upstream request. */
@@ -111,7 +111,7 @@ async function proxyHttp(
     });
     const unreachable = () => {
       if (request.signal.aborted) return new Response(null, { status: 499 });
-      return errorJson(502, "upstream_unavailable", "The service behind this route is unreachable");
+      return unavailableJson("The service behind this route is unreachable");
     };
     sent.on("error", (error) => {
       if (!request.signal.aborted) {
@@ -173,7 +173,7 @@ async function proxyWebSocket(
     if (plain.status >= 400 && plain.status < 500 && plain.status !== 426) return plain;
     await plain.body?.cancel();
     onError("upstream refused the WebSocket", { upstream: upstream.origin, status: plain.status });
-    return errorJson(502, "upstream_unavailable", "The chat service refused the WebSocket");
+    return unavailableJson("The chat service did not accept the WebSocket");
   }
 
   const { socket: inbound, response } = Deno.upgradeWebSocket(request);
