@@ -108,6 +108,7 @@ const revocations = new Revocations({ tokenTtlMs: config.JWT_TTL_SECONDS * 1000 
 const gatewayLogger = logger.child({ component: "gateway" });
 const sessionEnds = await busEventSource(bus).subscribe({
   group: "gateway-sessions",
+  owner: "instance",
   topics: [USER_EVENTS_TOPIC],
   fromBeginning: false,
   handle: consume(decodeSessionEnd, (end) => revocations.learn(end), {

@@ -176,9 +176,56 @@ export async function startConsumer(
   };
 }
 
+/** How long a stop waits for the broker to delete an instance's group before leaving it. */
+const GROUP_DELETE_WITHIN_MS = 5000;
+
+/**
+ * Deletes a group no member is left in, so an instance's groups do not pile up on the broker,
+ * restart after restart, until its offsets retention expires them. Best effort: a failure is
+ * logged, never thrown, and the broker still expires the group later.
+ */
+async function deleteGroup(kafka: Kafka, group: string, logger: Logger): Promise<void> {
+  const admin = kafka.admin();
+  const deleting = (async () => {
+    await admin.connect();
+    await admin.deleteGroups([group]);
+  })();
+  try {
+    await withTimeout(deleting, GROUP_DELETE_WITHIN_MS, `deleting consumer group ${group}`);
+  } catch (error) {
+    if (!groupNotFound(error)) {
+      logger.warn("could not delete this instance's consumer group; Kafka expires it later", {
+        group,
+        error,
+      });
+    }
+  } finally {
+    // Also after a timeout: an admin still connecting is closed rather than left open.
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Kafka's error code for a group the coordinator does not know. */
+const GROUP_ID_NOT_FOUND = 69;
+
+/**
+ * The broker had no such group (it had no offsets and was already gone): nothing to delete.
+ * Read from kafkajs' error by shape: its error classes are spread into its exports, which Deno
+ * cannot import by name.
+ */
+function groupNotFound(error: unknown): boolean {
+  if (typeof error !== "object" || error === null || !("groups" in error)) return false;
+  const groups: unknown = error.groups;
+  return Array.isArray(groups) && groups.length > 0 &&
+    groups.every((g: unknown) =>
+      typeof g === "object" && g !== null && "errorCode" in g && g.errorCode === GROUP_ID_NOT_FOUND
+    );
+}
+
 /**
  * Kafka as an `EventSource`: one consumer per subscription, in the
- * subscription's group, through `startConsumer`.
+ * subscription's group, through `startConsumer`. Stopping an instance's own group
+ * (`owner: "instance"`) deletes it once the consumer has committed and left.
  */
 export function kafkaEventSource(kafka: Kafka, logger: Logger): EventSource {
   return {
@@ -211,7 +258,14 @@ export function kafkaEventSource(kafka: Kafka, logger: Logger): EventSource {
             value: message.value,
           }),
       });
-      return { group: subscription.group, topics: subscription.topics, stop: running.stop };
+      return {
+        group: subscription.group,
+        topics: subscription.topics,
+        stop: subscription.owner === "deployment" ? running.stop : async () => {
+          await running.stop();
+          await deleteGroup(kafka, subscription.group, logger);
+        },
+      };
     },
   };
 }

@@ -128,10 +128,19 @@ function where(record: EventRecord): Record<string, string | number> {
   };
 }
 
+/**
+ * Who a consumer group belongs to. `deployment`: shared by every instance and outliving each of
+ * them, it is how a deployment resumes where it stopped. `instance`: named after one instance
+ * (`…-<INSTANCE_ID>`), it means nothing once that instance has stopped, so stopping deletes it.
+ */
+export type GroupOwner = "deployment" | "instance";
+
 /** What a reader asks of an event source: its group, topics and start. */
 export interface Subscription {
   /** The consumer group: one per deployment (each event once) or per instance (every event). */
   readonly group: string;
+  /** Required, so every reader decides whether its group outlives the instance. */
+  readonly owner: GroupOwner;
   readonly topics: readonly string[];
   /** From the oldest retained record, or only what is published from now on. */
   readonly fromBeginning: boolean;
@@ -147,7 +156,7 @@ export interface Subscription {
 export interface RunningSubscription {
   readonly group: string;
   readonly topics: readonly string[];
-  /** Commits what was handled and stops reading. */
+  /** Commits what was handled and stops reading; an instance's own group is then deleted. */
   stop(): Promise<void>;
 }
 

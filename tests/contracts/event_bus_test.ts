@@ -63,6 +63,7 @@ function subscribe(source: EventSource, events: Events, group: string) {
   return Promise.all([
     source.subscribe({
       group: `${group}-chat`,
+      owner: "instance",
       topics: CHAT_MESSAGE_TOPICS,
       fromBeginning: false,
       handle: consume(decodeChatEvent, (e) => void events.chatEvents.push(e), {
@@ -78,6 +79,7 @@ function subscribe(source: EventSource, events: Events, group: string) {
     }),
     source.subscribe({
       group: `${group}-users`,
+      owner: "instance",
       topics: [USER_EVENTS_TOPIC],
       fromBeginning: false,
       handle: consume(decodeUserChange, (c) => void events.userChanges.push(c), {

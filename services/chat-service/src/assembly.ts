@@ -318,6 +318,7 @@ export function assembleChatService(
       // is retried rather than skipping a user change…
       source.subscribe({
         group: config.replicaGroup,
+        owner: "deployment",
         topics: [USER_EVENTS_TOPIC],
         fromBeginning: true,
         handle: consume(
@@ -332,6 +333,7 @@ export function assembleChatService(
       // …and one group per instance keeps this instance's caches current.
       source.subscribe({
         group: `chat-service-user-cache-${config.instanceId}`,
+        owner: "instance",
         topics: [USER_EVENTS_TOPIC],
         fromBeginning: false,
         handle: consume(decodeUserRecord, refreshCaches, { logger, onFailure: "retry" }),
@@ -363,6 +365,7 @@ export function assembleChatService(
   ): Promise<RunningSubscription> =>
     ports.eventSource.subscribe({
       group: `chat-service-${reader}-${config.instanceId}`,
+      owner: "instance",
       topics,
       fromBeginning: false,
       handle: consume(decode, deliver, { logger, onFailure: "skip", wanted: tuning.wanted }),

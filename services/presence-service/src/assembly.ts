@@ -89,6 +89,7 @@ export function assemblePresenceService(
     // so no connection is lost while the store is unavailable.
     reader = await ports.eventSource.subscribe({
       group: config.group,
+      owner: "deployment",
       topics: [PRESENCE_REPORTS_TOPIC],
       fromBeginning: false,
       handle: consume(decodePresenceReport, (report) => presence.report(report), {

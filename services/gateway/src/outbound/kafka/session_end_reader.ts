@@ -51,6 +51,8 @@ export async function readSessionEnds(
   // The group's offsets are set: it reads from there, as every other reader does.
   return await kafkaEventSource(kafka, options.logger).subscribe({
     group: options.group,
+    // This instance's alone: deleted on stop (its offsets are set anew at every start anyway).
+    owner: "instance",
     topics: [USER_EVENTS_TOPIC],
     fromBeginning: false,
     handle: consume(decodeSessionEnd, options.learn, {
